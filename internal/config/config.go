@@ -1,0 +1,132 @@
+// Package config loads the tracegate policy file (.github/tracegate.yml):
+// JSON Schema validation with file:line:column errors, then defaults.
+package config
+
+import (
+	"regexp"
+
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// DefaultPath is where the policy lives in a repository.
+const DefaultPath = ".github/tracegate.yml"
+
+// Config is a loaded, validated policy with defaults applied.
+type Config struct {
+	Version           int              `json:"version"`
+	SafetyClass       model.Class      `json:"safety_class"`
+	Items             []Item           `json:"items,omitempty"`
+	IDs               IDPatterns       `json:"ids"`
+	Requirements      []Source         `json:"requirements"`
+	Risks             []Source         `json:"risks"`
+	Tests             []Source         `json:"tests"`
+	TestSources       []string         `json:"test_sources"`
+	RequirementStatus StatusPolicy     `json:"requirement_status"`
+	RiskMatrix        RiskMatrix       `json:"risk_matrix"`
+
+	// File is where the policy was read from, empty when no file existed.
+	File string `json:"-"`
+	// Defaulted names every setting that was not in the file and took its
+	// default, so that `validate` can say what the gate actually used.
+	Defaulted []string `json:"-"`
+	// positions of keys in the file, for findings about the policy itself.
+	pos map[string]input.Pos
+}
+
+// Item is a software item with its own safety class (IEC 62304 4.3 d, 5.3.1).
+type Item struct {
+	Name        string      `json:"name"`
+	Class       model.Class `json:"class"`
+	Description string      `json:"description,omitempty"`
+	Paths       []string    `json:"paths,omitempty"`
+}
+
+// IDPatterns holds the RE2 pattern of each kind of ID, as written.
+type IDPatterns struct {
+	Requirement   string `json:"requirement"`
+	ProblemReport string `json:"problem_report"`
+	ChangeRequest string `json:"change_request"`
+	Hazard        string `json:"hazard"`
+	RiskControl   string `json:"risk_control"`
+}
+
+// Source is one place where items of a kind are read from.
+type Source struct {
+	Path    string   `json:"path"`
+	Exclude []string `json:"exclude,omitempty"`
+	Format  string   `json:"format"`
+}
+
+// StatusPolicy says which requirement states are in force.
+type StatusPolicy struct {
+	Active   []string `json:"active"`
+	Inactive []string `json:"inactive"`
+}
+
+// RiskMatrix is the acceptability matrix of the risk management plan.
+type RiskMatrix struct {
+	Severity      []string            `json:"severity"`
+	Probability   []string            `json:"probability"`
+	Acceptability map[string][]string `json:"acceptability"`
+}
+
+// Pos returns the position of a value in the policy file, given as a dotted
+// path ("ids.requirement", "items.0.class"; append "#key" for the key rather
+// than its value), or just the file when the key was not written.
+func (c *Config) Pos(key string) input.Pos {
+	if p, ok := c.pos[key]; ok {
+		return p
+	}
+	return input.Pos{File: c.File}
+}
+
+// ClassOfItem returns the class of the named item, or the system class when
+// no such item exists.
+func (c *Config) ClassOfItem(name string) (model.Class, bool) {
+	for _, it := range c.Items {
+		if it.Name == name {
+			return it.Class, true
+		}
+	}
+	return c.SafetyClass, false
+}
+
+// Patterns compiles the ID patterns. Load has already checked that they
+// compile, so an error here means the Config was built by hand.
+func (c *Config) Patterns() (map[string]*regexp.Regexp, error) {
+	out := map[string]*regexp.Regexp{}
+	for kind, p := range c.IDs.byKind() {
+		re, err := compileID(p)
+		if err != nil {
+			return nil, err
+		}
+		out[kind] = re
+	}
+	return out, nil
+}
+
+// ID kinds, as used in findings and in the ids section.
+const (
+	KindRequirement   = "requirement"
+	KindProblemReport = "problem_report"
+	KindChangeRequest = "change_request"
+	KindHazard        = "hazard"
+	KindRiskControl   = "risk_control"
+)
+
+func (p IDPatterns) byKind() map[string]string {
+	return map[string]string{
+		KindRequirement:   p.Requirement,
+		KindProblemReport: p.ProblemReport,
+		KindChangeRequest: p.ChangeRequest,
+		KindHazard:        p.Hazard,
+		KindRiskControl:   p.RiskControl,
+	}
+}
+
+// compileID wraps a pattern so that it matches whole IDs only: SRS-1 must
+// not be found inside SRS-10 or XSRS-1.
+func compileID(p string) (*regexp.Regexp, error) {
+	return regexp.Compile(`(?:^|[^A-Za-z0-9_])(` + p + `)(?:$|[^A-Za-z0-9_])`)
+}

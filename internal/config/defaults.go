@@ -1,0 +1,42 @@
+package config
+
+import "github.com/tracegate/tracegate/internal/model"
+
+// Defaults returns the policy used when a repository has no policy file, and
+// the values that fill keys a policy file leaves out. They follow the layout
+// `tracegate init` would scaffold and err on the strict side: the highest
+// class a team is likely to pick for an unclassified system is not assumed,
+// but everything active must be verified.
+func Defaults() Config {
+	return Config{
+		Version:     1,
+		SafetyClass: model.ClassB,
+		IDs: IDPatterns{
+			Requirement:   `(?:SRS|SYS|REQ|URS|SWR)-\d+`,
+			ProblemReport: `PRB-\d+`,
+			ChangeRequest: `CR-\d+`,
+			Hazard:        `HAZ-\d+`,
+			RiskControl:   `RC-\d+`,
+		},
+		Requirements: []Source{{Path: "docs/requirements/**/*.{yml,yaml,md}", Format: "auto"}},
+		Risks:        []Source{{Path: "docs/risk/**/*.{yml,yaml,csv}", Format: "auto"}},
+		Tests:        []Source{{Path: "reports/**/*.{xml,json,jsonl}", Format: "auto"}},
+		TestSources:  []string{"**/*_test.go", "**/test_*.py", "**/*_test.py", "**/*.test.{js,ts}", "**/*Test.java"},
+		RequirementStatus: StatusPolicy{
+			Active:   []string{"approved", "active", "implemented", "verified", "released"},
+			Inactive: []string{"draft", "proposed", "obsolete", "deprecated", "deleted", "rejected", "retired"},
+		},
+		RiskMatrix: RiskMatrix{
+			// A 5x5 matrix after the examples of ISO/TR 24971 annex C.
+			Severity:    []string{"negligible", "minor", "serious", "critical", "catastrophic"},
+			Probability: []string{"improbable", "remote", "occasional", "probable", "frequent"},
+			Acceptability: map[string][]string{
+				"improbable": {"acceptable", "acceptable", "acceptable", "alarp", "alarp"},
+				"remote":     {"acceptable", "acceptable", "alarp", "alarp", "unacceptable"},
+				"occasional": {"acceptable", "alarp", "alarp", "unacceptable", "unacceptable"},
+				"probable":   {"alarp", "alarp", "unacceptable", "unacceptable", "unacceptable"},
+				"frequent":   {"alarp", "unacceptable", "unacceptable", "unacceptable", "unacceptable"},
+			},
+		},
+	}
+}

@@ -1,0 +1,259 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/yamlsrc"
+	"github.com/tracegate/tracegate/schema"
+)
+
+// maxPolicySize bounds the policy file; real ones are a few kilobytes.
+const maxPolicySize = 1 << 20
+
+// Load reads the policy at path in fsys. When the file does not exist and
+// optional is true, the defaults are returned with every key marked as
+// defaulted; a missing file that was asked for explicitly is an error.
+func Load(fsys fs.FS, path string, optional bool) (*Config, error) {
+	data, err := input.ReadAll(fsys, path, maxPolicySize)
+	if err != nil {
+		if optional && errors.Is(err, fs.ErrNotExist) {
+			c := Defaults()
+			c.Defaulted = allKeys()
+			return &c, nil
+		}
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse validates and loads policy bytes that were read from file (a path
+// for messages; for a policy read from a git ref, "REF:path").
+func Parse(file string, data []byte) (*Config, error) {
+	docs, err := yamlsrc.Documents(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, input.Errorf(input.Pos{File: file}, "policy file is empty").
+			WithHint("start it with 'version: 1'; see schema/tracegate.schema.json")
+	}
+	if len(docs) > 1 {
+		return nil, input.Errorf(yamlsrc.Pos(file, docs[1]), "policy file holds %d YAML documents, expected one", len(docs)).
+			WithHint("remove the extra '---' document separator")
+	}
+	value, pos, err := yamlsrc.Value(file, docs[0])
+	if err != nil {
+		return nil, err
+	}
+	if errs := validateSchema(value, pos); len(errs) > 0 {
+		return nil, errs
+	}
+
+	// The schema guarantees the shape; decode through JSON so that the
+	// struct tags are the single mapping from keys to fields.
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return nil, input.Errorf(input.Pos{File: file}, "cannot encode policy: %v", err)
+	}
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, input.Errorf(input.Pos{File: file}, "cannot decode policy: %v", err)
+	}
+	c.File = file
+	c.pos = map[string]input.Pos{}
+	for ptr, p := range pos {
+		c.pos[strings.ReplaceAll(strings.TrimPrefix(ptr, "/"), "/", ".")] = p
+	}
+	c.applyDefaults(value.(map[string]any))
+	if errs := c.check(); len(errs) > 0 {
+		return nil, errs
+	}
+	return &c, nil
+}
+
+// applyDefaults fills every top-level key that the file left out, and the
+// keys of the ids section one by one, recording each in Defaulted.
+func (c *Config) applyDefaults(written map[string]any) {
+	d := Defaults()
+	set := func(key string, apply func()) {
+		if _, ok := written[key]; !ok {
+			apply()
+			c.Defaulted = append(c.Defaulted, key)
+		}
+	}
+	set("safety_class", func() { c.SafetyClass = d.SafetyClass })
+	set("requirements", func() { c.Requirements = d.Requirements })
+	set("risks", func() { c.Risks = d.Risks })
+	set("tests", func() { c.Tests = d.Tests })
+	set("test_sources", func() { c.TestSources = d.TestSources })
+	set("requirement_status", func() { c.RequirementStatus = d.RequirementStatus })
+	set("risk_matrix", func() { c.RiskMatrix = d.RiskMatrix })
+	ids, _ := written["ids"].(map[string]any)
+	for _, f := range []struct {
+		key string
+		dst *string
+		def string
+	}{
+		{KindRequirement, &c.IDs.Requirement, d.IDs.Requirement},
+		{KindProblemReport, &c.IDs.ProblemReport, d.IDs.ProblemReport},
+		{KindChangeRequest, &c.IDs.ChangeRequest, d.IDs.ChangeRequest},
+		{KindHazard, &c.IDs.Hazard, d.IDs.Hazard},
+		{KindRiskControl, &c.IDs.RiskControl, d.IDs.RiskControl},
+	} {
+		if _, ok := ids[f.key]; !ok {
+			*f.dst = f.def
+			c.Defaulted = append(c.Defaulted, "ids."+f.key)
+		}
+	}
+	for i := range c.Requirements {
+		defaultFormat(&c.Requirements[i])
+	}
+	for i := range c.Risks {
+		defaultFormat(&c.Risks[i])
+	}
+	for i := range c.Tests {
+		defaultFormat(&c.Tests[i])
+	}
+	c.RequirementStatus.Active = lower(c.RequirementStatus.Active)
+	c.RequirementStatus.Inactive = lower(c.RequirementStatus.Inactive)
+}
+
+func defaultFormat(s *Source) {
+	if s.Format == "" {
+		s.Format = "auto"
+	}
+}
+
+func lower(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(strings.TrimSpace(s))
+	}
+	return out
+}
+
+func allKeys() []string {
+	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "requirement_status", "risk_matrix"}
+}
+
+// check verifies what the schema cannot express: patterns compile, globs
+// parse, the risk matrix is complete, names are unique.
+func (c *Config) check() input.Errors {
+	var errs input.Errors
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, input.Errorf(c.Pos(key), format, args...))
+	}
+	for kind, p := range c.IDs.byKind() {
+		re, err := compileID(p)
+		if err != nil {
+			bad("ids."+kind, "ids.%s: invalid regular expression: %v", kind, err)
+			continue
+		}
+		if re.MatchString(" ") || re.MatchString("  ") {
+			bad("ids."+kind, "ids.%s: pattern %q matches empty text; it must match an ID such as SRS-001", kind, p)
+		}
+	}
+	seen := map[string]bool{}
+	for i, it := range c.Items {
+		if seen[it.Name] {
+			bad(fmt.Sprintf("items.%d.name", i), "items[%d]: item name %q is used twice", i, it.Name)
+		}
+		seen[it.Name] = true
+		for j, g := range it.Paths {
+			if !doublestar.ValidatePattern(g) {
+				bad(fmt.Sprintf("items.%d.paths.%d", i, j), "items[%d].paths[%d]: invalid glob %q", i, j, g)
+			}
+		}
+	}
+	for _, list := range []struct {
+		key string
+		src []Source
+	}{{"requirements", c.Requirements}, {"risks", c.Risks}, {"tests", c.Tests}} {
+		for i, s := range list.src {
+			if !doublestar.ValidatePattern(s.Path) {
+				bad(fmt.Sprintf("%s.%d.path", list.key, i), "%s[%d].path: invalid glob %q", list.key, i, s.Path)
+			}
+			for j, g := range s.Exclude {
+				if !doublestar.ValidatePattern(g) {
+					bad(fmt.Sprintf("%s.%d.exclude.%d", list.key, i, j), "%s[%d].exclude[%d]: invalid glob %q", list.key, i, j, g)
+				}
+			}
+		}
+	}
+	for i, g := range c.TestSources {
+		if !doublestar.ValidatePattern(g) {
+			bad(fmt.Sprintf("test_sources.%d", i), "test_sources[%d]: invalid glob %q", i, g)
+		}
+	}
+	active := map[string]bool{}
+	for _, s := range c.RequirementStatus.Active {
+		active[s] = true
+	}
+	for _, s := range c.RequirementStatus.Inactive {
+		if active[s] {
+			bad("requirement_status", "requirement_status: %q is listed as both active and inactive", s)
+		}
+	}
+	m := c.RiskMatrix
+	probs := map[string]bool{}
+	for _, p := range m.Probability {
+		probs[p] = true
+		row, ok := m.Acceptability[p]
+		if !ok {
+			bad("risk_matrix.acceptability", "risk_matrix.acceptability: no row for probability level %q", p)
+			continue
+		}
+		if len(row) != len(m.Severity) {
+			bad("risk_matrix.acceptability."+p, "risk_matrix.acceptability.%s: %d entries, expected one per severity level (%d)", p, len(row), len(m.Severity))
+		}
+	}
+	var extra []string
+	for p := range m.Acceptability {
+		if !probs[p] {
+			extra = append(extra, p)
+		}
+	}
+	sort.Strings(extra)
+	for _, p := range extra {
+		bad("risk_matrix.acceptability."+p+"#key", "risk_matrix.acceptability: %q is not a probability level (levels: %s)", p, strings.Join(m.Probability, ", "))
+	}
+	yamlsrc.SortErrors(errs)
+	return errs
+}
+
+var (
+	compiled    *jsonschema.Schema
+	compileErr  error
+	compileOnce sync.Once
+)
+
+// Schema returns the compiled policy schema.
+func Schema() (*jsonschema.Schema, error) {
+	compileOnce.Do(func() {
+		compiled, compileErr = yamlsrc.Compile("https://github.com/tracegate/tracegate/schema/tracegate.schema.json", schema.Policy)
+	})
+	return compiled, compileErr
+}
+
+// validateSchema checks the policy against the published schema.
+func validateSchema(value any, pos map[string]input.Pos) input.Errors {
+	sch, err := Schema()
+	if err != nil {
+		return input.Errors{input.Errorf(pos[""], "%v", err)}
+	}
+	return yamlsrc.Validate(sch, value, pos,
+		"check the spelling against schema/tracegate.schema.json: an unknown key is an error so that a typo never weakens a gate")
+}

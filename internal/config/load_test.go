@@ -1,0 +1,142 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+func TestParseValid(t *testing.T) {
+	src := `version: 1
+safety_class: C
+items:
+  - name: dose-engine
+    class: C
+    paths: ['src/dose/**']
+ids: { requirement: 'SRS-\d+', problem_report: 'PRB-\d+' }
+requirements: [ { path: 'docs/requirements/**/*.yml' } ]
+tests: [ { path: 'reports/**/*.xml', format: junit } ]
+`
+	c, err := Parse(".github/tracegate.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SafetyClass != model.ClassC {
+		t.Errorf("class = %q", c.SafetyClass)
+	}
+	if c.IDs.Requirement != `SRS-\d+` || c.IDs.Hazard != Defaults().IDs.Hazard {
+		t.Errorf("ids = %+v", c.IDs)
+	}
+	if c.Requirements[0].Format != "auto" || c.Tests[0].Format != "junit" {
+		t.Errorf("formats: %+v %+v", c.Requirements, c.Tests)
+	}
+	want := []string{"risks", "test_sources", "requirement_status", "risk_matrix", "ids.change_request", "ids.hazard", "ids.risk_control"}
+	for _, w := range want {
+		if !contains(c.Defaulted, w) {
+			t.Errorf("Defaulted = %v, missing %s", c.Defaulted, w)
+		}
+	}
+	for _, w := range []string{"safety_class", "requirements", "tests", "ids.requirement"} {
+		if contains(c.Defaulted, w) {
+			t.Errorf("Defaulted = %v, must not hold %s", c.Defaulted, w)
+		}
+	}
+	if p := c.Pos("items.0.class"); p.Line != 5 || p.Col != 12 {
+		t.Errorf("Pos(items.0.class) = %v", p)
+	}
+	pats, err := c.Patterns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := pats[KindRequirement]
+	for s, want := range map[string]bool{"SRS-1": true, "fix SRS-12 now": true, "XSRS-1": false, "SRS-": false, "(SRS-7)": true} {
+		if got := re.MatchString(s); got != want {
+			t.Errorf("requirement pattern on %q = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string // substrings, in order, each with its position
+	}{
+		{"empty", "", []string{"p.yml: policy file is empty"}},
+		{"no version", "safety_class: A\n", []string{"p.yml:1:1: (top level): missing property 'version'"}},
+		{"unknown top-level key", "version: 1\nsafty_class: C\n", []string{`p.yml:2:1: unknown key "safty_class"`}},
+		{"unknown nested key", "version: 1\nids:\n  requirment: 'X-\\d+'\n", []string{`p.yml:3:3: unknown key "requirment" in ids`}},
+		{"bad class", "version: 1\nsafety_class: D\n", []string{"p.yml:2:15: safety_class: value must be one of"}},
+		{"bad version", "version: 2\n", []string{"p.yml:1:10: version: value must be 1"}},
+		{"bad regexp", "version: 1\nids: { hazard: 'HAZ-(' }\n", []string{"p.yml:2:16: ids.hazard: invalid regular expression"}},
+		{"empty-matching regexp", "version: 1\nids: { hazard: '.*' }\n", []string{"ids.hazard: pattern"}},
+		{"bad format", "version: 1\nrequirements: [ { path: a, format: word } ]\n", []string{"p.yml:2:36: requirements[0].format: value must be one of"}},
+		{"bad glob", "version: 1\ntests: [ { path: 'a/[b' } ]\n", []string{"p.yml:2:18: tests[0].path: invalid glob"}},
+		{"duplicate key", "version: 1\nversion: 1\n", []string{`p.yml:2:1: duplicate key "version"`}},
+		{"two documents", "version: 1\n---\nversion: 1\n", []string{"holds 2 YAML documents"}},
+		{"yaml syntax", "version: 1\nids: [\n", []string{"p.yml:2: invalid YAML"}},
+		{"matrix row missing", `version: 1
+risk_matrix:
+  severity: [low, high]
+  probability: [rare, often]
+  acceptability:
+    rare: [acceptable, alarp]
+    sometimes: [alarp, unacceptable]
+`, []string{`no row for probability level "often"`, `p.yml:7:5: risk_matrix.acceptability: "sometimes" is not a probability level`}},
+		{"matrix row short", `version: 1
+risk_matrix:
+  severity: [low, high]
+  probability: [rare, often]
+  acceptability: { rare: [acceptable], often: [alarp, unacceptable] }
+`, []string{"p.yml:5:26: risk_matrix.acceptability.rare: 1 entries"}},
+		{"status in both lists", "version: 1\nrequirement_status: { active: [approved], inactive: [Approved] }\n", []string{"both active and inactive"}},
+		{"non-string key", "version: 1\n[a]: b\n", []string{"p.yml:2:1: mapping key must be a plain string"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("p.yml", []byte(tc.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			for _, w := range tc.want {
+				i := strings.Index(msg, w)
+				if i < 0 {
+					t.Fatalf("error %q does not contain %q", msg, w)
+				}
+				msg = msg[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	fsys := fstest.MapFS{}
+	c, err := Load(fsys, DefaultPath, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File != "" || len(c.Defaulted) == 0 || c.SafetyClass != Defaults().SafetyClass {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if _, err := Load(fsys, "custom.yml", false); err == nil || !strings.Contains(err.Error(), "custom.yml") {
+		t.Errorf("explicit missing policy: err = %v", err)
+	}
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	d := Defaults()
+	if errs := d.check(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,64 @@
+// Package ingest reads a repository's design history file. Every file
+// format is one Reader; Load walks the sources the policy names, picks a
+// reader per file, and gathers what they read into a model.DHF.
+package ingest
+
+import (
+	"io/fs"
+
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// Kind is a kind of design-history input, as the policy file names its
+// sections.
+type Kind string
+
+const (
+	Requirements Kind = "requirements"
+	Risks        Kind = "risks"
+	Tests        Kind = "tests"
+)
+
+// Reader reads one file format of one kind. Implementations hold no state
+// between calls and are safe for concurrent use.
+type Reader interface {
+	// Kind is the section of the policy the reader serves.
+	Kind() Kind
+	// Format is the name the policy uses for it (format: doorstop).
+	Format() string
+	// Detect reports whether the file at path is in this format, judging
+	// from its name, its first bytes and, where a format is defined by its
+	// surroundings (Doorstop's .doorstop.yml), its neighbours in fsys. It
+	// is asked only when the policy says format: auto.
+	Detect(fsys fs.FS, path string, head []byte) bool
+	// Read reads one file. A file that cannot be read is an error naming
+	// the file and line (an *input.Error or input.Errors); what the reader
+	// repaired or skipped goes into Items.Warnings, never silently.
+	Read(fsys fs.FS, path string) (*Items, error)
+}
+
+// Items is what one file yielded.
+type Items struct {
+	Requirements []model.Requirement
+	Hazards      []model.Hazard
+	RiskControls []model.RiskControl
+	Tests        []model.TestCase
+	Warnings     []input.Warning
+}
+
+// Count is the number of items read, for the input-file record.
+func (it *Items) Count() int {
+	return len(it.Requirements) + len(it.Hazards) + len(it.RiskControls) + len(it.Tests)
+}
+
+// TagScanner finds "Verifies: ID" tags in test source files.
+type TagScanner interface {
+	// Scan reads one source file and returns the tags in it. ids finds
+	// requirement IDs in a comment.
+	Scan(fsys fs.FS, path string, ids IDFinder) ([]model.TestTag, []input.Warning, error)
+}
+
+// IDFinder returns the IDs of one kind found in a text, in order, without
+// duplicates.
+type IDFinder func(text string) []string

@@ -1,0 +1,235 @@
+package ingest
+
+import (
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// Set is the readers and the tag scanner Load chooses from. The order of
+// Readers is the order in which format: auto tries them, most specific first.
+type Set struct {
+	Readers []Reader
+	Tags    TagScanner
+}
+
+// reader returns the reader of kind named format.
+func (s Set) reader(kind Kind, format string) Reader {
+	for _, r := range s.Readers {
+		if r.Kind() == kind && r.Format() == format {
+			return r
+		}
+	}
+	return nil
+}
+
+// Formats lists the format names of a kind, for messages.
+func (s Set) Formats(kind Kind) []string {
+	var out []string
+	for _, r := range s.Readers {
+		if r.Kind() == kind {
+			out = append(out, r.Format())
+		}
+	}
+	return out
+}
+
+type job struct {
+	kind   Kind
+	path   string
+	format string // as configured: auto or a reader's name
+	key    string // the policy key, for messages
+}
+
+type outcome struct {
+	items  *Items
+	format string
+	tags   []model.TestTag
+	err    error
+}
+
+// Load reads every source the policy names. It returns the DHF read so far
+// and, when any file could not be read, an input.Errors naming each file:
+// a gate must treat that as an evaluation error, never as "nothing there".
+func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*model.DHF, error) {
+	dhf := &model.DHF{}
+	var errs input.Errors
+	var jobs []job
+	seen := map[string]bool{}
+	addSources := func(kind Kind, key string, srcs []config.Source) {
+		for i, s := range srcs {
+			if s.Format != "auto" && set.reader(kind, s.Format) == nil {
+				errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("%s.%d.format", key, i)),
+					"%s[%d]: no %s reader for format %q", key, i, kind, s.Format))
+				continue
+			}
+			files, err := Glob(fsys, s.Path, s.Exclude)
+			if err != nil {
+				errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("%s.%d.path", key, i)), "%s[%d]: %v", key, i, err))
+				continue
+			}
+			if len(files) == 0 {
+				dhf.Warnings = append(dhf.Warnings, input.Warnf(cfg.Pos(fmt.Sprintf("%s.%d.path", key, i)),
+					"%s[%d].path %q matches no file", key, i, s.Path))
+			}
+			for _, f := range files {
+				if seen[string(kind)+"\x00"+f] {
+					continue
+				}
+				seen[string(kind)+"\x00"+f] = true
+				jobs = append(jobs, job{kind: kind, path: f, format: s.Format, key: fmt.Sprintf("%s[%d]", key, i)})
+			}
+		}
+	}
+	addSources(Requirements, "requirements", cfg.Requirements)
+	addSources(Risks, "risks", cfg.Risks)
+	addSources(Tests, "tests", cfg.Tests)
+	var tagFiles []string
+	if set.Tags != nil {
+		for i, g := range cfg.TestSources {
+			files, err := Glob(fsys, g, nil)
+			if err != nil {
+				errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("test_sources.%d", i)), "test_sources[%d]: %v", i, err))
+				continue
+			}
+			for _, f := range files {
+				if !seen["src\x00"+f] {
+					seen["src\x00"+f] = true
+					tagFiles = append(tagFiles, f)
+				}
+			}
+		}
+	}
+
+	results := make([]outcome, len(jobs)+len(tagFiles))
+	run := func(i int) {
+		if i >= len(jobs) {
+			f := tagFiles[i-len(jobs)]
+			defer func() {
+				if p := recover(); p != nil {
+					results[i] = outcome{err: input.Errorf(input.Pos{File: f}, "test tag scanner failed: %v", p).
+						WithHint("this is a bug in tracegate; please report it with the file")}
+				}
+			}()
+			tags, warns, err := set.Tags.Scan(fsys, f, requirementIDs)
+			results[i] = outcome{items: &Items{Warnings: warns}, tags: tags, err: err, format: "tags"}
+			return
+		}
+		results[i] = readOne(fsys, set, jobs[i])
+	}
+	parallel(len(results), run)
+
+	for i, r := range results {
+		if r.err != nil {
+			if es, ok := r.err.(input.Errors); ok {
+				errs = append(errs, es...)
+			} else if e, ok := input.AsError(r.err); ok {
+				errs = append(errs, e)
+			} else {
+				p := ""
+				if i < len(jobs) {
+					p = jobs[i].path
+				} else {
+					p = tagFiles[i-len(jobs)]
+				}
+				errs = append(errs, &input.Error{Pos: input.Pos{File: p}, Msg: r.err.Error(), Err: r.err})
+			}
+			continue
+		}
+		if r.items == nil {
+			continue
+		}
+		dhf.Warnings = append(dhf.Warnings, r.items.Warnings...)
+		if i >= len(jobs) {
+			dhf.Tags = append(dhf.Tags, r.tags...)
+			if len(r.tags) > 0 {
+				dhf.Files = append(dhf.Files, model.InputFile{Path: tagFiles[i-len(jobs)], Kind: "test-sources", Format: "tags", Items: len(r.tags)})
+			}
+			continue
+		}
+		if r.format == "" { // auto: nothing recognised the file
+			continue
+		}
+		dhf.Requirements = append(dhf.Requirements, r.items.Requirements...)
+		dhf.Hazards = append(dhf.Hazards, r.items.Hazards...)
+		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
+		dhf.Tests = append(dhf.Tests, r.items.Tests...)
+		dhf.Files = append(dhf.Files, model.InputFile{Path: jobs[i].path, Kind: string(jobs[i].kind), Format: r.format, Items: r.items.Count()})
+	}
+	return dhf, errs.Err()
+}
+
+func readOne(fsys fs.FS, set Set, j job) outcome {
+	r := set.reader(j.kind, j.format)
+	if j.format == "auto" {
+		f, err := input.Open(fsys, j.path, 0)
+		if err != nil {
+			return outcome{err: err}
+		}
+		head := f.Head
+		f.Close()
+		for _, cand := range set.Readers {
+			if cand.Kind() == j.kind && cand.Detect(fsys, j.path, head) {
+				r = cand
+				break
+			}
+		}
+		if r == nil {
+			// Said aloud, not dropped: a file the glob matched but no reader
+			// recognised may be a requirement file with a broken header.
+			return outcome{items: &Items{Warnings: []input.Warning{input.Warnf(input.Pos{File: j.path},
+				"matched by %s but not recognised as any %s format (%v); skipped — set format: in the policy to read it as one",
+				j.key, j.kind, set.Formats(j.kind))}}}
+		}
+	}
+	items, err := safeRead(r, fsys, j.path)
+	if err != nil {
+		return outcome{err: err}
+	}
+	return outcome{items: items, format: r.Format()}
+}
+
+// safeRead turns a reader panic into an error naming the file: a bug in a
+// reader must fail the evaluation, not crash the App or pass the gate.
+func safeRead(r Reader, fsys fs.FS, path string) (items *Items, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			items, err = nil, input.Errorf(input.Pos{File: path}, "%s reader failed: %v", r.Format(), p).
+				WithHint("this is a bug in tracegate; please report it with the file")
+		}
+	}()
+	items, err = r.Read(fsys, path)
+	if err == nil && items == nil {
+		items = &Items{}
+	}
+	return items, err
+}
+
+// parallel runs f(0..n-1) on up to GOMAXPROCS goroutines.
+func parallel(n int, f func(int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

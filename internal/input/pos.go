@@ -1,0 +1,30 @@
+package input
+
+import "strconv"
+
+// Pos is a place in a file of the repository. File is slash-separated and
+// relative to the repository root; Line and Col are 1-based, 0 when unknown.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"column,omitempty"`
+}
+
+// String renders the position the way compilers do (file:line:col), so that
+// editors and CI log viewers turn it into a link.
+func (p Pos) String() string {
+	s := p.File
+	if s == "" {
+		s = "<input>"
+	}
+	if p.Line > 0 {
+		s += ":" + strconv.Itoa(p.Line)
+		if p.Col > 0 {
+			s += ":" + strconv.Itoa(p.Col)
+		}
+	}
+	return s
+}
+
+// IsZero reports whether the position names nothing.
+func (p Pos) IsZero() bool { return p.File == "" && p.Line == 0 }

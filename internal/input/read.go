@@ -1,0 +1,155 @@
+package input
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"unicode/utf8"
+)
+
+// DefaultMaxSize is the largest file a reader accepts unless it asks for
+// another limit. Design-history files are text written by people or tools;
+// anything larger is almost certainly a mistake (a build artefact matched by
+// a glob) and reading it would only exhaust memory.
+const DefaultMaxSize = 64 << 20
+
+// sniffLen is how much of a file is inspected to tell text from binary.
+const sniffLen = 8 << 10
+
+// ErrTooLarge and ErrBinary classify refusals so callers can test for them.
+var (
+	ErrTooLarge = errors.New("file too large")
+	ErrBinary   = errors.New("binary file")
+)
+
+// File is an opened, vetted input file.
+type File struct {
+	Path string // repository-relative, slash-separated
+	io.ReadCloser
+	Size int64
+	Head []byte // the first bytes, for format detection; also still readable
+}
+
+// Open opens path in fsys after checking that it is a regular file no larger
+// than max bytes (DefaultMaxSize when max <= 0) and that its first bytes look
+// like text. The returned reader yields the whole file, Head included.
+func Open(fsys fs.FS, path string, max int64) (*File, error) {
+	if max <= 0 {
+		max = DefaultMaxSize
+	}
+	pos := Pos{File: path}
+	f, err := fsys.Open(path)
+	if err != nil {
+		return nil, &Error{Pos: pos, Msg: "cannot open: " + unwrapPathError(err), Err: err}
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &Error{Pos: pos, Msg: "cannot stat: " + unwrapPathError(err), Err: err}
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, &Error{Pos: pos, Msg: "is a directory, expected a file", Hint: "check the path or glob in the policy file"}
+	}
+	if st.Size() > max {
+		f.Close()
+		return nil, &Error{Pos: pos, Err: ErrTooLarge,
+			Msg:  fmt.Sprintf("file is %s, larger than the %s limit", humanSize(st.Size()), humanSize(max)),
+			Hint: "narrow the glob in the policy file so that it matches only design-history files"}
+	}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		f.Close()
+		return nil, &Error{Pos: pos, Msg: "cannot read: " + err.Error(), Err: err}
+	}
+	head = head[:n]
+	if off, bin := looksBinary(head); bin {
+		f.Close()
+		return nil, &Error{Pos: pos, Err: ErrBinary,
+			Msg:  fmt.Sprintf("binary content at byte %d, expected text", off),
+			Hint: "tracegate reads text formats only; check that the glob does not match build outputs or archives"}
+	}
+	// A file can grow between Stat and Read; never read past the limit.
+	return &File{
+		Path:       path,
+		ReadCloser: &capped{r: io.MultiReader(bytes.NewReader(head), f), c: f, left: max, pos: pos},
+		Size:       st.Size(),
+		Head:       head,
+	}, nil
+}
+
+// ReadAll opens path with Open and returns its whole content.
+func ReadAll(fsys fs.FS, path string, max int64) ([]byte, error) {
+	f, err := Open(fsys, path, max)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// capped fails, rather than truncating, once more than its limit is read.
+type capped struct {
+	r    io.Reader
+	c    io.Closer
+	left int64
+	pos  Pos
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, &Error{Pos: c.pos, Err: ErrTooLarge, Msg: "file grew past the size limit while being read"}
+	}
+	return n, err
+}
+
+func (c *capped) Close() error { return c.c.Close() }
+
+// looksBinary reports whether head holds a NUL byte or is not valid UTF-8
+// (allowing a multi-byte rune cut at the end of the sample). UTF-16 files
+// carry NUL bytes for ASCII text, so they are refused too, with the offset.
+func looksBinary(head []byte) (int, bool) {
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		return i, true
+	}
+	for i := 0; i < len(head); {
+		r, size := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && size == 1 {
+			if len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]) {
+				return 0, false
+			}
+			return i, true
+		}
+		i += size
+	}
+	return 0, false
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

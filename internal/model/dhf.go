@@ -1,0 +1,25 @@
+package model
+
+import "github.com/tracegate/tracegate/internal/input"
+
+// DHF is everything read from a repository's design history file: the
+// inputs of the trace graph and of the gates.
+type DHF struct {
+	Requirements []Requirement
+	Hazards      []Hazard
+	RiskControls []RiskControl
+	Tests        []TestCase
+	Tags         []TestTag
+	// Files lists every input file read, with its format, for the evidence
+	// trail ("what did tracegate look at").
+	Files    []InputFile
+	Warnings []input.Warning
+}
+
+// InputFile is one file read into the DHF.
+type InputFile struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`   // requirements | risks | tests | test-sources
+	Format string `json:"format"` // the reader that read it
+	Items  int    `json:"items"`  // how many items it yielded
+}

@@ -1,0 +1,57 @@
+package model
+
+import (
+	"time"
+
+	"github.com/tracegate/tracegate/internal/input"
+)
+
+// Outcome is the result of one test case.
+type Outcome string
+
+const (
+	Passed  Outcome = "passed"
+	Failed  Outcome = "failed" // an assertion failed
+	Errored Outcome = "error"  // the test could not run to a verdict
+	Skipped Outcome = "skipped"
+)
+
+// Bad reports whether the outcome counts against verification.
+func (o Outcome) Bad() bool { return o == Failed || o == Errored }
+
+// TestCase is one executed test from a test report.
+type TestCase struct {
+	// Suite and ClassName are as the report gives them (JUnit testsuite name
+	// and testcase classname; the Go package for go test -json).
+	Suite     string `json:"suite,omitempty"`
+	ClassName string `json:"classname,omitempty"`
+	Name      string `json:"name"`
+	// File is the test's source file when the report names it.
+	File     string        `json:"file,omitempty"`
+	Outcome  Outcome       `json:"result"`
+	Message  string        `json:"message,omitempty"` // failure / error / skip message, first line
+	Duration time.Duration `json:"duration_ns,omitempty"`
+	// Requirements are the IDs linked by the report itself (JUnit properties
+	// requirement, requirements, tested-item-id, verifies; suite-level
+	// properties apply to every case of the suite).
+	Requirements []string  `json:"requirements,omitempty"`
+	Source       input.Pos `json:"source"` // the report file and line of the test case
+	Format       string    `json:"format"`
+}
+
+// FullName identifies the test in reports: classname and name, as JUnit
+// tools show them.
+func (t *TestCase) FullName() string {
+	if t.ClassName == "" {
+		return t.Name
+	}
+	return t.ClassName + "." + t.Name
+}
+
+// TestTag is a "Verifies: SRS-001" tag found in a comment of a test source
+// file, tying a test function to requirements.
+type TestTag struct {
+	Function string    `json:"function"` // the test function or test name the tag belongs to
+	IDs      []string  `json:"ids"`
+	Source   input.Pos `json:"source"`
+}
