@@ -14,16 +14,16 @@ const DefaultPath = ".github/tracegate.yml"
 
 // Config is a loaded, validated policy with defaults applied.
 type Config struct {
-	Version           int              `json:"version"`
-	SafetyClass       model.Class      `json:"safety_class"`
-	Items             []Item           `json:"items,omitempty"`
-	IDs               IDPatterns       `json:"ids"`
-	Requirements      []Source         `json:"requirements"`
-	Risks             []Source         `json:"risks"`
-	Tests             []Source         `json:"tests"`
-	TestSources       []string         `json:"test_sources"`
-	RequirementStatus StatusPolicy     `json:"requirement_status"`
-	RiskMatrix        RiskMatrix       `json:"risk_matrix"`
+	Version           int          `json:"version"`
+	SafetyClass       model.Class  `json:"safety_class"`
+	Items             []Item       `json:"items,omitempty"`
+	IDs               IDPatterns   `json:"ids"`
+	Requirements      []Source     `json:"requirements"`
+	Risks             []Source     `json:"risks"`
+	Tests             []Source     `json:"tests"`
+	TestSources       []string     `json:"test_sources"`
+	RequirementStatus StatusPolicy `json:"requirement_status"`
+	RiskMatrix        RiskMatrix   `json:"risk_matrix"`
 
 	// File is where the policy was read from, empty when no file existed.
 	File string `json:"-"`
