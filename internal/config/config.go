@@ -126,7 +126,8 @@ func (p IDPatterns) byKind() map[string]string {
 }
 
 // compileID wraps a pattern so that it matches whole IDs only: SRS-1 must
-// not be found inside SRS-10 or XSRS-1.
+// not be found inside SRS-10 or XSRS-1. An underscore is a boundary, because
+// test names join words with it (test_SRS-012_bolus_limit).
 func compileID(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`(?:^|[^A-Za-z0-9_])(` + p + `)(?:$|[^A-Za-z0-9_])`)
+	return regexp.Compile(`(?:^|[^A-Za-z0-9])(` + p + `)(?:$|[^A-Za-z0-9])`)
 }

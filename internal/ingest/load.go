@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"runtime"
 	"sync"
 
@@ -160,6 +161,15 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
 		dhf.Tests = append(dhf.Tests, r.items.Tests...)
 		dhf.Files = append(dhf.Files, model.InputFile{Path: jobs[i].path, Kind: string(jobs[i].kind), Format: r.format, Items: r.items.Count()})
+	}
+	dhf.Evidence = map[string]bool{}
+	for _, r := range dhf.Requirements {
+		for _, e := range r.Evidence {
+			if _, done := dhf.Evidence[e]; !done {
+				st, err := fs.Stat(fsys, path.Clean(e))
+				dhf.Evidence[e] = err == nil && st.Mode().IsRegular()
+			}
+		}
 	}
 	return dhf, errs.Err()
 }

@@ -12,7 +12,11 @@ type DHF struct {
 	Tags         []TestTag
 	// Files lists every input file read, with its format, for the evidence
 	// trail ("what did tracegate look at").
-	Files    []InputFile
+	Files []InputFile
+	// Evidence records, for every evidence path a requirement names, whether
+	// the file exists in the repository. Gathered at load time so that the
+	// trace graph stays free of I/O.
+	Evidence map[string]bool
 	Warnings []input.Warning
 }
 

@@ -1,0 +1,424 @@
+package trace
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// Status is the verification status of a requirement or risk control.
+type Status string
+
+const (
+	// Verified: at least one passing test (or, for a requirement verified by
+	// inspection, analysis or demonstration, existing evidence) and no
+	// failing test.
+	Verified Status = "verified"
+	// Failed: at least one linked test failed or errored.
+	Failed Status = "failed"
+	// Unverified: no passing test and no evidence.
+	Unverified Status = "unverified"
+)
+
+// Graph is the resolved design history file.
+type Graph struct {
+	Requirements []*Requirement // sorted by ID
+	Hazards      []*Hazard      // sorted by ID
+	RiskControls []*RiskControl // sorted by ID
+	Tests        []*Test        // in report order
+	// Links that could not be resolved, and other facts the lint needs.
+	Dangling   []Link
+	Duplicates []Duplicate
+	Ambiguous  []AmbiguousTag
+	// Cycles of the parent relation, each as the IDs involved.
+	Cycles [][]string
+	// TestTotals counts test cases by outcome.
+	TestTotals Totals
+
+	reqByID  map[string]*Requirement
+	hazByID  map[string]*Hazard
+	ctrlByID map[string]*RiskControl
+}
+
+// Requirement is a requirement with its resolved links.
+type Requirement struct {
+	*model.Requirement
+	Class    model.Class // effective safety class
+	Active   bool        // status is in the policy's active list (or empty)
+	Parents  []*Requirement
+	Children []*Requirement
+	Controls []*RiskControl
+	Tests    []TestLink
+	Outcome  Status // verification outcome (the lifecycle state is Requirement.Status)
+	// EvidenceOK lists evidence files that exist (non-test verification).
+	EvidenceOK []string
+}
+
+// TestLink is one test verifying a requirement, and how the link was made.
+type TestLink struct {
+	Test *Test
+	Via  string // property | name | tag | requirement
+}
+
+// Link ways.
+const (
+	ViaProperty    = "property"    // JUnit property on the case or its suite
+	ViaName        = "name"        // ID in the test or class name
+	ViaTag         = "tag"         // Verifies: tag in the test source
+	ViaRequirement = "requirement" // the requirement lists the test
+)
+
+// Test is one test case with the requirements it verifies.
+type Test struct {
+	*model.TestCase
+	Requirements []*Requirement
+}
+
+// Hazard is a hazard with its controls and matrix-derived acceptability.
+type Hazard struct {
+	*model.Hazard
+	Controls []*RiskControl
+	// Initial and Residual carry the levels normalised to the matrix's
+	// names and the acceptability the matrix gives them ("" if the levels
+	// are not in the matrix; see BadLevels).
+	Initial, Residual model.RiskEstimate
+	BadLevels         []string // messages about levels not in the matrix
+}
+
+// RiskControl is a risk control with the hazards it reduces and the
+// requirements that implement it.
+type RiskControl struct {
+	*model.RiskControl
+	Hazards      []*Hazard
+	Requirements []*Requirement
+	Outcome      Status
+}
+
+// Link is a reference from one item to an ID that does not exist.
+type Link struct {
+	FromKind string // requirement | hazard | risk_control | test
+	From     string // ID of the item, or the test's full name
+	Field    string // parents | risk_controls | requirements | hazards | property | tests
+	To       string
+	// ToKind is the kind the field expects.
+	ToKind string
+	Pos    input.Pos
+}
+
+// Duplicate is an ID defined more than once.
+type Duplicate struct {
+	ID    string
+	Kinds []string
+	Pos   []input.Pos
+}
+
+// AmbiguousTag is a test case whose name matches Verifies: tags in several
+// source files, none of which fits its class or package better than the
+// others, so that no tag was applied.
+type AmbiguousTag struct {
+	Test     string
+	Function string
+}
+
+// Totals counts tests by outcome.
+type Totals struct {
+	Total   int `json:"total"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Errored int `json:"errors"`
+	Skipped int `json:"skipped"`
+}
+
+// Requirement returns the requirement with the ID, or nil.
+func (g *Graph) Requirement(id string) *Requirement { return g.reqByID[id] }
+
+// Hazard returns the hazard with the ID, or nil.
+func (g *Graph) Hazard(id string) *Hazard { return g.hazByID[id] }
+
+// RiskControl returns the risk control with the ID, or nil.
+func (g *Graph) RiskControl(id string) *RiskControl { return g.ctrlByID[id] }
+
+// Build resolves the DHF's links under the policy. It never fails: what it
+// cannot resolve is recorded in the graph for the rules to report.
+func Build(dhf *model.DHF, cfg *config.Config, ids *IDs) *Graph {
+	g := &Graph{
+		reqByID:  map[string]*Requirement{},
+		hazByID:  map[string]*Hazard{},
+		ctrlByID: map[string]*RiskControl{},
+	}
+	g.addItems(dhf, cfg)
+	g.linkRequirements()
+	g.Cycles = g.findCycles()
+	g.linkRisk(cfg)
+	g.linkTests(dhf, ids)
+	g.decide(dhf)
+	return g
+}
+
+func (g *Graph) addItems(dhf *model.DHF, cfg *config.Config) {
+	active := map[string]bool{}
+	for _, s := range cfg.RequirementStatus.Active {
+		active[s] = true
+	}
+	defs := map[string]*Duplicate{}
+	define := func(id, kind string, pos input.Pos) bool {
+		d := defs[id]
+		if d == nil {
+			defs[id] = &Duplicate{ID: id, Kinds: []string{kind}, Pos: []input.Pos{pos}}
+			return true
+		}
+		d.Kinds = append(d.Kinds, kind)
+		d.Pos = append(d.Pos, pos)
+		return false
+	}
+	for i := range dhf.Requirements {
+		r := &dhf.Requirements[i]
+		n := &Requirement{Requirement: r, Class: effectiveClass(r, cfg)}
+		// A requirement without a status is in force: absence of a state
+		// must not exempt it from verification.
+		n.Active = r.Status == "" || active[r.Status]
+		if define(r.ID, config.KindRequirement, r.Source) {
+			g.reqByID[r.ID] = n
+		}
+		g.Requirements = append(g.Requirements, n)
+	}
+	for i := range dhf.Hazards {
+		h := &dhf.Hazards[i]
+		n := &Hazard{Hazard: h}
+		if define(h.ID, config.KindHazard, h.Source) {
+			g.hazByID[h.ID] = n
+		}
+		g.Hazards = append(g.Hazards, n)
+	}
+	for i := range dhf.RiskControls {
+		c := &dhf.RiskControls[i]
+		n := &RiskControl{RiskControl: c}
+		if define(c.ID, config.KindRiskControl, c.Source) {
+			g.ctrlByID[c.ID] = n
+		}
+		g.RiskControls = append(g.RiskControls, n)
+	}
+	for _, d := range defs {
+		if len(d.Pos) > 1 {
+			g.Duplicates = append(g.Duplicates, *d)
+		}
+	}
+	sort.Slice(g.Duplicates, func(i, j int) bool { return g.Duplicates[i].ID < g.Duplicates[j].ID })
+	sort.SliceStable(g.Requirements, func(i, j int) bool { return IDLess(g.Requirements[i].ID, g.Requirements[j].ID) })
+	sort.SliceStable(g.Hazards, func(i, j int) bool { return IDLess(g.Hazards[i].ID, g.Hazards[j].ID) })
+	sort.SliceStable(g.RiskControls, func(i, j int) bool { return IDLess(g.RiskControls[i].ID, g.RiskControls[j].ID) })
+}
+
+// effectiveClass is the requirement's own class, else its item's, else the
+// system's (IEC 62304 4.3: an item inherits the class of the system unless
+// the architecture segregates it).
+func effectiveClass(r *model.Requirement, cfg *config.Config) model.Class {
+	if r.Class != "" {
+		return r.Class
+	}
+	if r.Item != "" {
+		if c, ok := cfg.ClassOfItem(r.Item); ok {
+			return c
+		}
+	}
+	return cfg.SafetyClass
+}
+
+func (g *Graph) linkRequirements() {
+	for _, r := range g.Requirements {
+		if g.reqByID[r.ID] != r {
+			continue // a duplicate: links are taken from the first definition only
+		}
+		for _, p := range r.Requirement.Parents {
+			if pr := g.reqByID[p]; pr != nil && pr != r {
+				r.Parents = append(r.Parents, pr)
+				pr.Children = append(pr.Children, r)
+			} else if pr == nil {
+				g.dangling(config.KindRequirement, r.ID, "parents", p, config.KindRequirement, r.Source)
+			}
+		}
+	}
+}
+
+func (g *Graph) linkRisk(cfg *config.Config) {
+	m := newMatrix(cfg.RiskMatrix)
+	ctrlHaz := map[[2]string]bool{}
+	ctrlReq := map[[2]string]bool{}
+	linkCH := func(c *RiskControl, h *Hazard) {
+		if k := [2]string{c.ID, h.ID}; !ctrlHaz[k] {
+			ctrlHaz[k] = true
+			c.Hazards = append(c.Hazards, h)
+			h.Controls = append(h.Controls, c)
+		}
+	}
+	linkCR := func(c *RiskControl, r *Requirement) {
+		if k := [2]string{c.ID, r.ID}; !ctrlReq[k] {
+			ctrlReq[k] = true
+			c.Requirements = append(c.Requirements, r)
+			r.Controls = append(r.Controls, c)
+		}
+	}
+	for _, h := range g.Hazards {
+		h.Initial, h.BadLevels = m.estimate(h.Hazard.Initial, "initial", h.BadLevels)
+		h.Residual, h.BadLevels = m.estimate(h.Hazard.Residual, "residual", h.BadLevels)
+		if g.hazByID[h.ID] != h {
+			continue
+		}
+		for _, id := range h.Hazard.Controls {
+			if c := g.ctrlByID[id]; c != nil {
+				linkCH(c, h)
+			} else {
+				g.dangling(config.KindHazard, h.ID, "risk_controls", id, config.KindRiskControl, h.Source)
+			}
+		}
+	}
+	for _, c := range g.RiskControls {
+		if g.ctrlByID[c.ID] != c {
+			continue
+		}
+		for _, id := range c.RiskControl.Hazards {
+			if h := g.hazByID[id]; h != nil {
+				linkCH(c, h)
+			} else {
+				g.dangling(config.KindRiskControl, c.ID, "hazards", id, config.KindHazard, c.Source)
+			}
+		}
+		for _, id := range c.RiskControl.Requirements {
+			if r := g.reqByID[id]; r != nil {
+				linkCR(c, r)
+			} else {
+				g.dangling(config.KindRiskControl, c.ID, "requirements", id, config.KindRequirement, c.Source)
+			}
+		}
+	}
+	for _, r := range g.Requirements {
+		if g.reqByID[r.ID] != r {
+			continue
+		}
+		for _, id := range r.Requirement.RiskControls {
+			if c := g.ctrlByID[id]; c != nil {
+				linkCR(c, r)
+			} else {
+				g.dangling(config.KindRequirement, r.ID, "risk_controls", id, config.KindRiskControl, r.Source)
+			}
+		}
+	}
+	for _, c := range g.RiskControls {
+		sortByID(c.Hazards, func(h *Hazard) string { return h.ID })
+		sortByID(c.Requirements, func(r *Requirement) string { return r.ID })
+	}
+	for _, h := range g.Hazards {
+		sortByID(h.Controls, func(c *RiskControl) string { return c.ID })
+	}
+	for _, r := range g.Requirements {
+		sortByID(r.Controls, func(c *RiskControl) string { return c.ID })
+	}
+}
+
+func (g *Graph) dangling(fromKind, from, field, to, toKind string, pos input.Pos) {
+	g.Dangling = append(g.Dangling, Link{FromKind: fromKind, From: from, Field: field, To: to, ToKind: toKind, Pos: pos})
+}
+
+// decide computes the verification status of every requirement and risk
+// control from the linked tests.
+func (g *Graph) decide(dhf *model.DHF) {
+	for _, r := range g.Requirements {
+		passed, bad := 0, 0
+		for _, l := range r.Tests {
+			switch {
+			case l.Test.Outcome.Bad():
+				bad++
+			case l.Test.Outcome == model.Passed:
+				passed++
+			}
+		}
+		if r.Method() != model.VerifyTest {
+			for _, e := range r.Evidence {
+				if dhf.Evidence[e] {
+					r.EvidenceOK = append(r.EvidenceOK, e)
+				}
+			}
+		}
+		switch {
+		case bad > 0:
+			r.Outcome = Failed
+		case passed > 0 || len(r.EvidenceOK) > 0:
+			r.Outcome = Verified
+		default:
+			r.Outcome = Unverified
+		}
+	}
+	for _, c := range g.RiskControls {
+		c.Outcome = controlStatus(c)
+	}
+}
+
+// controlStatus: a control is verified when it is implemented by at least
+// one active requirement and every active requirement implementing it is
+// verified (IEC 62304 7.3.1: verify each risk control measure).
+func controlStatus(c *RiskControl) Status {
+	n := 0
+	st := Verified
+	for _, r := range c.Requirements {
+		if !r.Active {
+			continue
+		}
+		n++
+		switch r.Outcome {
+		case Failed:
+			return Failed
+		case Unverified:
+			st = Unverified
+		}
+	}
+	if n == 0 {
+		return Unverified
+	}
+	return st
+}
+
+func sortByID[T any](s []T, id func(T) string) {
+	sort.SliceStable(s, func(i, j int) bool { return IDLess(id(s[i]), id(s[j])) })
+}
+
+// IDLess orders IDs naturally: SRS-2 before SRS-10. Leading zeros only
+// break ties (SRS-1 before SRS-01), so the order is total and stable.
+func IDLess(a, b string) bool {
+	zeros := 0 // first difference in leading zeros: <0 means a first
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			if zeros == 0 {
+				zeros = da - db
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return zeros < 0
+}
+
+func digits(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,61 @@
+package trace
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// matrix evaluates risk estimates against the policy's risk matrix.
+type matrix struct {
+	sev, prob []string
+	cell      map[string][]string
+}
+
+func newMatrix(m config.RiskMatrix) *matrix {
+	return &matrix{sev: m.Severity, prob: m.Probability, cell: m.Acceptability}
+}
+
+// level resolves a written level (a name in any case, or its 1-based
+// number) to the matrix's name and index.
+func level(levels []string, v string) (string, int, bool) {
+	v = strings.TrimSpace(v)
+	for i, l := range levels {
+		if strings.EqualFold(l, v) {
+			return l, i, true
+		}
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(levels) {
+		return levels[n-1], n - 1, true
+	}
+	return "", -1, false
+}
+
+// estimate normalises e and fills Acceptability from the matrix; problems
+// are appended to bad as messages for the lint.
+func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (model.RiskEstimate, []string) {
+	out := model.RiskEstimate{Declared: e.Declared}
+	if e.Severity == "" && e.Probability == "" {
+		return out, bad
+	}
+	s, si, sok := level(m.sev, e.Severity)
+	p, _, pok := level(m.prob, e.Probability)
+	if !sok {
+		bad = append(bad, fmt.Sprintf("%s severity %q is not a level of the risk matrix (%s)", which, e.Severity, strings.Join(m.sev, ", ")))
+		s = e.Severity
+	}
+	if !pok {
+		bad = append(bad, fmt.Sprintf("%s probability %q is not a level of the risk matrix (%s)", which, e.Probability, strings.Join(m.prob, ", ")))
+		p = e.Probability
+	}
+	out.Severity, out.Probability = s, p
+	if sok && pok {
+		if row := m.cell[p]; si < len(row) {
+			out.Acceptability = row[si]
+		}
+	}
+	return out, bad
+}
