@@ -1,6 +1,12 @@
 package config
 
-import "github.com/tracegate/tracegate/internal/model"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/model"
+)
 
 // Defaults returns the policy used when a repository has no policy file, and
 // the values that fill keys a policy file leaves out. They follow the layout
@@ -39,4 +45,48 @@ func Defaults() Config {
 			},
 		},
 	}
+}
+
+// DefaultedValues describes each defaulted key with the value it took, for
+// `validate` to say what the gate actually used.
+func (c *Config) DefaultedValues() []string {
+	var out []string
+	for _, k := range c.Defaulted {
+		out = append(out, k+": "+c.describe(k))
+	}
+	return out
+}
+
+func (c *Config) describe(key string) string {
+	var v any
+	switch key {
+	case "version":
+		v = c.Version
+	case "safety_class":
+		v = c.SafetyClass
+	case "ids":
+		v = c.IDs
+	case "requirements":
+		v = c.Requirements
+	case "risks":
+		v = c.Risks
+	case "tests":
+		v = c.Tests
+	case "test_sources":
+		v = c.TestSources
+	case "requirement_status":
+		v = c.RequirementStatus
+	case "risk_matrix":
+		return fmt.Sprintf("%d×%d (severity: %s; probability: %s)", len(c.RiskMatrix.Severity), len(c.RiskMatrix.Probability),
+			strings.Join(c.RiskMatrix.Severity, ", "), strings.Join(c.RiskMatrix.Probability, ", "))
+	default:
+		if kind, ok := strings.CutPrefix(key, "ids."); ok {
+			v = c.IDs.byKind()[kind]
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

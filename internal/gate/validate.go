@@ -68,7 +68,7 @@ var validateRules = []*ruleFunc{
 		Description: "A requirement's safety class comes from its software item; an unknown item would silently fall back to the system class.",
 		Remediation: "add the item to items: in the policy, or correct its name"},
 		checkKnownItem},
-	{Rule{ID: "TG109", Name: "verification-evidence", Title: "Requirements verified other than by test name existing evidence",
+	{Rule{ID: "TG109", Name: "verification-evidence", Title: "Requirements verified by inspection, analysis or demonstration name existing records",
 		Clauses: []string{"IEC 62304 5.7.4", "IEC 62304 5.2.6"}, MinClass: model.ClassA, Severity: SevError,
 		Description: "A requirement verified by inspection, analysis or demonstration is verified by its record; the record must be in the repository.",
 		Remediation: "add the record under the path named in evidence:, or correct the path"},
@@ -136,7 +136,7 @@ type ruleFunc struct {
 func Validate(m *Model, failOn Severity) *Result {
 	res := &Result{Gate: GateValidate, SafetyClass: m.Config.SafetyClass,
 		Warnings: m.DHF.Warnings, Inputs: m.DHF.Files,
-		Policy: Policy{File: m.Config.File, Defaulted: m.Config.Defaulted}}
+		Policy: Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
 	for _, rf := range validateRules {
 		c := &check{rule: &rf.Rule}
 		rf.run(m, c)

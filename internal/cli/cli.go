@@ -1,0 +1,165 @@
+// Package cli implements tracegate's commands: cmd/tracegate maps flags to
+// an Options value and makes one call here. Each command returns the
+// process exit code.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/ingest/readers"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/trace"
+	"github.com/tracegate/tracegate/internal/version"
+)
+
+// Exit codes, the same for every command and face.
+const (
+	ExitPass  = 0 // the gate passed, or the command succeeded
+	ExitFail  = 1 // the gate failed: findings at or above --fail-on
+	ExitUsage = 2 // bad flags, bad or missing policy file
+	ExitError = 3 // the evaluation could not complete (never a pass)
+)
+
+// Options are the global flags.
+type Options struct {
+	Dir    string // repository root
+	Config string // policy path; "" means DIR/.github/tracegate.yml if it exists
+	Format string
+	Output string // file to write the report to; "" means stdout
+
+	Stdout, Stderr io.Writer
+}
+
+// usageError is a problem with the command line or the policy: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitCode maps an error from a command's preparation to its exit code.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// repo opens the repository directory.
+func (o *Options) repo() (fs.FS, error) {
+	dir := o.Dir
+	if dir == "" {
+		dir = "."
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--dir %s: %w", dir, unwrapPath(err))}
+	}
+	if !st.IsDir() {
+		return nil, usageError{fmt.Errorf("--dir %s: not a directory", dir)}
+	}
+	return os.DirFS(dir), nil
+}
+
+// policy loads the policy: --config as given (relative to the working
+// directory), else the repository's .github/tracegate.yml, else defaults.
+func (o *Options) policy(repo fs.FS) (*config.Config, error) {
+	var c *config.Config
+	var err error
+	if o.Config == "" {
+		c, err = config.Load(repo, config.DefaultPath, true)
+	} else {
+		abs, aerr := filepath.Abs(o.Config)
+		if aerr != nil {
+			return nil, usageError{aerr}
+		}
+		c, err = config.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), false)
+		if e, ok := input.AsError(err); ok {
+			e.Pos.File = o.Config
+		} else if es, ok := err.(input.Errors); ok {
+			for _, e := range es {
+				e.Pos.File = o.Config
+			}
+		}
+		if c != nil {
+			c.File = o.Config
+		}
+	}
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+// loadModel reads the policy and the design history file and resolves the
+// trace graph. A policy problem is a usage error; an unreadable input file
+// is an evaluation error.
+func (o *Options) loadModel() (*gate.Model, error) {
+	repo, err := o.repo()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := o.policy(repo)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := trace.NewIDs(cfg)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	dhf, err := ingest.Load(repo, cfg, readers.All(), ids.Finder(config.KindRequirement))
+	if err != nil {
+		return nil, err
+	}
+	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
+}
+
+// output opens the report destination.
+func (o *Options) output() (io.Writer, func() error, error) {
+	if o.Output == "" || o.Output == "-" {
+		return o.Stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(o.Output)
+	if err != nil {
+		return nil, nil, usageError{fmt.Errorf("--output: %w", err)}
+	}
+	return f, f.Close, nil
+}
+
+// fail prints err the way every command does and returns its exit code.
+func (o *Options) fail(err error) int {
+	var es input.Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			fmt.Fprintf(o.Stderr, "tracegate: %s\n", e)
+		}
+	} else {
+		fmt.Fprintf(o.Stderr, "tracegate: %s\n", err)
+	}
+	code := exitCode(err)
+	if code == ExitError {
+		fmt.Fprintln(o.Stderr, "tracegate: the evaluation could not complete; this is a failure, not a pass (exit 3)")
+	}
+	return code
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func tool() gate.Tool {
+	v, c := version.Get()
+	return gate.Tool{Name: "tracegate", Version: v, Commit: c}
+}

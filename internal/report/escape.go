@@ -1,0 +1,37 @@
+package report
+
+import "strings"
+
+// cell makes a value safe for one CSV cell opened in a spreadsheet: a cell
+// starting with = + - @ (or a tab/CR) is a formula to Excel and LibreOffice,
+// so it is prefixed with a quote (OWASP "CSV injection").
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// mdCell makes a value safe inside a Markdown table cell: pipes would split
+// the cell, newlines would end the row, and HTML would render.
+func mdCell(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "<", "&lt;", ">", "&gt;", "`", "\\`")
+	return r.Replace(strings.TrimSpace(s))
+}
+
+// oneLine folds a value onto one line for terminal tables.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n <= 1 {
+		return string(r[:n])
+	}
+	return string(r[:n-1]) + "…"
+}
