@@ -1,0 +1,227 @@
+package risk
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// rdmFixture is an rdm risk file of the infusion pump, in the shape of rdm's
+// template with an id on every risk; rdmTemplate is rdm's template itself,
+// as `rdm init` writes it, which has none.
+const (
+	rdmFixture  = "testdata/formats/rdm/with-ids/data/risk.yml"
+	rdmTemplate = "testdata/formats/rdm/data/risk.yml"
+)
+
+// rdm's template writes its example risk without an id; tracegate cannot
+// trace such a risk and says how to fix it rather than inventing an ID.
+func TestRDMTemplate(t *testing.T) {
+	if !(RDM{}).Detect(repo, rdmTemplate, mustRead(t, rdmTemplate)) {
+		t.Error("rdm's template is not detected as rdm")
+	}
+	_, err := RDM{}.Read(repo, rdmTemplate)
+	checkErrs(t, err, []wantErr{{rdmTemplate + ":37:7", "risks[0]: risk without an id (rdm's template leaves id out, but tracegate needs one on every risk to trace it: add e.g. id: HAZ-001)"}})
+}
+
+func TestRDMFixture(t *testing.T) {
+	items, err := RDM{}.Read(repo, rdmFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(line, col int) input.Pos { return input.Pos{File: rdmFixture, Line: line, Col: col} }
+	checkWarns(t, items.Warnings, []wantErr{
+		{rdmFixture + ":1:1", "rdm's risk levels and acceptability matrix are not read"},
+		{rdmFixture + ":39:7", "keys not read by tracegate: software_item (7×), notes (3×), control_measures.evidence_of_effectiveness (2×)"},
+	})
+	var ids []string
+	for _, h := range items.Hazards {
+		ids = append(ids, h.ID)
+	}
+	if want := []string{"HAZ-001", "HAZ-002", "HAZ-003", "HAZ-004", "HAZ-005", "HAZ-007", "HAZ-010"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("hazard IDs = %v, want %v", ids, want)
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want any
+	}{
+		{"first risk", items.Hazards[0], model.Hazard{
+			ID: "HAZ-001", Hazard: "Excess drug delivery",
+			Cause: "- The dose engine converts the programmed rate from mL/h to motor steps\n" +
+				"  and the conversion overflows for rates above 999 mL/h\n" +
+				"- The motor is commanded at a rate above the programmed rate",
+			Situation: "The patient receives the drug faster than prescribed",
+			Harm:      "Overdose; respiratory depression",
+			Initial:   model.RiskEstimate{Severity: "Catastrophic", Probability: "Medium"},
+			Controls:  []string{"RC-001"},
+			Residual:  model.RiskEstimate{Severity: "Catastrophic", Probability: "Extremely Low"},
+			Source:    at(37, 7), Format: "rdm",
+		}},
+		{"control measures as an ID string", items.Hazards[1].Controls, []string{"RC-003"}},
+		{"control measures as a list of mappings", items.Hazards[2].Controls, []string{"RC-004"}},
+		{"control measures as a list of IDs", items.Hazards[3].Controls, []string{"RC-005", "RC-006"}},
+		{"template placeholder and null residual", items.Hazards[5].Controls, []string(nil)},
+		{"null residual", items.Hazards[5].Residual, model.RiskEstimate{}},
+		{"mapping and ID mixed", items.Hazards[6].Controls, []string{"RC-008", "RC-013"}},
+		{"controls defined by mappings", len(items.RiskControls), 4},
+		{"control from the template's mapping", items.RiskControls[0], model.RiskControl{
+			ID:          "RC-001",
+			Description: "A second processor recomputes the delivered volume from motor encoder steps and stops the pump on a mismatch above 5 %.",
+			Hazards:     []string{"HAZ-001"}, Source: at(49, 9), Format: "rdm",
+		}},
+		// RC-008 is written under HAZ-005 and HAZ-010 alike: one control.
+		{"repeated control merged", items.RiskControls[3].Hazards, []string{"HAZ-005", "HAZ-010"}},
+		{"repeated control keeps its first place", items.RiskControls[3].Source, at(112, 11)},
+	} {
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s:\ngot  %+v\nwant %+v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestRDM(t *testing.T) {
+	const file = "regulatory/data/risk.yml"
+	pos := func(line, col int) input.Pos { return input.Pos{File: file, Line: line, Col: col} }
+	for _, tc := range []struct {
+		name      string
+		src       string
+		hazards   []model.Hazard
+		controls  []model.RiskControl
+		wantWarns []wantErr
+	}{
+		{
+			// The shape of one version of rdm's template (rdm/init_files/data/risk.yml
+			// at 20ae8a2e): a numeric id and the control_measures placeholder.
+			name: "template shape with numeric id",
+			src: "risk_levels:\n    - label: Low\n      description: Acceptable\nrisks:\n    - id: 1\n      hazard: Wrong dose shown\n" +
+				"      software_item: Display\n      events: |\n          - A rounding error\n      hazardous_situation: Nurse reads a wrong dose\n" +
+				"      harm: Overdose\n      severity: Critical\n      probability: Low\n      control_measures:\n        desciption: null\n" +
+				"        evidence_of_effectiveness: null\n      residual_severity: null\n      residual_probability: null\n" +
+				"      notes: Unlikely to go unnoticed.\n",
+			hazards: []model.Hazard{{ID: "1", Hazard: "Wrong dose shown", Cause: "- A rounding error", Situation: "Nurse reads a wrong dose",
+				Harm: "Overdose", Initial: model.RiskEstimate{Severity: "Critical", Probability: "Low"}, Source: pos(5, 7), Format: "rdm"}},
+			wantWarns: []wantErr{{file + ":1:1", "risk levels and acceptability matrix are not read"},
+				{file + ":7:7", "keys not read by tracegate: software_item (1×), notes (1×)"}},
+		},
+		{
+			name: "prose control measures are reported, IDs kept",
+			src: "risks:\n  - id: HAZ-1\n    control_measures: |\n      - RC-1\n      - The nurse double-checks the rate\n" +
+				"  - id: HAZ-2\n    control_measures: [RC-2, Alarm on occlusion, RC-2]\n",
+			hazards: []model.Hazard{
+				{ID: "HAZ-1", Controls: []string{"RC-1"}, Source: pos(2, 5), Format: "rdm"},
+				{ID: "HAZ-2", Controls: []string{"RC-2"}, Source: pos(6, 5), Format: "rdm"},
+			},
+			wantWarns: []wantErr{
+				{file + ":3:23", "risks[0].control_measures: control measure written as text without an ID"},
+				{file + ":7:30", "risks[1].control_measures[1]: control measure written as text without an ID"},
+			},
+		},
+		{
+			name: "control measure mapping without id",
+			src:  "risks:\n  - id: HAZ-1\n    control_measures:\n      desciption: Independent monitor\n",
+			hazards: []model.Hazard{
+				{ID: "HAZ-1", Source: pos(2, 5), Format: "rdm"},
+			},
+			wantWarns: []wantErr{{file + ":4:7", "risks[0].control_measures: control measure without an id"}},
+		},
+		{
+			name: "tracegate additions and differing definitions of one control",
+			src: "risks:\n  - id: HAZ-1\n    title: Over-infusion\n    benefit_risk: Outweighed by the benefit.\n" +
+				"    control_measures:\n      - {id: RC-1, title: Monitor, kind: Protective measures, requirements: 'SRS-1, SRS-2'}\n" +
+				"  - id: HAZ-2\n    control_measures:\n      - {id: RC-1, title: Monitor v2}\n",
+			hazards: []model.Hazard{
+				{ID: "HAZ-1", Title: "Over-infusion", BenefitRisk: "Outweighed by the benefit.", Controls: []string{"RC-1"}, Source: pos(2, 5), Format: "rdm"},
+				{ID: "HAZ-2", Controls: []string{"RC-1"}, Source: pos(7, 5), Format: "rdm"},
+			},
+			controls: []model.RiskControl{
+				{ID: "RC-1", Title: "Monitor", Kind: "protective-measure", Hazards: []string{"HAZ-1"}, Requirements: []string{"SRS-1", "SRS-2"},
+					Source: pos(6, 9), Format: "rdm"},
+				{ID: "RC-1", Title: "Monitor v2", Hazards: []string{"HAZ-2"}, Source: pos(9, 9), Format: "rdm"},
+			},
+		},
+		{
+			name:      "misspelt key is reported",
+			src:       "risks:\n  - id: HAZ-1\n    residual_severty: Minor\n",
+			hazards:   []model.Hazard{{ID: "HAZ-1", Source: pos(2, 5), Format: "rdm"}},
+			wantWarns: []wantErr{{file + ":3:5", "keys not read by tracegate: residual_severty (1×)"}},
+		},
+		{
+			name: "no risks yet",
+			src:  "risks:\n",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			items, err := readText(t, RDM{}, file, tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(items.Hazards, tc.hazards) {
+				t.Errorf("hazards\ngot  %+v\nwant %+v", items.Hazards, tc.hazards)
+			}
+			if !reflect.DeepEqual(items.RiskControls, tc.controls) {
+				t.Errorf("controls\ngot  %+v\nwant %+v", items.RiskControls, tc.controls)
+			}
+			checkWarns(t, items.Warnings, tc.wantWarns)
+		})
+	}
+}
+
+func TestRDMErrors(t *testing.T) {
+	const file = "risk.yml"
+	for _, tc := range []struct {
+		name string
+		src  string
+		want []wantErr
+	}{
+		// The newest template writes no id at all.
+		{"risk without id", "risks:\n    - hazard: Incorrect information\n      severity: Catastrophic\n    - id: null\n      hazard: x\n",
+			[]wantErr{{"risk.yml:2:7", "risks[0]: risk without an id (rdm's template leaves id out"},
+				{"risk.yml:4:7", "risks[1]: risk without an id"}}},
+		{"id with a space", "risks:\n  - id: HAZ 1\n", []wantErr{{"risk.yml:2:9", `risks[0].id: "HAZ 1" is not an ID`}}},
+		{"id is a mapping", "risks:\n  - id: {a: 1}\n", []wantErr{{"risk.yml:2:9", "risks[0].id: expected an ID, found a mapping"}}},
+		{"text is a list", "risks:\n  - id: HAZ-1\n    harm: [death]\n    severity: {level: 5}\n",
+			[]wantErr{{"risk.yml:3:11", "risks[0].harm: expected text, found a list"},
+				{"risk.yml:4:15", "risks[0].severity: expected text, found a mapping"}}},
+		{"unknown control kind", "risks:\n  - id: HAZ-1\n    control_measures: {id: RC-1, kind: training}\n",
+			[]wantErr{{"risk.yml:3:40", `risks[0].control_measures.kind: unknown risk control kind "training"`}}},
+		{"control measure id blank", "risks:\n  - id: HAZ-1\n    control_measures: [{id: '', desciption: x}]\n",
+			[]wantErr{{"risk.yml:3:24", "risks[0].control_measures[0]: control measure without an id"}}},
+		{"control requirements that are not IDs", "risks:\n  - id: HAZ-1\n    control_measures: {id: RC-1, requirements: [SRS-1, {a: 1}, 'SRS 2']}\n",
+			[]wantErr{{"risk.yml:3:56", "risks[0].control_measures.requirements[1]: expected an ID, found a mapping"},
+				{"risk.yml:3:64", `risks[0].control_measures.requirements[2]: "SRS 2" is not an ID`}}},
+		{"nested list", "risks:\n  - id: HAZ-1\n    control_measures: [[RC-1]]\n",
+			[]wantErr{{"risk.yml:3:24", "risks[0].control_measures[0]: expected a control measure, found a list"}}},
+		{"risks not a list", "risks: {id: 1}\n", []wantErr{{"risk.yml:1:8", "risks: expected a list of risks"}}},
+		{"risk not a mapping", "risks:\n  - HAZ-1\n", []wantErr{{"risk.yml:2:5", "risks[0]: expected a risk"}}},
+		{"no risks key", "risk_levels: []\n", []wantErr{{"risk.yml:1:1", "no risks list"}}},
+		{"top level is a list", "- id: 1\n", []wantErr{{"risk.yml:1:1", "expected rdm's risk file"}}},
+		{"empty file", "", []wantErr{{"risk.yml", "expected rdm's risk file"}}},
+		{"syntax error", "risks:\n  - id: 1\n   hazard: x\n", []wantErr{{"risk.yml:1", "invalid YAML"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			items, err := readText(t, RDM{}, file, tc.src)
+			if err == nil {
+				t.Fatalf("no error; read %+v", items)
+			}
+			checkErrs(t, err, tc.want)
+		})
+	}
+}
+
+func FuzzRDM(f *testing.F) {
+	f.Add(mustRead(f, rdmFixture))
+	f.Add(mustRead(f, rdmTemplate))
+	for _, s := range []string{
+		"risks:\n  - id: 1\n    control_measures: {desciption: null, evidence_of_effectiveness: null}\n",
+		"risks:\n  - id: HAZ-1\n    control_measures: [{id: RC-1, kind: x}, '- RC-2\n- text', [RC-3]]\n",
+		"risks:\n  - id: HAZ-1\n    control_measures: [{id: RC-1}]\n  - id: HAZ-2\n    control_measures: [{id: RC-1, title: t}]\n",
+		"risks:\n  - id: HAZ-1\n    a/b~c: 1\n",
+		"risks: 3\n",
+		"- 1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, RDM{}, "data/risk.yml", data) })
+}
