@@ -1,0 +1,3 @@
+module example.com/syringeflow
+
+go 1.22
