@@ -1,0 +1,47 @@
+package requirement
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/tracegate/tracegate/schema"
+)
+
+// schemaURL is where schema/requirements.schema.json is published.
+const schemaURL = "https://github.com/tracegate/tracegate/schema/requirements.schema.json"
+
+// unknownKeyHint is attached to unknown-key errors of the native formats.
+const unknownKeyHint = "check the spelling against schema/requirements.schema.json: an unknown key is an error so that a typo never drops a link"
+
+var (
+	schemaOnce sync.Once
+	// fileSchema validates a whole native document; itemSchema one
+	// requirement (the front matter of a Markdown requirement).
+	fileSchema, itemSchema *jsonschema.Schema
+	schemaErr              error
+)
+
+// schemas compiles the embedded schema once: the binary validates with
+// exactly the schema published in the repository.
+func schemas() (file, item *jsonschema.Schema, err error) {
+	schemaOnce.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Requirements))
+		if err != nil {
+			schemaErr = fmt.Errorf("schema %s: %w", schemaURL, err)
+			return
+		}
+		c := jsonschema.NewCompiler()
+		if err := c.AddResource(schemaURL, doc); err != nil {
+			schemaErr = fmt.Errorf("schema %s: %w", schemaURL, err)
+			return
+		}
+		if fileSchema, schemaErr = c.Compile(schemaURL); schemaErr != nil {
+			return
+		}
+		itemSchema, schemaErr = c.Compile(schemaURL + "#/$defs/requirement")
+	})
+	return fileSchema, itemSchema, schemaErr
+}

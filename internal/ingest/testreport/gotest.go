@@ -1,0 +1,371 @@
+package testreport
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// GoTestJSON reads the event stream of go test -json (cmd/test2json: one
+// JSON object per line with Time, Action, Package, Test, Elapsed, Output;
+// since Go 1.24 also build-output/build-fail events keyed by ImportPath and
+// FailedBuild on the package's fail event).
+//
+// It never lets a broken run look like a clean one: a test that started but
+// never reported a result (the binary crashed, os.Exit, a timeout) is an
+// error, and so is a package that failed without a failing test (a build
+// failure, a panic in init or TestMain, a race report after the tests).
+type GoTestJSON struct{}
+
+func (GoTestJSON) Kind() ingest.Kind { return ingest.Tests }
+func (GoTestJSON) Format() string    { return "gotest-json" }
+
+// Detect accepts a .json, .jsonl, .log or .txt file whose first line that
+// starts with "{" is a JSON object with an Action key. Lines before it that
+// are not JSON are allowed: go test -json 2>&1 can start with raw output
+// ("go: downloading …").
+func (GoTestJSON) Detect(_ fs.FS, p string, head []byte) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".json", ".jsonl", ".log", ".txt":
+	default:
+		return false
+	}
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		return hasActionKey(line)
+	}
+	return false
+}
+
+// hasActionKey reports whether the JSON object that line starts with has a
+// top-level "Action" key, reading only as far as needed (the line may be cut
+// at the end of the detection head).
+func hasActionKey(line []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if k == "Action" {
+			return true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+	}
+	return false
+}
+
+// event is one test2json event.
+type event struct {
+	Action      string
+	Package     string
+	Test        string
+	Elapsed     *float64
+	Output      string
+	ImportPath  string // build-output, build-fail (Go ≥ 1.24)
+	FailedBuild string // on a package's fail event (Go ≥ 1.24)
+}
+
+// maxRawWarnings caps the warnings for lines that are not events; the rest
+// are counted in one more warning.
+const maxRawWarnings = 20
+
+// goTest is one (Package, Test) while the stream is read.
+type goTest struct {
+	name    string
+	line    int
+	action  string // final action: pass, fail, skip, bench; "" while running
+	elapsed time.Duration
+	output  headText
+	failed  bool // an earlier run of the same test failed (-count=N)
+}
+
+// goPackage is one package while the stream is read.
+type goPackage struct {
+	name   string
+	line   int
+	tests  []*goTest
+	byName map[string]*goTest
+	action string // final package action
+	failed string // FailedBuild
+	output headText
+}
+
+type goTestReader struct {
+	file     string
+	items    *ingest.Items
+	pkgs     []*goPackage
+	byPkg    map[string]*goPackage
+	build    map[string]*headText // build output by ImportPath
+	events   int
+	raw      int
+	rawFirst int
+}
+
+// Read reads one go test -json stream.
+func (GoTestJSON) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	f, err := input.Open(fsys, p, maxReport)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := &goTestReader{file: p, items: &ingest.Items{}, byPkg: map[string]*goPackage{}, build: map[string]*headText{}}
+	if err := r.scan(f); err != nil {
+		return nil, err
+	}
+	if r.events == 0 {
+		return nil, input.Errorf(input.Pos{File: p}, "no go test -json event in the file").
+			WithHint("run go test with -json, or set the format of this file in the policy")
+	}
+	r.finish()
+	return r.items, nil
+}
+
+// scan reads the stream line by line. Lines can be megabytes long (a test
+// that prints a big blob): bufio.Reader grows with them, where a
+// bufio.Scanner would stop at 64 KB.
+func (r *goTestReader) scan(src io.Reader) error {
+	br := bufio.NewReaderSize(src, 64<<10)
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			r.line(bytes.TrimSpace(line), n)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if e, ok := input.AsError(err); ok {
+				return e
+			}
+			return input.Errorf(input.Pos{File: r.file, Line: n}, "cannot read: %v", err)
+		}
+	}
+	if r.raw > maxRawWarnings {
+		r.warn(r.rawFirst, "%d more lines are not go test -json events (raw output of go test or the build)", r.raw-maxRawWarnings)
+	}
+	return nil
+}
+
+func (r *goTestReader) warn(line int, format string, args ...any) {
+	r.items.Warnings = append(r.items.Warnings, input.Warnf(input.Pos{File: r.file, Line: line}, format, args...))
+}
+
+func (r *goTestReader) rawLine(n int, text string) {
+	r.raw++
+	if r.raw <= maxRawWarnings {
+		if len(text) > 120 {
+			text = text[:120] + "…"
+		}
+		r.warn(n, "not a go test -json event, skipped: %q", text)
+	} else if r.raw == maxRawWarnings+1 {
+		r.rawFirst = n
+	}
+}
+
+func (r *goTestReader) line(b []byte, n int) {
+	if len(b) == 0 {
+		return
+	}
+	if b[0] != '{' {
+		r.rawLine(n, string(b))
+		return
+	}
+	var ev event
+	if err := json.Unmarshal(b, &ev); err != nil || ev.Action == "" {
+		r.rawLine(n, string(b))
+		return
+	}
+	r.events++
+	switch ev.Action {
+	case "build-output":
+		h := r.build[ev.ImportPath]
+		if h == nil {
+			h = &headText{}
+			r.build[ev.ImportPath] = h
+		}
+		h.add(ev.Output)
+		return
+	case "build-fail":
+		return
+	}
+	if ev.Package == "" {
+		r.warn(n, "go test -json event %q without a package, skipped", ev.Action)
+		return
+	}
+	pkg := r.byPkg[ev.Package]
+	if pkg == nil {
+		pkg = &goPackage{name: ev.Package, line: n, byName: map[string]*goTest{}}
+		r.byPkg[ev.Package] = pkg
+		r.pkgs = append(r.pkgs, pkg)
+	}
+	if ev.Test == "" {
+		switch ev.Action {
+		case "output":
+			pkg.output.add(ev.Output)
+		case "pass", "fail", "skip":
+			pkg.action = ev.Action
+			pkg.line = n
+			if ev.FailedBuild != "" {
+				pkg.failed = ev.FailedBuild
+			}
+		}
+		return
+	}
+	t := pkg.byName[ev.Test]
+	if t == nil {
+		t = &goTest{name: ev.Test, line: n}
+		pkg.byName[ev.Test] = t
+		pkg.tests = append(pkg.tests, t)
+	}
+	switch ev.Action {
+	case "run":
+		if t.action != "" { // run again (-count=N): a new attempt
+			t.failed = t.failed || t.action == "fail"
+			t.action = ""
+			t.output = headText{}
+		}
+	case "output":
+		if !framing(ev.Output) {
+			t.output.add(ev.Output)
+		}
+	case "pass", "fail", "skip", "bench":
+		t.action = ev.Action
+		if ev.Elapsed != nil && *ev.Elapsed > 0 && *ev.Elapsed < 1e9 {
+			t.elapsed = time.Duration(*ev.Elapsed * float64(time.Second))
+		}
+		if ev.Action == "pass" || ev.Action == "bench" {
+			t.output = headText{} // a passing test's log is not a message
+		}
+	}
+}
+
+// framing reports whether an output line is test2json's own framing
+// (=== RUN, --- FAIL: …), which says nothing the action does not.
+func framing(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"=== RUN", "=== PAUSE", "=== CONT", "=== NAME", "--- PASS:", "--- FAIL:", "--- SKIP:", "--- BENCH:"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish turns the packages into test cases.
+func (r *goTestReader) finish() {
+	for _, pkg := range r.pkgs {
+		// A timeout panic is printed into the output of whichever test was
+		// last to log; every unfinished test of the package shares it.
+		timeout := timeoutLine(pkg.output.String())
+		for _, t := range pkg.tests {
+			if timeout == "" && t.action == "" {
+				timeout = timeoutLine(t.output.String())
+			}
+		}
+		bad := false
+		for _, t := range pkg.tests {
+			tc := model.TestCase{
+				Suite:     pkg.name,
+				ClassName: pkg.name,
+				Name:      t.name,
+				Duration:  t.elapsed,
+				Source:    input.Pos{File: r.file, Line: t.line},
+				Format:    "gotest-json",
+			}
+			switch t.action {
+			case "pass", "bench":
+				tc.Outcome = model.Passed
+				if t.failed {
+					tc.Message = "passed on a later run after failing an earlier one (-count)"
+					r.warn(t.line, "test %s.%s failed in an earlier run and passed in the last; counted as passed", pkg.name, t.name)
+				}
+			case "fail":
+				tc.Outcome = model.Failed
+				tc.Message = orText(t.output.String(), "failed (no output)")
+			case "skip":
+				tc.Outcome = model.Skipped
+				tc.Message = t.output.String()
+			default:
+				tc.Outcome = model.Errored
+				msg := "never finished: the test started but reported no result (the test binary crashed, exited or timed out)"
+				out := t.output.String()
+				if timeout != "" && !strings.Contains(out, timeout) {
+					msg += "\n" + timeout
+				}
+				tc.Message = clip(msg + "\n" + out)
+			}
+			// A failed earlier run explains a failed package as well.
+			bad = bad || tc.Outcome.Bad() || t.failed
+			r.items.Tests = append(r.items.Tests, tc)
+		}
+		if tc, ok := r.packageCase(pkg, bad); ok {
+			r.items.Tests = append(r.items.Tests, tc)
+		}
+	}
+}
+
+// packageCase returns an error case named for the package when the package
+// failed in a way its test cases do not show, so that a broken build or a
+// crashed binary can never read as "no tests" or "all passed".
+func (r *goTestReader) packageCase(pkg *goPackage, bad bool) (model.TestCase, bool) {
+	tc := model.TestCase{
+		Suite:   pkg.name,
+		Name:    pkg.name,
+		Outcome: model.Errored,
+		Source:  input.Pos{File: r.file, Line: pkg.line},
+		Format:  "gotest-json",
+	}
+	out := pkg.output.String()
+	switch {
+	case pkg.failed != "" || strings.Contains(out, "[build failed]"):
+		build := ""
+		if h := r.build[pkg.failed]; h != nil {
+			build = h.String()
+		}
+		tc.Message = clip("build failed: " + strings.TrimSpace(build+"\n"+out))
+	case strings.Contains(out, "[setup failed]"):
+		tc.Message = clip("setup failed: " + out)
+	case pkg.action == "fail" && len(pkg.tests) == 0:
+		tc.Message = clip("package failed before any test ran: " + orText(out, "no output"))
+	case pkg.action == "fail" && !bad:
+		tc.Message = clip("package failed although none of its tests failed: " + orText(out, "no output"))
+	case pkg.action == "" && len(pkg.tests) == 0:
+		tc.Message = "package never finished: the stream ends before its result (truncated report?)"
+	case pkg.action == "":
+		r.warn(pkg.line, "package %s has no final result: the report may be truncated", pkg.name)
+		return tc, false
+	default:
+		return tc, false
+	}
+	return tc, true
+}
+
+// timeoutLine picks the "panic: test timed out after …" line of a package's
+// output, which tells why its running tests never finished.
+func timeoutLine(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "panic: test timed out") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,555 @@
+package testreport
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// maxReport bounds a test report. Big CI runs write 100+ MB of JUnit XML;
+// the reader streams it, so the limit only guards against a glob that
+// matched something that is not a report.
+const maxReport = 512 << 20
+
+// JUnit reads JUnit XML. There is no JUnit XML standard: every producer
+// writes its own dialect, and the reader follows what each one means (see
+// caseResult.decide for the outcomes and testdata/formats/junit for one real
+// report per producer).
+//
+// The file is streamed token by token, never built into a tree, so that a
+// 100 MB report costs memory for its test cases only. Entities are never
+// expanded beyond XML's five (encoding/xml does not read DTDs), so a DOCTYPE
+// can neither fetch a file nor blow up memory.
+type JUnit struct{}
+
+func (JUnit) Kind() ingest.Kind { return ingest.Tests }
+func (JUnit) Format() string    { return "junit" }
+
+// Detect accepts a .xml file whose first element is <testsuites> or
+// <testsuite>, after any BOM, XML declaration, comments, processing
+// instructions and DOCTYPE.
+func (JUnit) Detect(_ fs.FS, p string, head []byte) bool {
+	if !strings.EqualFold(path.Ext(p), ".xml") {
+		return false
+	}
+	name, ok := firstElement(head)
+	return ok && (name == "testsuites" || name == "testsuite")
+}
+
+// firstElement returns the local name of the first element in head.
+func firstElement(head []byte) (string, bool) {
+	s := strings.TrimPrefix(string(head), "\uFEFF")
+	for {
+		s = strings.TrimLeft(s, " \t\r\n")
+		switch {
+		case strings.HasPrefix(s, "<?"):
+			i := strings.Index(s, "?>")
+			if i < 0 {
+				return "", false
+			}
+			s = s[i+2:]
+		case strings.HasPrefix(s, "<!--"):
+			i := strings.Index(s[4:], "-->")
+			if i < 0 {
+				return "", false
+			}
+			s = s[4+i+3:]
+		case strings.HasPrefix(s, "<!"):
+			i := directiveEnd(s)
+			if i < 0 {
+				return "", false
+			}
+			s = s[i:]
+		case strings.HasPrefix(s, "<"):
+			s = s[1:]
+			end := strings.IndexAny(s, " \t\r\n/>")
+			if end <= 0 {
+				return "", false
+			}
+			name := s[:end]
+			if i := strings.IndexByte(name, ':'); i >= 0 {
+				name = name[i+1:]
+			}
+			return name, true
+		default:
+			return "", false
+		}
+	}
+}
+
+// directiveEnd returns the index just past a <!DOCTYPE …> that may hold an
+// internal subset in brackets, or -1.
+func directiveEnd(s string) int {
+	depth := 0
+	for i := 2; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '>':
+			if depth <= 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// Read reads one JUnit XML file.
+func (JUnit) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	f, err := input.Open(fsys, p, maxReport)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := &junitReader{file: p, dec: xml.NewDecoder(f), items: &ingest.Items{}}
+	r.dec.CharsetReader = charsetReader
+	if err := r.read(); err != nil {
+		return nil, err
+	}
+	return r.items, nil
+}
+
+// frame is an open <testsuites> or <testsuite>.
+type frame struct {
+	suite    bool
+	name     string
+	pos      input.Pos
+	first    int      // index of the frame's first case in items.Tests
+	links    []string // requirement links of the suite's properties
+	declared int      // failures + errors the suite says it has
+}
+
+type junitReader struct {
+	file  string
+	dec   *xml.Decoder
+	items *ingest.Items
+	stack []frame
+	roots int
+	dtd   bool
+}
+
+func (r *junitReader) pos() input.Pos {
+	line, col := r.dec.InputPos()
+	return input.Pos{File: r.file, Line: line, Col: col}
+}
+
+func (r *junitReader) warn(pos input.Pos, format string, args ...any) {
+	r.items.Warnings = append(r.items.Warnings, input.Warnf(pos, format, args...))
+}
+
+// token returns the next token, and where it starts.
+func (r *junitReader) token() (xml.Token, input.Pos, error) {
+	pos := r.pos()
+	tok, err := r.dec.Token()
+	if err != nil && err != io.EOF {
+		return nil, pos, r.syntaxError(err)
+	}
+	return tok, pos, err
+}
+
+// syntaxError turns a decoder error into an input error at the decoder's
+// position (encoding/xml's SyntaxError knows the line only).
+func (r *junitReader) syntaxError(err error) error {
+	if e, ok := input.AsError(err); ok { // the file grew past the limit
+		return e
+	}
+	msg := err.Error()
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		msg = se.Msg
+	}
+	msg = strings.TrimPrefix(msg, "xml: ")
+	e := input.Errorf(r.pos(), "malformed XML: %s", msg)
+	if strings.Contains(msg, "entity") {
+		e.Hint = "JUnit reports use only XML's predefined entities; tracegate does not expand DTD entities"
+	} else if strings.Contains(msg, "CharsetReader") || strings.Contains(msg, "encoding") {
+		e.Hint = "write the report as UTF-8"
+	} else {
+		e.Hint = "the report may be truncated (did the test run finish?) or not XML"
+	}
+	e.Err = err
+	return e
+}
+
+func (r *junitReader) read() error {
+	for {
+		tok, pos, err := r.token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := r.start(t, pos); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			r.end()
+		case xml.Directive:
+			if !r.dtd && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(string(t))), "DOCTYPE") {
+				r.dtd = true
+				r.warn(pos, "DOCTYPE ignored: tracegate does not read DTDs or expand their entities")
+			}
+		}
+	}
+	if r.roots == 0 {
+		return input.Errorf(input.Pos{File: r.file}, "no XML element in the file, expected a JUnit report (<testsuites> or <testsuite>)").
+			WithHint("the report is empty; check that the test run wrote it completely")
+	}
+	if len(r.items.Tests) == 0 {
+		r.warn(input.Pos{File: r.file}, "JUnit report holds no test case")
+	}
+	return nil
+}
+
+func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
+	name := t.Name.Local
+	if len(r.stack) == 0 {
+		if name != "testsuites" && name != "testsuite" {
+			return input.Errorf(pos, "root element is <%s>, expected <testsuites> or <testsuite>", name).
+				WithHint("this is not a JUnit XML report; set the format in the policy or narrow the tests glob")
+		}
+		r.roots++
+		if r.roots == 2 {
+			r.warn(pos, "a second root element: the file holds several reports one after another; all are read")
+		}
+	}
+	switch name {
+	case "testsuites":
+		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests)})
+	case "testsuite":
+		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests)}
+		fr.declared = atoiLoose(attr(t, "failures")) + atoiLoose(attr(t, "errors"))
+		// GoogleTest writes RecordProperty from SetUpTestSuite as an
+		// attribute of <testsuite>.
+		for _, a := range t.Attr {
+			if isLinkProp(a.Name.Local) {
+				fr.links = appendUnique(fr.links, splitLinks(a.Value)...)
+			}
+		}
+		r.stack = append(r.stack, fr)
+	case "properties":
+		links, err := r.properties(pos)
+		if err != nil {
+			return err
+		}
+		top := &r.stack[len(r.stack)-1]
+		top.links = appendUnique(top.links, links...)
+	case "testcase":
+		return r.testcase(t, pos)
+	default:
+		// system-out, system-err and producers' extensions: nothing that
+		// decides an outcome lives outside <testcase>.
+		if err := r.dec.Skip(); err != nil {
+			return r.syntaxError(err)
+		}
+	}
+	return nil
+}
+
+// end closes a suite: its links apply to every case read inside it,
+// nested suites included, whether the properties came before or after
+// the cases.
+func (r *junitReader) end() {
+	if len(r.stack) == 0 {
+		return
+	}
+	fr := r.stack[len(r.stack)-1]
+	r.stack = r.stack[:len(r.stack)-1]
+	cases := r.items.Tests[fr.first:]
+	for i := range cases {
+		cases[i].Requirements = appendUnique(cases[i].Requirements, fr.links...)
+	}
+	if fr.suite && fr.declared > 0 {
+		bad := 0
+		for _, c := range cases {
+			if c.Outcome.Bad() {
+				bad++
+			}
+		}
+		if bad == 0 {
+			r.warn(fr.pos, "suite %q declares %d failure(s)/error(s) but none of its test cases failed; the report may be incomplete", fr.name, fr.declared)
+		}
+	}
+}
+
+// properties reads a <properties> element and returns the requirement
+// links it declares.
+func (r *junitReader) properties(at input.Pos) ([]string, error) {
+	var links []string
+	for {
+		tok, pos, err := r.token()
+		if err == io.EOF {
+			return nil, input.Errorf(at, "malformed XML: <properties> is not closed")
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != "property" {
+				if err := r.dec.Skip(); err != nil {
+					return nil, r.syntaxError(err)
+				}
+				continue
+			}
+			name := attr(t, "name")
+			value, hasValue := attrOK(t, "value")
+			text, err := r.text()
+			if err != nil {
+				return nil, err
+			}
+			if !hasValue {
+				value = text // <property name="requirement">SRS-1</property>
+			}
+			if isLinkProp(name) {
+				ids := splitLinks(value)
+				if len(ids) == 0 {
+					r.warn(pos, "property %q has no value; it links no requirement", name)
+				}
+				links = appendUnique(links, ids...)
+			}
+		case xml.EndElement:
+			return links, nil
+		}
+	}
+}
+
+// text reads to the end of the current element and returns its character
+// data, bounded; <stackTrace> text counts (Surefire's rerun elements).
+func (r *junitReader) text() (string, error) {
+	var h headText
+	depth := 1
+	for depth > 0 {
+		tok, _, err := r.token()
+		if err == io.EOF {
+			return "", r.syntaxError(io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != "stackTrace" {
+				if err := r.dec.Skip(); err != nil {
+					return "", r.syntaxError(err)
+				}
+				continue
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			h.add(string(t))
+		}
+	}
+	return h.String(), nil
+}
+
+func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
+	tc := model.TestCase{
+		ClassName: strings.TrimSpace(attr(t, "classname")),
+		Name:      strings.TrimSpace(attr(t, "name")),
+		File:      strings.TrimSpace(attr(t, "file")),
+		Source:    pos,
+		Format:    "junit",
+	}
+	if tc.ClassName == "" {
+		tc.ClassName = strings.TrimSpace(attr(t, "class")) // some Ant-era writers
+	}
+	for i := len(r.stack) - 1; i >= 0; i-- {
+		if r.stack[i].suite {
+			tc.Suite = r.stack[i].name
+			break
+		}
+	}
+	if tc.Name == "" {
+		r.warn(pos, "test case without a name (class %q)", tc.ClassName)
+	}
+	if s := attr(t, "time"); s != "" {
+		d, ok := seconds(s)
+		if !ok {
+			r.warn(pos, "test case %q: time %q is not a number of seconds; duration left out", tc.Name, s)
+		}
+		tc.Duration = d
+	}
+	res := caseResult{status: attr(t, "status"), result: attr(t, "result")}
+	// Old GoogleTest wrote RecordProperty("requirement", …) as an attribute
+	// of <testcase>.
+	for _, a := range t.Attr {
+		if isLinkProp(a.Name.Local) {
+			tc.Requirements = appendUnique(tc.Requirements, splitLinks(a.Value)...)
+		}
+	}
+	for {
+		tok, cpos, err := r.token()
+		if err == io.EOF {
+			return input.Errorf(pos, "malformed XML: <testcase> is not closed").
+				WithHint("the report is truncated; check that the test run finished writing it")
+		}
+		if err != nil {
+			return err
+		}
+		switch c := tok.(type) {
+		case xml.StartElement:
+			switch k := c.Name.Local; k {
+			case "failure", "error", "skipped", "flakyFailure", "flakyError", "rerunFailure", "rerunError":
+				text, err := r.text()
+				if err != nil {
+					return err
+				}
+				res.elems = append(res.elems, resultElem{kind: k, message: attr(c, "message"), typ: attr(c, "type"), text: text})
+			case "properties":
+				links, err := r.properties(cpos)
+				if err != nil {
+					return err
+				}
+				tc.Requirements = appendUnique(tc.Requirements, links...)
+			case "system-out", "system-err":
+				if err := r.output(&res.output); err != nil {
+					return err
+				}
+			default:
+				if k == "testcase" {
+					r.warn(cpos, "<testcase> inside <testcase> %q ignored", tc.Name)
+				}
+				if err := r.dec.Skip(); err != nil {
+					return r.syntaxError(err)
+				}
+			}
+		case xml.EndElement:
+			var note string
+			tc.Outcome, tc.Message, note = res.decide()
+			if tc.Outcome == model.Passed && !strings.HasPrefix(tc.Message, "passed on rerun") {
+				tc.Message = ""
+			}
+			if note != "" {
+				r.warn(pos, "test case %q: %s", tc.FullName(), note)
+			}
+			r.items.Tests = append(r.items.Tests, tc)
+			return nil
+		}
+	}
+}
+
+// output reads a <system-out> or <system-err> into tail.
+func (r *junitReader) output(tail *tailText) error {
+	depth := 1
+	for depth > 0 {
+		tok, _, err := r.token()
+		if err == io.EOF {
+			return r.syntaxError(io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			tail.add(string(t))
+		}
+	}
+	return nil
+}
+
+func attr(t xml.StartElement, name string) string {
+	v, _ := attrOK(t, name)
+	return v
+}
+
+func attrOK(t xml.StartElement, name string) (string, bool) {
+	for _, a := range t.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// seconds parses a JUnit time attribute. Producers write "0.004",
+// "-0.000000" (gotestsum), "1,234.5" (old Surefire with a locale's grouping)
+// and "" (none).
+func seconds(s string) (time.Duration, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != f { // NaN
+		return 0, false
+	}
+	if f <= 0 {
+		return 0, true
+	}
+	if f > float64(1<<62)/float64(time.Second) {
+		return 0, false
+	}
+	return time.Duration(f * float64(time.Second)), true
+}
+
+// atoiLoose reads a count attribute; anything unreadable is 0.
+func atoiLoose(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// charsetReader lets a report declare US-ASCII or Latin-1 (old Ant and
+// Surefire wrote ISO-8859-1); anything else must be UTF-8.
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return in, nil
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1":
+		return &latin1Reader{r: in}, nil
+	}
+	return nil, fmt.Errorf("encoding %q is not supported", label)
+}
+
+// latin1Reader decodes ISO-8859-1 to UTF-8: every byte is the code point.
+type latin1Reader struct {
+	r   io.Reader
+	buf []byte
+	out []byte
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	for len(l.out) == 0 {
+		if cap(l.buf) == 0 {
+			l.buf = make([]byte, 4096)
+		}
+		n, err := l.r.Read(l.buf[:cap(l.buf)])
+		for _, b := range l.buf[:n] {
+			if b < 0x80 {
+				l.out = append(l.out, b)
+			} else {
+				l.out = append(l.out, 0xC0|b>>6, 0x80|b&0x3F)
+			}
+		}
+		if err != nil {
+			if len(l.out) == 0 {
+				return 0, err
+			}
+			break
+		}
+	}
+	n := copy(p, l.out)
+	l.out = l.out[n:]
+	return n, nil
+}

@@ -1,0 +1,125 @@
+package testreport
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// maxMessage bounds a test's failure, error or skip message. Reports carry
+// whole stack traces and test logs; the message is for a person reading a
+// finding, and a big CI run has thousands of failing cases.
+const maxMessage = 4 << 10
+
+// truncMark ends a message that was cut to maxMessage.
+const truncMark = "\n… (truncated)"
+
+// clip trims s and cuts it to maxMessage bytes on a rune boundary.
+func clip(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + truncMark
+}
+
+// headText collects the first maxMessage bytes written to it and remembers
+// whether more was offered, so that a 100 MB stack trace costs 4 KB.
+type headText struct {
+	b         strings.Builder
+	truncated bool
+}
+
+func (h *headText) add(s string) {
+	if room := maxMessage + 1 - h.b.Len(); room > 0 {
+		if len(s) > room {
+			s = s[:room]
+			h.truncated = true
+		}
+		h.b.WriteString(s)
+	} else if s != "" {
+		h.truncated = true
+	}
+}
+
+func (h *headText) String() string {
+	s := clip(h.b.String())
+	if h.truncated && !strings.HasSuffix(s, truncMark) {
+		s += truncMark
+	}
+	return s
+}
+
+// tailText keeps the last maxMessage bytes written to it: the end of a test
+// log is where a runner prints why the test failed.
+type tailText struct {
+	b   []byte
+	cut bool
+}
+
+func (t *tailText) add(s string) {
+	t.b = append(t.b, s...)
+	if len(t.b) > 2*maxMessage {
+		t.b = append(t.b[:0], t.b[len(t.b)-maxMessage:]...)
+		t.cut = true
+	}
+}
+
+func (t *tailText) String() string {
+	b := t.b
+	cut := t.cut
+	if len(b) > maxMessage {
+		b = b[len(b)-maxMessage:]
+		cut = true
+	}
+	for len(b) > 0 && !utf8.RuneStart(b[0]) {
+		b = b[1:]
+	}
+	s := strings.TrimSpace(string(b))
+	if cut && s != "" {
+		s = "(… earlier output cut)\n" + s
+	}
+	return s
+}
+
+// linkProps are the property names that link a test to requirements, as
+// written by record_property("requirement", …), Xray (requirements,
+// tested-item-id) and the like. Matched case-insensitively.
+var linkProps = map[string]bool{
+	"requirement":    true,
+	"requirements":   true,
+	"tested-item-id": true,
+	"verifies":       true,
+}
+
+// isLinkProp reports whether a property or attribute name links requirements.
+func isLinkProp(name string) bool {
+	return linkProps[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// splitLinks splits a property value that may list several IDs
+// ("SRS-001, SRS-002", "SRS-1;SRS-2", "SRS-1 SRS-2"). The parts are kept as
+// written: the trace package checks them against the configured pattern and
+// reports a part that is no ID.
+func splitLinks(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})
+}
+
+// appendUnique appends the items of add that dst does not hold yet.
+func appendUnique(dst []string, add ...string) []string {
+outer:
+	for _, a := range add {
+		for _, d := range dst {
+			if d == a {
+				continue outer
+			}
+		}
+		dst = append(dst, a)
+	}
+	return dst
+}
