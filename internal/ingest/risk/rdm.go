@@ -222,7 +222,18 @@ func (d *rdmDecoder) risk(ptr string, v any) {
 		Source:      d.at(ptr),
 		Format:      rdmFormat,
 	}
-	h.ID = d.id(ptr, m, "risk", rdmIDHint)
+	if id, ok := scalarText(m["id"]); ok && id == "" {
+		// rdm's own template (init_files/data/risk.yml since b164cb00) writes
+		// risks without an id. Refusing the file would leave an rdm project
+		// with no risk analysis at all; read each such risk under its
+		// position, loudly: the name is not stable if rows move, and it does
+		// not match a hazard ID pattern, so validate still flags it (TG102).
+		n, _ := strconv.Atoi(ptr[strings.LastIndexByte(ptr, '/')+1:])
+		h.ID = fmt.Sprintf("RISK-%d", n+1)
+		d.warn(ptr, "%s: risk without an id, read as %s (its position in the list); %s", yamlsrc.DottedKey(ptr), h.ID, rdmIDHint)
+	} else {
+		h.ID = d.id(ptr, m, "risk", rdmIDHint)
+	}
 	for _, k := range sortedKeys(m, d.pos, ptr) {
 		if !slices.Contains(rdmRiskKeys, k) {
 			d.unread(k, ptr+"/"+escapeKey(k)+"#key", m[k])

@@ -2,7 +2,9 @@ package risk
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -16,14 +18,46 @@ const (
 	rdmTemplate = "testdata/formats/rdm/data/risk.yml"
 )
 
-// rdm's template writes its example risk without an id; tracegate cannot
-// trace such a risk and says how to fix it rather than inventing an ID.
+// rdm's template writes its example risk without an id. tracegate reads it
+// under its position, with a warning that says how to fix it, rather than
+// refusing the file or dropping the risk.
 func TestRDMTemplate(t *testing.T) {
 	if !(RDM{}).Detect(repo, rdmTemplate, mustRead(t, rdmTemplate)) {
 		t.Error("rdm's template is not detected as rdm")
 	}
-	_, err := RDM{}.Read(repo, rdmTemplate)
-	checkErrs(t, err, []wantErr{{rdmTemplate + ":37:7", "risks[0]: risk without an id (rdm's template leaves id out, but tracegate needs one on every risk to trace it: add e.g. id: HAZ-001)"}})
+	items, err := RDM{}.Read(repo, rdmTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items.Hazards) != 1 || items.Hazards[0].ID != "RISK-1" || items.Hazards[0].Hazard != "Incorrect information" ||
+		items.Hazards[0].Initial.Severity != "Catastrophic" || items.Hazards[0].Initial.Probability != "Low" {
+		t.Fatalf("hazards = %+v", items.Hazards)
+	}
+	found := false
+	for _, w := range items.Warnings {
+		if w.Pos.String() == rdmTemplate+":37:7" && strings.Contains(w.Msg, "risks[0]: risk without an id, read as RISK-1 (its position in the list); rdm's template leaves id out") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning about the missing id in %v", items.Warnings)
+	}
+}
+
+func TestRDMRiskWithoutID(t *testing.T) {
+	fsys := fstest.MapFS{"risk.yml": {Data: []byte("risks:\n    - hazard: Incorrect information\n      severity: Catastrophic\n    - id: null\n      hazard: x\n    - id: HAZ-3\n")}}
+	items, err := RDM{}.Read(fsys, "risk.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range items.Hazards {
+		ids = append(ids, h.ID)
+	}
+	if strings.Join(ids, " ") != "RISK-1 RISK-2 HAZ-3" {
+		t.Errorf("ids = %v", ids)
+	}
+	checkWarns(t, items.Warnings, []wantErr{{"risk.yml:2:7", "risks[0]: risk without an id, read as RISK-1"}, {"risk.yml:4:7", "risks[1]: risk without an id, read as RISK-2"}})
 }
 
 func TestRDMFixture(t *testing.T) {
@@ -175,10 +209,6 @@ func TestRDMErrors(t *testing.T) {
 		src  string
 		want []wantErr
 	}{
-		// The newest template writes no id at all.
-		{"risk without id", "risks:\n    - hazard: Incorrect information\n      severity: Catastrophic\n    - id: null\n      hazard: x\n",
-			[]wantErr{{"risk.yml:2:7", "risks[0]: risk without an id (rdm's template leaves id out"},
-				{"risk.yml:4:7", "risks[1]: risk without an id"}}},
 		{"id with a space", "risks:\n  - id: HAZ 1\n", []wantErr{{"risk.yml:2:9", `risks[0].id: "HAZ 1" is not an ID`}}},
 		{"id is a mapping", "risks:\n  - id: {a: 1}\n", []wantErr{{"risk.yml:2:9", "risks[0].id: expected an ID, found a mapping"}}},
 		{"text is a list", "risks:\n  - id: HAZ-1\n    harm: [death]\n    severity: {level: 5}\n",
