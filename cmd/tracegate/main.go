@@ -3,6 +3,7 @@
 package main
 
 import (
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -11,11 +12,11 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
-	o := cli.Options{Stdout: os.Stdout, Stderr: os.Stderr}
+func run(args []string, stdout, stderr io.Writer) int {
+	o := cli.Options{Stdout: stdout, Stderr: stderr}
 	code := cli.ExitPass
 	root := &cobra.Command{
 		Use:   "tracegate",
@@ -27,8 +28,8 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(os.Stdout)
-	root.SetErr(os.Stderr)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.Dir, "dir", ".", "repository root")
 	pf.StringVar(&o.Config, "config", "", "policy file (default DIR/.github/tracegate.yml, built-in defaults if absent)")

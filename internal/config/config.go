@@ -78,6 +78,9 @@ func (c *Config) Pos(key string) input.Pos {
 	if p, ok := c.pos[key]; ok {
 		return p
 	}
+	if c.File == "" {
+		return input.Pos{File: "(built-in default policy)"}
+	}
 	return input.Pos{File: c.File}
 }
 

@@ -75,7 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad glob", "version: 1\ntests: [ { path: 'a/[b' } ]\n", []string{"p.yml:2:18: tests[0].path: invalid glob"}},
 		{"duplicate key", "version: 1\nversion: 1\n", []string{`p.yml:2:1: duplicate key "version"`}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"holds 2 YAML documents"}},
-		{"yaml syntax", "version: 1\nids: [\n", []string{"p.yml:2: invalid YAML"}},
+		{"yaml syntax", "version: 1\nids: [\n", []string{"p.yml:2:6: invalid YAML"}},
 		{"matrix row missing", `version: 1
 risk_matrix:
   severity: [low, high]

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -33,7 +35,7 @@ func Documents(path string, data []byte) (docs []*yaml.Node, err error) {
 			if errors.Is(err, io.EOF) {
 				return docs, nil
 			}
-			return nil, parseError(path, err)
+			return nil, parseError(path, data, err)
 		}
 		docs = append(docs, &n)
 	}
@@ -41,14 +43,39 @@ func Documents(path string, data []byte) (docs []*yaml.Node, err error) {
 
 var lineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-func parseError(path string, err error) *input.Error {
+// parseError turns a yaml.v3 syntax error into an input error. yaml.v3
+// reports scanner errors at the right line, but parser errors ("did not
+// find expected …") at the 0-based line of the enclosing construct, and
+// some errors at no line at all. For those, goccy/go-yaml's parser, which
+// locates faults by token, is asked where the fault is; its answer is used
+// only when it also rejects the document.
+func parseError(path string, data []byte, err error) *input.Error {
 	pos := input.Pos{File: path}
 	msg := err.Error()
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
+	if pos.Line == 0 || strings.HasPrefix(msg, "did not find expected") {
+		if p, m, ok := locate(data); ok {
+			pos.Line, pos.Col, msg = p.Line, p.Col, m
+		}
+	}
 	return &input.Error{Pos: pos, Msg: "invalid YAML: " + msg, Err: err}
+}
+
+func locate(data []byte) (p input.Pos, msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := goccyparser.ParseBytes(data, 0)
+	var se *goccy.SyntaxError
+	if err == nil || !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil {
+		return p, "", false
+	}
+	return input.Pos{Line: se.Token.Position.Line, Col: se.Token.Position.Column}, se.Message, true
 }
 
 // Pos returns the position of n in file.

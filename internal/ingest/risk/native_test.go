@@ -177,7 +177,7 @@ func TestNativeErrors(t *testing.T) {
 		{"two documents", "hazards: []\n---\nrisk_controls: []\n",
 			[]wantErr{{"r.yml:2:1", "file holds 2 YAML documents"}}},
 		{"syntax error", "hazards:\n  - id: [HAZ-1\n",
-			[]wantErr{{"r.yml:1", "invalid YAML"}}},
+			[]wantErr{{"r.yml:2:9", "invalid YAML"}}},
 		{"duplicate key", "hazards:\n  - id: HAZ-1\n    id: HAZ-2\n",
 			[]wantErr{{"r.yml:3:5", `duplicate key "id"`}}},
 	} {

@@ -228,7 +228,7 @@ func TestRDMErrors(t *testing.T) {
 		{"no risks key", "risk_levels: []\n", []wantErr{{"risk.yml:1:1", "no risks list"}}},
 		{"top level is a list", "- id: 1\n", []wantErr{{"risk.yml:1:1", "expected rdm's risk file"}}},
 		{"empty file", "", []wantErr{{"risk.yml", "expected rdm's risk file"}}},
-		{"syntax error", "risks:\n  - id: 1\n   hazard: x\n", []wantErr{{"risk.yml:1", "invalid YAML"}}},
+		{"syntax error", "risks:\n  - id: 1\n   hazard: x\n", []wantErr{{"risk.yml:3:4", "invalid YAML"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			items, err := readText(t, RDM{}, file, tc.src)

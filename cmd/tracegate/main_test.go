@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tracegate runs the CLI in-process, as a user would from a shell.
+func tracegate(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const sample = "../../testdata/sample-device"
+
+type matrix struct {
+	Requirements []struct {
+		ID, Status string
+		Active     bool
+		Tests      []struct{ Name, Result string }
+	}
+	Tests    struct{ Total, Passed, Failed, Skipped int }
+	Coverage struct {
+		Active, Verified, Failed, Unverified int `json:",omitempty"`
+	} `json:"-"`
+}
+
+func TestValidateSample(t *testing.T) {
+	code, out, errs := tracegate(t, "validate", "--dir", sample)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "tracegate validate: PASS") || !strings.Contains(out, "Policy: .github/tracegate.yml") {
+		t.Errorf("output:\n%s", out)
+	}
+	code, out, _ = tracegate(t, "validate", "--dir", sample, "--format", "json")
+	var res struct {
+		Verdict  string
+		Findings []any
+		Rules    []struct{ Rule, Status string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	if res.Verdict != "pass" || len(res.Findings) != 0 || len(res.Rules) < 20 {
+		t.Errorf("result = %+v", res)
+	}
+}
+
+// The sample's deliberate gaps (testdata/sample-device/README.md) show in
+// the matrix exactly: SRS-008 fails through its one failing unit test,
+// SRS-046 has no test, SRS-048 is a draft, everything else active is
+// verified.
+func TestTraceSample(t *testing.T) {
+	code, out, errs := tracegate(t, "trace", "--dir", sample, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var m matrix
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, r := range m.Requirements {
+		status[r.ID] = r.Status
+		if r.Active && r.ID != "SRS-008" && r.ID != "SRS-046" && r.Status != "verified" {
+			t.Errorf("%s is %s, want verified", r.ID, r.Status)
+		}
+		if r.ID == "SRS-008" {
+			if len(r.Tests) != 1 || r.Tests[0].Result != "failed" || !strings.Contains(r.Tests[0].Name, "TestProgrammedRateRoundsHalfUp") {
+				t.Errorf("SRS-008 tests = %+v", r.Tests)
+			}
+		}
+	}
+	if status["SRS-008"] != "failed" || status["SRS-046"] != "unverified" || status["SRS-048"] != "unverified" {
+		t.Errorf("gaps: SRS-008 %s, SRS-046 %s, SRS-048 %s", status["SRS-008"], status["SRS-046"], status["SRS-048"])
+	}
+	if len(m.Requirements) != 47 {
+		t.Errorf("%d requirements, want 47", len(m.Requirements))
+	}
+	if m.Tests.Failed != 1 || m.Tests.Skipped != 2 || m.Tests.Total != m.Tests.Passed+m.Tests.Failed+m.Tests.Skipped {
+		t.Errorf("tests = %+v", m.Tests)
+	}
+	for _, format := range []string{"text", "csv", "markdown"} {
+		code, out, _ := tracegate(t, "trace", "--dir", sample, "--format", format)
+		if code != 0 || !strings.Contains(out, "SRS-046") {
+			t.Errorf("trace --format %s: exit %d\n%s", format, code, out)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, content string) {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name   string
+		files  map[string]string
+		args   []string
+		code   int
+		stderr string
+		stdout string
+	}{
+		{"unknown command", nil, []string{"frobnicate"}, 2, "unknown command", ""},
+		{"bad format", nil, []string{"trace", "--format", "xml"}, 2, `--format "xml"`, ""},
+		{"bad fail-on", nil, []string{"validate", "--fail-on", "sometimes"}, 2, "--fail-on", ""},
+		{"policy typo", map[string]string{".github/tracegate.yml": "version: 1\nsafty_class: C\n"},
+			[]string{"validate"}, 2, `.github/tracegate.yml:2:1: unknown key "safty_class"`, ""},
+		{"explicit policy missing", nil, []string{"validate", "--config", "nope.yml"}, 2, "nope.yml", ""},
+		{"no policy: defaults, and no requirements is a finding", map[string]string{"README.md": "x"},
+			[]string{"validate"}, 1, "", `safety_class: "B"`},
+		{"broken requirement file is an evaluation error", map[string]string{
+			".github/tracegate.yml":   "version: 1\nsafety_class: A\n",
+			"docs/requirements/x.yml": "requirements:\n  - id: SRS-1\n    title: [unclosed\n",
+		}, []string{"validate"}, 3, "docs/requirements/x.yml:3:12: invalid YAML", "EVALUATION ERROR"},
+		{"unknown key in a requirement", map[string]string{
+			".github/tracegate.yml":   "version: 1\nsafety_class: A\n",
+			"docs/requirements/x.yml": "requirements:\n  - id: SRS-1\n    title: t\n    risk_contols: [RC-1]\n",
+		}, []string{"trace"}, 3, `docs/requirements/x.yml:4:5: unknown key "risk_contols"`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			os.RemoveAll(dir)
+			for rel, c := range tc.files {
+				write(rel, c)
+			}
+			os.MkdirAll(dir, 0o755)
+			args := append(tc.args, "--dir", dir)
+			if len(tc.args) > 2 && tc.args[1] == "--config" {
+				args = append(args[:0:0], tc.args...)
+				args = append(args, "--dir", dir)
+			}
+			code, out, errs := tracegate(t, args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
+			}
+			if !strings.Contains(errs, tc.stderr) || !strings.Contains(out, tc.stdout) {
+				t.Errorf("stdout:\n%s\nstderr:\n%s\nwant stderr %q, stdout %q", out, errs, tc.stderr, tc.stdout)
+			}
+		})
+	}
+}
