@@ -77,21 +77,20 @@ func (o *Options) policy(repo fs.FS) (*config.Config, error) {
 	if o.Config == "" {
 		c, err = config.Load(repo, config.DefaultPath, true)
 	} else {
+		// Read as given on the command line, so that every position in an
+		// error names the path the user typed.
 		abs, aerr := filepath.Abs(o.Config)
 		if aerr != nil {
 			return nil, usageError{aerr}
 		}
-		c, err = config.Load(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), false)
-		if e, ok := input.AsError(err); ok {
+		data, rerr := input.ReadAll(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), 1<<20)
+		if e, ok := input.AsError(rerr); ok {
 			e.Pos.File = o.Config
-		} else if es, ok := err.(input.Errors); ok {
-			for _, e := range es {
-				e.Pos.File = o.Config
-			}
 		}
-		if c != nil {
-			c.File = o.Config
+		if rerr != nil {
+			return nil, usageError{rerr}
 		}
+		c, err = config.Parse(o.Config, data)
 	}
 	if err != nil {
 		return nil, usageError{err}
@@ -101,7 +100,8 @@ func (o *Options) policy(repo fs.FS) (*config.Config, error) {
 
 // loadModel reads the policy and the design history file and resolves the
 // trace graph. A policy problem is a usage error; an unreadable input file
-// is an evaluation error.
+// is an evaluation error, returned with the model as far as it was read (its
+// Config set) so that the errored result can say what it knew.
 func (o *Options) loadModel() (*gate.Model, error) {
 	repo, err := o.repo()
 	if err != nil {
@@ -117,7 +117,7 @@ func (o *Options) loadModel() (*gate.Model, error) {
 	}
 	dhf, err := ingest.Load(repo, cfg, readers.All(), ids.Finder(config.KindRequirement))
 	if err != nil {
-		return nil, err
+		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
 	}
 	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
 }
@@ -136,12 +136,20 @@ func (o *Options) output() (io.Writer, func() error, error) {
 
 // fail prints err the way every command does and returns its exit code.
 func (o *Options) fail(err error) int {
+	return o.failed(err, true)
+}
+
+// failed is fail, optionally without repeating the error list when the
+// report on standard output already holds it.
+func (o *Options) failed(err error, list bool) int {
 	var es input.Errors
-	if errors.As(err, &es) {
+	switch {
+	case !list:
+	case errors.As(err, &es):
 		for _, e := range es {
 			fmt.Fprintf(o.Stderr, "tracegate: %s\n", e)
 		}
-	} else {
+	default:
 		fmt.Fprintf(o.Stderr, "tracegate: %s\n", err)
 	}
 	code := exitCode(err)

@@ -38,8 +38,15 @@ func Validate(o Options, failOn string) int {
 		// that machine consumers (JSON) see the verdict.
 		res := gate.Errored(gate.GateValidate, errorLines(err))
 		res.Tool = tool()
-		o.write(func(w writer) error { return report.WriteResult(w, res, o.Format) })
-		return o.fail(err)
+		res.SafetyClass = m.Config.SafetyClass
+		res.Policy = gate.Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}
+		if m.DHF != nil {
+			res.Warnings, res.Inputs = m.DHF.Warnings, m.DHF.Files
+		}
+		if werr := o.write(func(w writer) error { return report.WriteResult(w, res, o.Format) }); werr != nil {
+			return o.fail(werr)
+		}
+		return o.failed(err, o.Output != "" && o.Output != "-")
 	}
 	res := gate.Validate(m, sev)
 	res.Tool = tool()

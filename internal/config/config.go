@@ -22,6 +22,7 @@ type Config struct {
 	Risks             []Source     `json:"risks"`
 	Tests             []Source     `json:"tests"`
 	TestSources       []string     `json:"test_sources"`
+	SoftwareTypes     []string     `json:"software_requirement_types"`
 	RequirementStatus StatusPolicy `json:"requirement_status"`
 	RiskMatrix        RiskMatrix   `json:"risk_matrix"`
 

@@ -24,10 +24,11 @@ func Defaults() Config {
 			Hazard:        `HAZ-\d+`,
 			RiskControl:   `RC-\d+`,
 		},
-		Requirements: []Source{{Path: "docs/requirements/**/*.{yml,yaml,md}", Format: "auto"}},
-		Risks:        []Source{{Path: "docs/risk/**/*.{yml,yaml,csv}", Format: "auto"}},
-		Tests:        []Source{{Path: "reports/**/*.{xml,json,jsonl}", Format: "auto"}},
-		TestSources:  []string{"**/*_test.go", "**/test_*.py", "**/*_test.py", "**/*.test.{js,ts}", "**/*Test.java"},
+		Requirements:  []Source{{Path: "docs/requirements/**/*.{yml,yaml,md}", Format: "auto"}},
+		Risks:         []Source{{Path: "docs/risk/**/*.{yml,yaml,csv}", Format: "auto"}},
+		Tests:         []Source{{Path: "reports/**/*.{xml,json,jsonl}", Format: "auto"}},
+		TestSources:   []string{"**/*_test.go", "**/test_*.py", "**/*_test.py", "**/*.test.{js,ts}", "**/*Test.java"},
+		SoftwareTypes: []string{"software", "srs", "swr", "software requirement", "software-requirement"},
 		RequirementStatus: StatusPolicy{
 			Active:   []string{"approved", "active", "implemented", "verified", "released"},
 			Inactive: []string{"draft", "proposed", "obsolete", "deprecated", "deleted", "rejected", "retired"},
@@ -74,6 +75,8 @@ func (c *Config) describe(key string) string {
 		v = c.Tests
 	case "test_sources":
 		v = c.TestSources
+	case "software_requirement_types":
+		v = c.SoftwareTypes
 	case "requirement_status":
 		v = c.RequirementStatus
 	case "risk_matrix":

@@ -99,6 +99,7 @@ func (c *Config) applyDefaults(written map[string]any) {
 	set("risks", func() { c.Risks = d.Risks })
 	set("tests", func() { c.Tests = d.Tests })
 	set("test_sources", func() { c.TestSources = d.TestSources })
+	set("software_requirement_types", func() { c.SoftwareTypes = d.SoftwareTypes })
 	set("requirement_status", func() { c.RequirementStatus = d.RequirementStatus })
 	set("risk_matrix", func() { c.RiskMatrix = d.RiskMatrix })
 	ids, _ := written["ids"].(map[string]any)
@@ -127,6 +128,7 @@ func (c *Config) applyDefaults(written map[string]any) {
 	for i := range c.Tests {
 		defaultFormat(&c.Tests[i])
 	}
+	c.SoftwareTypes = lower(c.SoftwareTypes)
 	c.RequirementStatus.Active = lower(c.RequirementStatus.Active)
 	c.RequirementStatus.Inactive = lower(c.RequirementStatus.Inactive)
 }
@@ -146,7 +148,7 @@ func lower(ss []string) []string {
 }
 
 func allKeys() []string {
-	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "requirement_status", "risk_matrix"}
+	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix"}
 }
 
 // check verifies what the schema cannot express: patterns compile, globs
@@ -167,6 +169,11 @@ func (c *Config) check() input.Errors {
 		}
 	}
 	seen := map[string]bool{}
+	inside := func(key, g string) {
+		if !insideRepo(g) {
+			bad(key, "%s: %q leaves the repository; paths are relative to the repository root (--dir) and stay inside it", yamlsrc.DottedKey("/"+strings.ReplaceAll(key, ".", "/")), g)
+		}
+	}
 	for i, it := range c.Items {
 		if seen[it.Name] {
 			bad(fmt.Sprintf("items.%d.name", i), "items[%d]: item name %q is used twice", i, it.Name)
@@ -176,6 +183,7 @@ func (c *Config) check() input.Errors {
 			if !doublestar.ValidatePattern(g) {
 				bad(fmt.Sprintf("items.%d.paths.%d", i, j), "items[%d].paths[%d]: invalid glob %q", i, j, g)
 			}
+			inside(fmt.Sprintf("items.%d.paths.%d", i, j), g)
 		}
 	}
 	for _, list := range []struct {
@@ -186,6 +194,7 @@ func (c *Config) check() input.Errors {
 			if !doublestar.ValidatePattern(s.Path) {
 				bad(fmt.Sprintf("%s.%d.path", list.key, i), "%s[%d].path: invalid glob %q", list.key, i, s.Path)
 			}
+			inside(fmt.Sprintf("%s.%d.path", list.key, i), s.Path)
 			for j, g := range s.Exclude {
 				if !doublestar.ValidatePattern(g) {
 					bad(fmt.Sprintf("%s.%d.exclude.%d", list.key, i, j), "%s[%d].exclude[%d]: invalid glob %q", list.key, i, j, g)
@@ -197,6 +206,7 @@ func (c *Config) check() input.Errors {
 		if !doublestar.ValidatePattern(g) {
 			bad(fmt.Sprintf("test_sources.%d", i), "test_sources[%d]: invalid glob %q", i, g)
 		}
+		inside(fmt.Sprintf("test_sources.%d", i), g)
 	}
 	active := map[string]bool{}
 	for _, s := range c.RequirementStatus.Active {
@@ -256,4 +266,19 @@ func validateSchema(value any, pos map[string]input.Pos) input.Errors {
 	}
 	return yamlsrc.Validate(sch, value, pos,
 		"check the spelling against schema/tracegate.schema.json: an unknown key is an error so that a typo never weakens a gate")
+}
+
+// insideRepo reports whether a glob names paths inside the repository: no
+// absolute path, no ".." element. fs.FS refuses both, with a message that
+// would not tell the user why.
+func insideRepo(g string) bool {
+	if strings.HasPrefix(g, "/") || strings.HasPrefix(g, "\\") || (len(g) > 1 && g[1] == ':') {
+		return false
+	}
+	for _, part := range strings.Split(g, "/") {
+		if part == ".." {
+			return false
+		}
+	}
+	return true
 }

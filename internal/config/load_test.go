@@ -72,6 +72,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad regexp", "version: 1\nids: { hazard: 'HAZ-(' }\n", []string{"p.yml:2:16: ids.hazard: invalid regular expression"}},
 		{"empty-matching regexp", "version: 1\nids: { hazard: '.*' }\n", []string{"ids.hazard: pattern"}},
 		{"bad format", "version: 1\nrequirements: [ { path: a, format: word } ]\n", []string{"p.yml:2:36: requirements[0].format: value must be one of"}},
+		{"glob leaving the repository", "version: 1\nrisks: [ { path: '../x/*.yml' } ]\ntest_sources: ['/abs/**']\n", []string{"p.yml:2:18: risks[0].path: \"../x/*.yml\" leaves the repository", "p.yml:3:16: test_sources[0]: \"/abs/**\" leaves the repository"}},
 		{"bad glob", "version: 1\ntests: [ { path: 'a/[b' } ]\n", []string{"p.yml:2:18: tests[0].path: invalid glob"}},
 		{"duplicate key", "version: 1\nversion: 1\n", []string{`p.yml:2:1: duplicate key "version"`}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{"holds 2 YAML documents"}},

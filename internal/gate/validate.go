@@ -55,7 +55,7 @@ var validateRules = []*ruleFunc{
 		checkRequirementText},
 	{Rule{ID: "TG106", Name: "requirement-parent", Title: "Software requirements trace to a system requirement or other source",
 		Clauses: []string{"IEC 62304 5.2.6", "IEC 62304 5.1.1"}, MinClass: model.ClassB, Severity: SevError,
-		Description: "Software requirements must be traceable to system requirements or another source (5.2.6 f). Applies to requirements of type software.",
+		Description: "Software requirements must be traceable to system requirements or another source (5.2.6 f). Applies to active requirements whose type is one of the policy's software_requirement_types; a requirement marked derived (from the architecture, the risk analysis or a standard) is exempt and says its source in its text.",
 		Remediation: "add the system requirement(s) this requirement refines under parents:"},
 		checkRequirementParent},
 	{Rule{ID: "TG107", Name: "known-status", Title: "Requirement states are the policy's",
@@ -276,7 +276,7 @@ func checkRequirementText(m *Model, c *check) {
 
 func checkRequirementParent(m *Model, c *check) {
 	for _, r := range m.Graph.Requirements {
-		if !primary(m, r) || !r.Active || !strings.EqualFold(r.Type, "software") || !c.applies(r.Class) {
+		if !primary(m, r) || !r.Active || r.Derived || !contains(m.Config.SoftwareTypes, strings.ToLower(r.Type)) || !c.applies(r.Class) {
 			continue
 		}
 		if len(r.Requirement.Parents) == 0 {

@@ -115,6 +115,9 @@ func TestValidateRules(t *testing.T) {
 			d.Requirements[1].Parents = nil
 			d.Requirements[1].Item = "logging"
 		}), func(c *config.Config) { c.Items = []config.Item{{Name: "logging", Class: model.ClassA}} }, "TG106", RuleNotApplicable, "", ""},
+		{"no parent, derived", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Derived = true }), nil, "TG106", RulePassed, "", ""},
+		{"no parent, Doorstop SRS document", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "srs" }), nil, "TG106", RuleFailed, "SRS-1", "traces to no system requirement"},
+		{"no parent, not a software type", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "system" }), nil, "TG106", RulePassed, "", ""},
 		{"no parent, inactive", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Status = "obsolete" }), nil, "TG106", RulePassed, "", ""},
 
 		{"known status", model.ClassA, with(func(d *model.DHF) { d.Requirements[1].Status = "approved" }), nil, "TG107", RulePassed, "", ""},

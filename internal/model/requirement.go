@@ -16,6 +16,10 @@ type Requirement struct {
 	// empty means "inherit".
 	Class   Class    `json:"class,omitempty"`
 	Parents []string `json:"parents,omitempty"` // IDs this requirement refines or fulfils
+	// Derived marks a requirement that deliberately has no parent: it was
+	// derived from the architecture, the risk analysis or a standard rather
+	// than from a higher-level requirement (Doorstop's derived: true).
+	Derived bool `json:"derived,omitempty"`
 	// RiskControls lists the risk control measures (ISO 14971) this
 	// requirement implements (IEC 62304 5.2.3).
 	RiskControls []string `json:"risk_controls,omitempty"`

@@ -34,7 +34,8 @@ import (
 // or be linked to" anything, so they are not requirements and are left out;
 // only one that carries links or tracegate attributes anyway is reported.
 // Doorstop allows any extended attribute, so others are kept out silently.
-// level, derived, ref, references and reviewed have no field in the model.
+// derived → Derived; level, ref, references and reviewed have no field in
+// the model.
 type Doorstop struct{}
 
 func (Doorstop) Kind() ingest.Kind { return ingest.Requirements }
@@ -143,6 +144,7 @@ func (d Doorstop) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		Text:    text,
 		Type:    strings.ToLower(doc.prefix),
 		Parents: links,
+		Derived: f.flag("derived", false),
 		Status:  "active",
 		Source:  f.self(),
 		Format:  d.Format(),

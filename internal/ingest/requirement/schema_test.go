@@ -23,7 +23,7 @@ func TestSchemaFieldsAreRead(t *testing.T) {
 	}
 	// Values the reader accepts for the keys that take only some; any
 	// other key takes text.
-	valid := map[string]string{"class": "B", "verification": "analysis", "requirements": "[{id: SRS-1}]"}
+	valid := map[string]string{"class": "B", "verification": "analysis", "derived": "true", "requirements": "[{id: SRS-1}]"}
 	value := func(k string) string {
 		if v, ok := valid[k]; ok {
 			return v

@@ -123,6 +123,7 @@ func nativeRequirement(f fields, def defaults, format string) model.Requirement 
 		Item:         f.text("item"),
 		Class:        f.class("class"),
 		Parents:      f.list("parents", false),
+		Derived:      f.flag("derived", false),
 		RiskControls: f.list("risk_controls", false),
 		Verification: f.verification("verification"),
 		Evidence:     f.list("evidence", false),
