@@ -110,14 +110,18 @@ type goPackage struct {
 }
 
 type goTestReader struct {
-	file     string
-	items    *ingest.Items
-	pkgs     []*goPackage
-	byPkg    map[string]*goPackage
-	build    map[string]*headText // build output by ImportPath
-	events   int
-	raw      int
-	rawFirst int
+	file  string
+	items *ingest.Items
+	pkgs  []*goPackage
+	byPkg map[string]*goPackage
+	build map[string]*headText // build output by ImportPath
+	// buildFail holds the line of each build-fail event by ImportPath; a
+	// package's fail event names its failed build in FailedBuild.
+	buildFail  map[string]int
+	buildOrder []string
+	events     int
+	raw        int
+	rawFirst   int
 }
 
 // Read reads one go test -json stream.
@@ -127,7 +131,7 @@ func (GoTestJSON) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := &goTestReader{file: p, items: &ingest.Items{}, byPkg: map[string]*goPackage{}, build: map[string]*headText{}}
+	r := &goTestReader{file: p, items: &ingest.Items{}, byPkg: map[string]*goPackage{}, build: map[string]*headText{}, buildFail: map[string]int{}}
 	if err := r.scan(f); err != nil {
 		return nil, err
 	}
@@ -202,9 +206,13 @@ func (r *goTestReader) line(b []byte, n int) {
 			h = &headText{}
 			r.build[ev.ImportPath] = h
 		}
-		h.add(ev.Output)
+		h.addString(ev.Output)
 		return
 	case "build-fail":
+		if _, seen := r.buildFail[ev.ImportPath]; !seen {
+			r.buildFail[ev.ImportPath] = n
+			r.buildOrder = append(r.buildOrder, ev.ImportPath)
+		}
 		return
 	}
 	if ev.Package == "" {
@@ -220,7 +228,7 @@ func (r *goTestReader) line(b []byte, n int) {
 	if ev.Test == "" {
 		switch ev.Action {
 		case "output":
-			pkg.output.add(ev.Output)
+			pkg.output.addString(ev.Output)
 		case "pass", "fail", "skip":
 			pkg.action = ev.Action
 			pkg.line = n
@@ -245,7 +253,7 @@ func (r *goTestReader) line(b []byte, n int) {
 		}
 	case "output":
 		if !framing(ev.Output) {
-			t.output.add(ev.Output)
+			t.output.addString(ev.Output)
 		}
 	case "pass", "fail", "skip", "bench":
 		t.action = ev.Action
@@ -320,6 +328,26 @@ func (r *goTestReader) finish() {
 		if tc, ok := r.packageCase(pkg, bad); ok {
 			r.items.Tests = append(r.items.Tests, tc)
 		}
+	}
+	// A build that failed for no package of the stream (the stream ends
+	// after it) is still a failure, not nothing.
+	claimed := map[string]bool{}
+	for _, pkg := range r.pkgs {
+		claimed[pkg.failed] = true
+	}
+	for _, ip := range r.buildOrder {
+		if claimed[ip] {
+			continue
+		}
+		name, _, _ := strings.Cut(ip, " ")
+		msg := "build failed"
+		if h := r.build[ip]; h != nil {
+			msg += ": " + h.String()
+		}
+		r.items.Tests = append(r.items.Tests, model.TestCase{
+			Suite: name, Name: name, Outcome: model.Errored, Message: clip(msg),
+			Source: input.Pos{File: r.file, Line: r.buildFail[ip]}, Format: "gotest-json",
+		})
 	}
 }
 

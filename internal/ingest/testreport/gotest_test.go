@@ -126,6 +126,14 @@ func TestGoTestJSONStreams(t *testing.T) {
 			warns: []string{"t.jsonl:1: not a go test -json event, skipped: \"# example.com/p [example.com/p.test]\"", "t.jsonl:2: not a go test -json event"},
 		},
 		{
+			// Go ≥ 1.24 with the stream cut after the build failure.
+			name: "build failure no package claims",
+			src: `{"ImportPath":"example.com/b [example.com/b.test]","Action":"build-output","Output":"b_test.go:3:1: syntax error\n"}` + "\n" +
+				`{"ImportPath":"example.com/b [example.com/b.test]","Action":"build-fail"}` + "\n",
+			want: []string{"2|example.com/b|error"},
+			msgs: []string{"build failed: b_test.go:3:1: syntax error"},
+		},
+		{
 			name: "setup failed",
 			src:  ev("start", "example.com/q", "", "") + ev("output", "example.com/q", "", "# example.com/q\nsetup failed: no Go files\n") + ev("output", "example.com/q", "", "FAIL\texample.com/q [setup failed]\n") + ev("fail", "example.com/q", "", ""),
 			want: []string{"4|example.com/q|error"},

@@ -121,6 +121,11 @@ func (JUnit) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	return r.items, nil
 }
 
+// maxNesting bounds how deep suites nest. Producers nest a few levels
+// (PHPUnit: directory, class, data provider); the bound keeps a hostile file
+// from making every case pay for thousands of enclosing suites.
+const maxNesting = 64
+
 // frame is an open <testsuites> or <testsuite>.
 type frame struct {
 	suite    bool
@@ -129,6 +134,7 @@ type frame struct {
 	first    int      // index of the frame's first case in items.Tests
 	links    []string // requirement links of the suite's properties
 	declared int      // failures + errors the suite says it has
+	bad      int      // junitReader.bad when the frame opened
 }
 
 type junitReader struct {
@@ -138,6 +144,7 @@ type junitReader struct {
 	stack []frame
 	roots int
 	dtd   bool
+	bad   int // failed and errored cases read so far
 }
 
 func (r *junitReader) pos() input.Pos {
@@ -230,9 +237,13 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 	}
 	switch name {
 	case "testsuites":
-		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests)})
+		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), bad: r.bad})
 	case "testsuite":
-		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests)}
+		if len(r.stack) >= maxNesting {
+			return input.Errorf(pos, "<testsuite> nested more than %d deep", maxNesting).
+				WithHint("no test runner nests suites this deep; the file is not a test report")
+		}
+		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), bad: r.bad}
 		fr.declared = atoiLoose(attr(t, "failures")) + atoiLoose(attr(t, "errors"))
 		// GoogleTest writes RecordProperty from SetUpTestSuite as an
 		// attribute of <testsuite>.
@@ -270,18 +281,14 @@ func (r *junitReader) end() {
 	}
 	fr := r.stack[len(r.stack)-1]
 	r.stack = r.stack[:len(r.stack)-1]
-	cases := r.items.Tests[fr.first:]
-	for i := range cases {
-		cases[i].Requirements = appendUnique(cases[i].Requirements, fr.links...)
+	if len(fr.links) > 0 {
+		cases := r.items.Tests[fr.first:]
+		for i := range cases {
+			cases[i].Requirements = appendUnique(cases[i].Requirements, fr.links...)
+		}
 	}
 	if fr.suite && fr.declared > 0 {
-		bad := 0
-		for _, c := range cases {
-			if c.Outcome.Bad() {
-				bad++
-			}
-		}
-		if bad == 0 {
+		if r.bad == fr.bad {
 			r.warn(fr.pos, "suite %q declares %d failure(s)/error(s) but none of its test cases failed; the report may be incomplete", fr.name, fr.declared)
 		}
 	}
@@ -354,7 +361,7 @@ func (r *junitReader) text() (string, error) {
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			h.add(string(t))
+			h.add(t)
 		}
 	}
 	return h.String(), nil
@@ -434,11 +441,11 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 		case xml.EndElement:
 			var note string
 			tc.Outcome, tc.Message, note = res.decide()
-			if tc.Outcome == model.Passed && !strings.HasPrefix(tc.Message, "passed on rerun") {
-				tc.Message = ""
-			}
 			if note != "" {
 				r.warn(pos, "test case %q: %s", tc.FullName(), note)
+			}
+			if tc.Outcome.Bad() {
+				r.bad++
 			}
 			r.items.Tests = append(r.items.Tests, tc)
 			return nil
@@ -463,7 +470,7 @@ func (r *junitReader) output(tail *tailText) error {
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
-			tail.add(string(t))
+			tail.add(t)
 		}
 	}
 	return nil

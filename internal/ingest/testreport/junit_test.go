@@ -491,6 +491,7 @@ func TestJUnitErrors(t *testing.T) {
 		{"XXE", xxe, "t.xml:4:45: malformed XML: invalid character entity &xxe;"},
 		{"unknown encoding", `<?xml version="1.0" encoding="UTF-16"?><testsuite/>`, `t.xml:1:40: malformed XML: opening charset "UTF-16": encoding "UTF-16" is not supported (write the report as UTF-8)`},
 		{"binary", "\x00\x01<testsuite/>", "t.xml: binary content at byte 0, expected text"},
+		{"nested too deep", strings.Repeat("<testsuite>", 70), "t.xml:1:705: <testsuite> nested more than 64 deep (no test runner nests suites this deep; the file is not a test report)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -94,8 +94,8 @@ test_sources: ['testdata/formats/testtags/**']
 		t.Errorf("%d requirement links from reports, want 39", links)
 	}
 
-	if len(dhf.Tags) != 37 {
-		t.Errorf("%d tags, want 37", len(dhf.Tags))
+	if len(dhf.Tags) != 40 {
+		t.Errorf("%d tags, want 40", len(dhf.Tags))
 	}
 	for _, tg := range dhf.Tags {
 		for _, id := range tg.IDs {
@@ -113,7 +113,7 @@ test_sources: ['testdata/formats/testtags/**']
 			flaky++
 		}
 	}
-	if tagWarnings != 10 || flaky != 2 {
-		t.Errorf("%d tag warnings (want 10), %d flaky warnings (want 2): %v", tagWarnings, flaky, dhf.Warnings)
+	if tagWarnings != 12 || flaky != 2 {
+		t.Errorf("%d tag warnings (want 12), %d flaky warnings (want 2): %v", tagWarnings, flaky, dhf.Warnings)
 	}
 }

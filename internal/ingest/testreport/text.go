@@ -33,16 +33,24 @@ type headText struct {
 	truncated bool
 }
 
-func (h *headText) add(s string) {
+func (h *headText) add(s []byte) {
 	if room := maxMessage + 1 - h.b.Len(); room > 0 {
 		if len(s) > room {
 			s = s[:room]
 			h.truncated = true
 		}
-		h.b.WriteString(s)
-	} else if s != "" {
+		h.b.Write(s)
+	} else if len(s) > 0 {
 		h.truncated = true
 	}
+}
+
+func (h *headText) addString(s string) {
+	if len(s) > maxMessage+1 {
+		s = s[:maxMessage+1]
+		h.truncated = true
+	}
+	h.add([]byte(s))
 }
 
 func (h *headText) String() string {
@@ -60,7 +68,7 @@ type tailText struct {
 	cut bool
 }
 
-func (t *tailText) add(s string) {
+func (t *tailText) add(s []byte) {
 	t.b = append(t.b, s...)
 	if len(t.b) > 2*maxMessage {
 		t.b = append(t.b[:0], t.b[len(t.b)-maxMessage:]...)

@@ -15,25 +15,31 @@ import (
 // scope: its brackets (a function's { } body; an it('…', …) call's
 // parentheses) or, in Python, its indented block. A tag then belongs to
 //
-//  1. the definition its comment documents: the next definition in the
-//     same scope, with only blank lines, comments and annotations
-//     (@Test, @pytest.mark.…, #[test]) between the tag and it — in Python
-//     also at the tag's own indentation;
-//  2. else the innermost test whose scope holds the tag;
-//  3. else the innermost test class, describe block or module whose scope
-//     holds the tag.
+//  1. the definition around it, when the tag is in a comment that documents
+//     its surroundings: a Rust inner doc comment (//!, /*!) or a Python
+//     docstring that opens a def's or class's body;
+//  2. else the definition its comment documents: the next definition, in
+//     the same scope, with only blank lines, comments and annotations
+//     (@Test, @pytest.mark.…, #[test]) between — in Python also at the
+//     tag's own indentation;
+//  3. else the test or group on whose line a trailing comment sits
+//     (test('x', () => {}); // Verifies: …);
+//  4. else the innermost test whose scope holds the tag.
 //
-// A test class, describe block or module gives the tag to every test inside
-// it. A tag that documents a function that is not a test, or that sits
-// outside any test, is reported, not dropped.
+// A test class, describe block or module gives its tag to every test inside
+// it. A tag in a class or describe body that is on none of its tests, in a
+// function that is not a test, or outside any definition is reported and
+// links nothing: giving it to a whole class would claim more than the
+// author wrote.
 //
-// Limits: definitions are recognised line by line, so a definition split
-// over lines before its name (Java annotations on their own lines are fine)
-// is not seen; JavaScript regular expression literals holding quotes, C
-// preprocessor tricks and macros that generate tests (other than GoogleTest
-// and Catch2's) are not understood; a Rust file's module path is taken from
-// its file path (src/a/b.rs → a::b), not from #[path] attributes; jest
-// titles are template strings only when they hold no ${…}.
+// Limits: definitions are recognised line by line, so a signature split
+// over lines before the test's name is not seen (annotations on lines of
+// their own are fine); JavaScript regular expression literals holding
+// quotes, C preprocessor tricks and test-generating macros other than
+// GoogleTest's and Catch2's are not understood; a Rust file's module path is
+// taken from its file path (src/a/b.rs → a::b), not from #[path]; jest
+// titles with ${…} or printf placeholders (it.each) are kept as written and
+// will not match the report; JUnit 5 @DisplayName is not applied.
 
 // def is one definition with its extent.
 type def struct {
@@ -123,26 +129,45 @@ const maxTags = 100000
 func (s *scan) attach(f *file, off, n int, text string, pos input.Pos, prefix string) {
 	encl := f.enclosing(off)
 	var target *def
-	if d := f.documented(encl, off, n); d != nil {
-		target = d
-	} else if d := f.sameLine(encl, off, n); d != nil {
-		target = d // test('x', () => {}); // Verifies: SRS-1
-	} else {
-		for d := encl; d != nil; d = d.parent {
-			if d.kind == kTest || d.kind == kGroup {
-				target = d
-				break
+	switch {
+	case f.innerDoc(encl, off):
+		// //! in Rust, a docstring opening a Python body: the enclosing
+		// definition itself.
+		if encl == nil {
+			s.warn(pos, "%s", f.notOnTest())
+			return
+		}
+		target = encl
+	default:
+		if d := f.documented(encl, off, n); d != nil {
+			target = d
+		} else if d := f.sameLine(encl, off, n); d != nil {
+			target = d // test('x', () => {}); // Verifies: SRS-1
+		} else {
+			for d := encl; d != nil; d = d.parent {
+				if d.kind == kTest {
+					target = d
+					break
+				}
 			}
+		}
+		switch {
+		case target != nil:
+		case encl == nil:
+			s.warn(pos, "%s", f.notOnTest())
+			return
+		case encl.kind == kGroup:
+			// In a class or describe body but on none of its tests: giving
+			// it to every test would claim more than the author wrote.
+			s.warn(pos, "Verifies tag is inside %s but not on one of its tests; it links nothing (put it right above a test, or above %s for all of its tests)", encl.name, encl.name)
+			return
+		default:
+			s.warn(pos, "Verifies tag is in %s, which is not a test; it links nothing", encl.name)
+			return
 		}
 	}
 	var tests []*def
 	switch {
-	case target == nil && encl != nil:
-		s.warn(pos, "Verifies tag is in %s, which is not a test; it links nothing", encl.name)
-		return
-	case target == nil:
-		s.warn(pos, "Verifies tag is not on or in a %s test; it links nothing (put it in the comment right above the test, or in its body)", f.l.name)
-		return
 	case target.kind == kOther:
 		s.warn(pos, "Verifies tag documents %s, which is not a test; it links nothing", target.name)
 		return
@@ -167,6 +192,36 @@ func (s *scan) attach(f *file, off, n int, text string, pos input.Pos, prefix st
 		}
 		s.add(name, text, pos)
 	}
+}
+
+// notOnTest is the warning for a tag outside any definition.
+func (f *file) notOnTest() string {
+	if f.l == unknownLang {
+		return "Verifies tag in a file whose language tracegate does not know; it links nothing (tags are read in Go, Python, Java, Kotlin, JavaScript/TypeScript, C/C++ and Rust test sources)"
+	}
+	return "Verifies tag is not on or in a " + f.l.name + " test; it links nothing (put it in the comment right above the test, or in its body)"
+}
+
+// innerDoc reports whether the tag at off is in a comment that documents
+// the definition around it rather than the next one: a Rust inner doc
+// comment (//!, /*!), or a Python docstring that opens its def's or class's
+// body.
+func (f *file) innerDoc(encl *def, off int) bool {
+	sp, ok := f.x.spanAt(off)
+	if !ok {
+		return false
+	}
+	text := f.x.src[sp.start:sp.end]
+	if f.l.name == "rust" {
+		return strings.HasPrefix(text, "//!") || strings.HasPrefix(text, "/*!")
+	}
+	if f.x.class[sp.start] != docstr {
+		return false
+	}
+	if encl == nil {
+		return true // a module docstring
+	}
+	return sp.start > encl.start && f.nextBad[encl.line+1] >= f.x.lineOf(sp.start)
 }
 
 // enclosing returns the innermost definition whose scope holds off. Scopes
@@ -272,7 +327,8 @@ func indentOf(x *lexed, n int) int {
 	return i
 }
 
-// testsIn returns the tests inside a group, in order.
+// testsIn returns the tests inside a group, in order: scopes nest, so
+// they are the definitions that start within the group's scope.
 func (f *file) testsIn(g *def) []*def {
 	if ts, ok := f.tests[g]; ok {
 		return ts
@@ -282,14 +338,8 @@ func (f *file) testsIn(g *def) []*def {
 		if d.start > g.end {
 			break
 		}
-		if d.kind != kTest {
-			continue
-		}
-		for p := d.parent; p != nil; p = p.parent {
-			if p == g {
-				out = append(out, d)
-				break
-			}
+		if d.kind == kTest {
+			out = append(out, d)
 		}
 	}
 	f.tests[g] = out
@@ -383,17 +433,29 @@ func findDefs(x *lexed, l *lang) []*def {
 		pyBlocks(x, defs)
 	}
 	var stack []*def
+	kept := defs[:0]
 	for _, d := range defs {
 		for len(stack) > 0 && stack[len(stack)-1].end < d.start {
 			stack = stack[:len(stack)-1]
+		}
+		if len(stack) >= maxDepth {
+			continue // see maxDepth
 		}
 		if len(stack) > 0 {
 			d.parent = stack[len(stack)-1]
 		}
 		stack = append(stack, d)
+		kept = append(kept, d)
 	}
-	return defs
+	return kept
 }
+
+// maxDepth bounds how deep definitions nest. Real tests nest a few levels
+// (describe in describe, a class in a class); an unclosed bracket can make
+// every later definition nest in the one before, and the bound keeps such a
+// file from costing time in the square of its size. Deeper definitions are
+// not seen, and a tag on one is reported as on no test.
+const maxDepth = 100
 
 // bodyEnd returns the end of a brace definition's body: the partner of the
 // first { after its signature, or the definition's own line when a ; comes

@@ -180,7 +180,7 @@ func init() {
 	for _, e := range []string{".py"} {
 		langs[e] = python
 	}
-	for _, e := range []string{".java", ".groovy"} {
+	for _, e := range []string{".java"} {
 		langs[e] = &java
 	}
 	for _, e := range []string{".kt", ".kts"} {

@@ -1,6 +1,9 @@
 package testtag
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Byte classes of a source file, as the lexer marks them.
 const (
@@ -18,7 +21,11 @@ type lexed struct {
 	class []byte
 	match map[int]int // bracket offset → offset of its partner
 	lines []int       // offset of each line's first byte
+	spans []span      // comments and docstrings, in order
 }
+
+// span is one comment or docstring: [start, end).
+type span struct{ start, end int }
 
 // lex classifies src for language l. It is a tokenizer, not a parser: it
 // knows comments, strings and character literals, which is all that is
@@ -36,6 +43,9 @@ func lex(src string, l *lang) *lexed {
 		}
 		for k := from; k < to; k++ {
 			x.class[k] = c
+		}
+		if c == comment || c == docstr {
+			x.spans = append(x.spans, span{from, to})
 		}
 	}
 	var stack []int
@@ -154,6 +164,15 @@ func (x *lexed) classAt(off int) byte {
 		return code
 	}
 	return x.class[off]
+}
+
+// spanAt returns the comment or docstring that holds off.
+func (x *lexed) spanAt(off int) (span, bool) {
+	i := sort.Search(len(x.spans), func(i int) bool { return x.spans[i].end > off })
+	if i < len(x.spans) && x.spans[i].start <= off {
+		return x.spans[i], true
+	}
+	return span{}, false
 }
 
 // lineOf returns the 0-based line of offset off.

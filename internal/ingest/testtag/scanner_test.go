@@ -107,8 +107,9 @@ func TestScanFixtures(t *testing.T) {
 				"35:3 TestOcclusion.test_raises SRS-010", // on the class: every test in it
 				"35:3 TestOcclusion.test_clears SRS-010",
 				"40:7 TestOcclusion.test_clears SRS-011,SRS-012",
-				"53:11 TestDoor.test_opens SRS-013", // indented: the body above
-				"60:13 test_async_prime SRS-014",
+				"53:11 TestDoor.test_opens SRS-013",  // indented: the body above
+				"62:5 TestPrime.test_primes SRS-015", // class docstring: the class's tests
+				"70:13 test_async_prime SRS-014",
 			},
 			warns: []string{
 				":3:1: " + notOn("python"),
@@ -124,9 +125,12 @@ func TestScanFixtures(t *testing.T) {
 				"18:9 BolusTest.rejectsBolusAboveLimit SRS-001",
 				"27:8 BolusTest.acceptsRate SRS-002,SRS-003",
 				"35:16 BolusTest.acceptsRate SRS-004",
-				"48:33 BolusTest$WhenOccluded.raisesAlarm SRS-005",
+				"51:33 BolusTest$WhenOccluded.raisesAlarm SRS-005",
 			},
-			warns: []string{":40:8: Verifies tag documents limit, which is not a test; it links nothing"},
+			warns: []string{
+				":40:8: Verifies tag documents limit, which is not a test; it links nothing",
+				":45:8: Verifies tag is inside BolusTest but not on one of its tests; it links nothing (put it right above a test, or above BolusTest for all of its tests)",
+			},
 		},
 		{
 			file: "pump.test.js",
@@ -136,9 +140,12 @@ func TestScanFixtures(t *testing.T) {
 				"18:8 bolus rate accepts %i mL/h SRS-003",
 				"28:4 occlusion alarm raises within 2 s SRS-010",
 				"28:4 occlusion alarm clears SRS-010",
-				"34:33 top-level SRS-011",
+				"37:33 top-level SRS-011", // a trailing comment on the test's line
 			},
-			warns: []string{":1:4: " + notOn("javascript")},
+			warns: []string{
+				":1:4: " + notOn("javascript"),
+				":30:6: Verifies tag is inside occlusion alarm but not on one of its tests; it links nothing (put it right above a test, or above occlusion alarm for all of its tests)",
+			},
 		},
 		{
 			file: "pump_test.cpp",
@@ -156,8 +163,10 @@ func TestScanFixtures(t *testing.T) {
 				"23:12 dose::tests::panics_on_nan SRS-002",
 				"28:8 dose::tests::rate::accepts_twelve SRS-003",
 				"28:8 dose::tests::rate::accepts_one SRS-003",
+				"30:13 dose::tests::rate::accepts_twelve SRS-004", // //! documents the module
+				"30:13 dose::tests::rate::accepts_one SRS-004",
 			},
-			warns: []string{":3:5: Verifies tag documents accept, which is not a test; it links nothing"},
+			warns: []string{":3:5: " + notOn("rust")},
 		},
 	}
 	for _, tc := range cases {
@@ -242,6 +251,18 @@ func TestScanCases(t *testing.T) {
 			tags: []string{"3:11 TestB.test_x SRS-1", "8:7 TestA.test_y SRS-2"},
 		},
 		{
+			name: "python: a docstring opening a body documents its def, not the nested one",
+			file: "test_a.py",
+			src:  "def test_x():\n    \"\"\"Verifies: SRS-1\"\"\"\n    def helper():\n        pass\n\nclass TestB:\n    '''\n    Verifies: SRS-2\n    '''\n    x = 1\n\n    def test_y(self):\n        '''Verifies: SRS-3'''\n",
+			tags: []string{"2:8 test_x SRS-1", "8:5 TestB.test_y SRS-2", "13:12 TestB.test_y SRS-3"},
+		},
+		{
+			name: "rust: block inner doc on a module",
+			file: "src/alarm/mod.rs",
+			src:  "#[cfg(test)]\nmod tests {\n    /*! Verifies: SRS-1 */\n    #[test]\n    fn a() {}\n}\n",
+			tags: []string{"3:9 alarm::tests::a SRS-1"},
+		},
+		{
 			name:  "python: code between tag and def",
 			file:  "test_a.py",
 			src:   "# Verifies: SRS-1\nX = 1\n\ndef test_x():\n    pass\n",
@@ -284,10 +305,18 @@ func TestScanCases(t *testing.T) {
 			tags: []string{"2:4 Suite.Param SRS-1"},
 		},
 		{
+			// An unclosed bracket nests everything after it; past maxDepth
+			// definitions are not seen.
+			name:  "definitions nested too deep",
+			file:  "a.test.js",
+			src:   strings.Repeat("describe('a', () => {\n", 120) + "// Verifies: SRS-1\nit('b', () => {});\n",
+			warns: []string{"a.test.js:121:4: Verifies tag is inside a but not on one of its tests; it links nothing (put it right above a test, or above a for all of its tests)"},
+		},
+		{
 			name:  "unknown language: tags reported",
 			file:  "a_test.rb",
 			src:   "# Verifies: SRS-1\ndef test_a; end\n",
-			warns: []string{"a_test.rb:1:3: " + notOn("unknown")},
+			warns: []string{"a_test.rb:1:3: Verifies tag in a file whose language tracegate does not know; it links nothing (tags are read in Go, Python, Java, Kotlin, JavaScript/TypeScript, C/C++ and Rust test sources)"},
 		},
 		{
 			name: "continuation ends at a line without a comma",

@@ -42,6 +42,9 @@ class BolusTest {
         return 10.0;
     }
 
+    // Verifies: SRS-902 (in the class body, on no test: reported)
+    private int count;
+
     @Nested
     class WhenOccluded {
         @Test

@@ -56,5 +56,15 @@ class TestDoor:
         pass
 
 
+class TestPrime:
+    """Priming.
+
+    Verifies: SRS-015
+    """
+
+    def test_primes(self):
+        pass
+
+
 async def test_async_prime():
     pass  # Verifies: SRS-014

@@ -27,6 +27,8 @@ mod tests {
 
     // Verifies: SRS-003
     mod rate {
+        //! Verifies: SRS-004 (inner doc: the module's tests)
+
         #[tokio::test]
         async fn accepts_twelve() {}
 
