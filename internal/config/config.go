@@ -14,17 +14,21 @@ const DefaultPath = ".github/tracegate.yml"
 
 // Config is a loaded, validated policy with defaults applied.
 type Config struct {
-	Version           int          `json:"version"`
-	SafetyClass       model.Class  `json:"safety_class"`
-	Items             []Item       `json:"items,omitempty"`
-	IDs               IDPatterns   `json:"ids"`
-	Requirements      []Source     `json:"requirements"`
-	Risks             []Source     `json:"risks"`
-	Tests             []Source     `json:"tests"`
-	TestSources       []string     `json:"test_sources"`
-	SoftwareTypes     []string     `json:"software_requirement_types"`
-	RequirementStatus StatusPolicy `json:"requirement_status"`
-	RiskMatrix        RiskMatrix   `json:"risk_matrix"`
+	Version           int            `json:"version"`
+	SafetyClass       model.Class    `json:"safety_class"`
+	Items             []Item         `json:"items,omitempty"`
+	IDs               IDPatterns     `json:"ids"`
+	Requirements      []Source       `json:"requirements"`
+	Risks             []Source       `json:"risks"`
+	Tests             []Source       `json:"tests"`
+	TestSources       []string       `json:"test_sources"`
+	SoftwareTypes     []string       `json:"software_requirement_types"`
+	RequirementStatus StatusPolicy   `json:"requirement_status"`
+	RiskMatrix        RiskMatrix     `json:"risk_matrix"`
+	ProblemReports    ProblemReports `json:"problem_reports"`
+	ChangeRequests    ChangeRequests `json:"change_requests"`
+	PR                PRPolicy       `json:"pr"`
+	Release           ReleasePolicy  `json:"release"`
 
 	// File is where the policy was read from, empty when no file existed.
 	File string `json:"-"`
@@ -70,6 +74,66 @@ type RiskMatrix struct {
 	Severity      []string            `json:"severity"`
 	Probability   []string            `json:"probability"`
 	Acceptability map[string][]string `json:"acceptability"`
+}
+
+// Records says where problem reports or change requests live.
+type Records struct {
+	// Labels: GitHub issues with any of these labels are records.
+	Labels []string `json:"labels,omitempty"`
+	// Files: globs of YAML record files.
+	Files []string `json:"files,omitempty"`
+	// Fields maps each field a record must state to the heading of the
+	// issue-form section (or the label prefix) that holds it.
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// ProblemReports is the policy for problem reports (IEC 62304 9).
+type ProblemReports struct {
+	Records
+	// Criticality levels, least critical first.
+	Criticality []string `json:"criticality"`
+	// MaxOpenCriticality is the highest level that may be open at a release.
+	MaxOpenCriticality string `json:"max_open_criticality"`
+}
+
+// Problem report fields with a meaning to the rules. Every field in
+// Records.Fields except FieldEvaluation must be stated when a report is
+// triaged (9.1–9.3); FieldEvaluation is required of reports still open at a
+// release of class B or C (5.8.3).
+const (
+	FieldType          = "type"
+	FieldScope         = "scope"
+	FieldCriticality   = "criticality"
+	FieldInvestigation = "investigation"
+	FieldEvaluation    = "evaluation"
+)
+
+// ChangeRequests is the policy for change requests (IEC 62304 8.2).
+type ChangeRequests struct {
+	Records
+	// ApprovedLabels mark an approved change request (8.2.1).
+	ApprovedLabels []string `json:"approved_labels"`
+}
+
+// PRPolicy holds the options of the pull request gate.
+type PRPolicy struct {
+	ExemptLabels         []string `json:"exempt_labels"`
+	JustificationHeading string   `json:"justification_heading"`
+	RiskImpactHeading    string   `json:"risk_impact_heading"`
+	RiskPaths            []string `json:"risk_paths,omitempty"`
+}
+
+// ReleasePolicy holds the options of the release gate.
+type ReleasePolicy struct {
+	TagPattern string `json:"tag_pattern"`
+	Plans      []Plan `json:"plans"`
+}
+
+// Plan is a plan that must exist at a release.
+type Plan struct {
+	Name   string `json:"name"`
+	Clause string `json:"clause,omitempty"`
+	Path   string `json:"path"`
 }
 
 // Pos returns the position of a value in the policy file, given as a dotted

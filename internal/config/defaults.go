@@ -33,6 +33,30 @@ func Defaults() Config {
 			Active:   []string{"approved", "active", "implemented", "verified", "released"},
 			Inactive: []string{"draft", "proposed", "obsolete", "deprecated", "deleted", "rejected", "retired"},
 		},
+		ProblemReports: ProblemReports{
+			Records: Records{
+				Labels: []string{"bug", "problem-report"},
+				Files:  []string{"docs/problem-reports/**/*.{yml,yaml}"},
+				Fields: map[string]string{
+					FieldType: "Type", FieldScope: "Scope", FieldCriticality: "Criticality",
+					FieldInvestigation: "Investigation", FieldEvaluation: "Evaluation",
+				},
+			},
+			Criticality:        []string{"low", "medium", "high", "critical"},
+			MaxOpenCriticality: "medium",
+		},
+		ChangeRequests: ChangeRequests{
+			Records:        Records{Labels: []string{"change-request"}, Files: []string{"docs/change-requests/**/*.{yml,yaml}"}},
+			ApprovedLabels: []string{"approved"},
+		},
+		PR: PRPolicy{JustificationHeading: "Justification", RiskImpactHeading: "Risk impact"},
+		Release: ReleasePolicy{
+			TagPattern: "v*",
+			Plans: []Plan{
+				{Name: "Software development plan", Clause: "IEC 62304 5.1", Path: "**/*development*plan*"},
+				{Name: "Software maintenance plan", Clause: "IEC 62304 6.1", Path: "**/*maintenance*plan*"},
+			},
+		},
 		RiskMatrix: RiskMatrix{
 			// A 5x5 matrix after the examples of ISO/TR 24971 annex C.
 			Severity:    []string{"negligible", "minor", "serious", "critical", "catastrophic"},
@@ -79,6 +103,14 @@ func (c *Config) describe(key string) string {
 		v = c.SoftwareTypes
 	case "requirement_status":
 		v = c.RequirementStatus
+	case "problem_reports":
+		v = c.ProblemReports
+	case "change_requests":
+		v = c.ChangeRequests
+	case "pr":
+		v = c.PR
+	case "release":
+		v = c.Release
 	case "risk_matrix":
 		return fmt.Sprintf("%d×%d (severity: %s; probability: %s)", len(c.RiskMatrix.Severity), len(c.RiskMatrix.Probability),
 			strings.Join(c.RiskMatrix.Severity, ", "), strings.Join(c.RiskMatrix.Probability, ", "))

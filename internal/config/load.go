@@ -102,6 +102,7 @@ func (c *Config) applyDefaults(written map[string]any) {
 	set("software_requirement_types", func() { c.SoftwareTypes = d.SoftwareTypes })
 	set("requirement_status", func() { c.RequirementStatus = d.RequirementStatus })
 	set("risk_matrix", func() { c.RiskMatrix = d.RiskMatrix })
+	c.defaultSections(written, d)
 	ids, _ := written["ids"].(map[string]any)
 	for _, f := range []struct {
 		key string
@@ -148,7 +149,7 @@ func lower(ss []string) []string {
 }
 
 func allKeys() []string {
-	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix"}
+	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix", "problem_reports", "change_requests", "pr", "release"}
 }
 
 // check verifies what the schema cannot express: patterns compile, globs
@@ -217,6 +218,38 @@ func (c *Config) check() input.Errors {
 			bad("requirement_status", "requirement_status: %q is listed as both active and inactive", s)
 		}
 	}
+	if m := c.ProblemReports.MaxOpenCriticality; m != "" && !contains(c.ProblemReports.Criticality, m) {
+		bad("problem_reports.max_open_criticality", "problem_reports.max_open_criticality: %q is not a criticality level (%s)", m, strings.Join(c.ProblemReports.Criticality, ", "))
+	}
+	for _, sec := range []struct {
+		key string
+		r   Records
+	}{{"problem_reports", c.ProblemReports.Records}, {"change_requests", c.ChangeRequests.Records}} {
+		for i, g := range sec.r.Files {
+			key := fmt.Sprintf("%s.files.%d", sec.key, i)
+			if !doublestar.ValidatePattern(g) {
+				bad(key, "%s.files[%d]: invalid glob %q", sec.key, i, g)
+			}
+			inside(key, g)
+		}
+	}
+	for i, p := range c.Release.Plans {
+		key := fmt.Sprintf("release.plans.%d.path", i)
+		if !doublestar.ValidatePattern(p.Path) {
+			bad(key, "release.plans[%d].path: invalid glob %q", i, p.Path)
+		}
+		inside(key, p.Path)
+	}
+	if !doublestar.ValidatePattern(c.Release.TagPattern) {
+		bad("release.tag_pattern", "release.tag_pattern: invalid glob %q", c.Release.TagPattern)
+	}
+	for i, g := range c.PR.RiskPaths {
+		key := fmt.Sprintf("pr.risk_paths.%d", i)
+		if !doublestar.ValidatePattern(g) {
+			bad(key, "pr.risk_paths[%d]: invalid glob %q", i, g)
+		}
+		inside(key, g)
+	}
 	m := c.RiskMatrix
 	probs := map[string]bool{}
 	for _, p := range m.Probability {
@@ -281,4 +314,48 @@ func insideRepo(g string) bool {
 		}
 	}
 	return true
+}
+
+// defaultSections fills the keys of the record, pr and release sections
+// one by one: a policy that sets problem_reports.labels keeps the default
+// fields and criticality levels.
+func (c *Config) defaultSections(written map[string]any, d Config) {
+	section := func(name string) map[string]any {
+		m, _ := written[name].(map[string]any)
+		return m
+	}
+	fill := func(sec, key string, present map[string]any, apply func()) {
+		if _, ok := present[key]; !ok {
+			apply()
+			c.Defaulted = append(c.Defaulted, sec+"."+key)
+		}
+	}
+	pr := section("problem_reports")
+	fill("problem_reports", "labels", pr, func() { c.ProblemReports.Labels = d.ProblemReports.Labels })
+	fill("problem_reports", "files", pr, func() { c.ProblemReports.Files = d.ProblemReports.Files })
+	fill("problem_reports", "fields", pr, func() { c.ProblemReports.Fields = d.ProblemReports.Fields })
+	fill("problem_reports", "criticality", pr, func() { c.ProblemReports.Criticality = d.ProblemReports.Criticality })
+	fill("problem_reports", "max_open_criticality", pr, func() { c.ProblemReports.MaxOpenCriticality = d.ProblemReports.MaxOpenCriticality })
+	cr := section("change_requests")
+	fill("change_requests", "labels", cr, func() { c.ChangeRequests.Labels = d.ChangeRequests.Labels })
+	fill("change_requests", "files", cr, func() { c.ChangeRequests.Files = d.ChangeRequests.Files })
+	fill("change_requests", "approved_labels", cr, func() { c.ChangeRequests.ApprovedLabels = d.ChangeRequests.ApprovedLabels })
+	p := section("pr")
+	fill("pr", "exempt_labels", p, func() { c.PR.ExemptLabels = d.PR.ExemptLabels })
+	fill("pr", "justification_heading", p, func() { c.PR.JustificationHeading = d.PR.JustificationHeading })
+	fill("pr", "risk_impact_heading", p, func() { c.PR.RiskImpactHeading = d.PR.RiskImpactHeading })
+	r := section("release")
+	fill("release", "tag_pattern", r, func() { c.Release.TagPattern = d.Release.TagPattern })
+	fill("release", "plans", r, func() { c.Release.Plans = d.Release.Plans })
+	c.ProblemReports.Criticality = lower(c.ProblemReports.Criticality)
+	c.ProblemReports.MaxOpenCriticality = strings.ToLower(strings.TrimSpace(c.ProblemReports.MaxOpenCriticality))
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

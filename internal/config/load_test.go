@@ -133,11 +133,54 @@ func TestDefaultsAreValid(t *testing.T) {
 	}
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
+func TestSectionsDefaultKeyByKey(t *testing.T) {
+	c, err := Parse("p.yml", []byte(`version: 1
+problem_reports:
+  labels: [defect]
+  max_open_criticality: low
+change_requests:
+  files: [changes/*.yml]
+release:
+  plans: [{name: SDP, path: docs/sdp.md}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Defaults()
+	if got := c.ProblemReports; got.Labels[0] != "defect" || got.MaxOpenCriticality != "low" ||
+		len(got.Fields) != len(d.ProblemReports.Fields) || len(got.Criticality) != 4 {
+		t.Errorf("problem_reports = %+v", got)
+	}
+	if got := c.ChangeRequests; got.Files[0] != "changes/*.yml" || got.Labels[0] != "change-request" || got.ApprovedLabels[0] != "approved" {
+		t.Errorf("change_requests = %+v", got)
+	}
+	if c.Release.TagPattern != "v*" || len(c.Release.Plans) != 1 {
+		t.Errorf("release = %+v", c.Release)
+	}
+	for _, k := range []string{"problem_reports.fields", "change_requests.labels", "release.tag_pattern", "pr.exempt_labels"} {
+		if !contains(c.Defaulted, k) {
+			t.Errorf("Defaulted lacks %s: %v", k, c.Defaulted)
 		}
 	}
-	return false
+	for _, k := range []string{"problem_reports.labels", "release.plans"} {
+		if contains(c.Defaulted, k) {
+			t.Errorf("Defaulted has %s", k)
+		}
+	}
+}
+
+func TestSectionErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"version: 1\nproblem_reports: {max_open_criticality: severe}\n": `"severe" is not a criticality level`,
+		"version: 1\nchange_requests: {criticality: [a, b]}\n":          `unknown key "criticality" in change_requests`,
+		"version: 1\nproblem_reports: {lables: [bug]}\n":                `unknown key "lables" in problem_reports`,
+		"version: 1\nrelease: {plans: [{name: x, path: ../x}]}\n":       "leaves the repository",
+		"version: 1\npr: {exempt_label: [x]}\n":                         `unknown key "exempt_label" in pr`,
+		"version: 1\nproblem_reports: {fields: {type: ''}}\n":           "problem_reports.fields.type",
+	} {
+		_, err := Parse("p.yml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
 }

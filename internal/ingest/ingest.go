@@ -59,6 +59,11 @@ type TagScanner interface {
 	Scan(fsys fs.FS, path string, ids IDFinder) ([]model.TestTag, []input.Warning, error)
 }
 
+// RecordReader reads problem reports or change requests kept as files.
+type RecordReader interface {
+	Read(fsys fs.FS, path, kind string) ([]model.Record, []input.Warning, error)
+}
+
 // IDFinder returns the IDs of one kind found in a text, in order, without
 // duplicates.
 type IDFinder func(text string) []string

@@ -17,6 +17,7 @@ import (
 type Set struct {
 	Readers []Reader
 	Tags    TagScanner
+	Records RecordReader
 }
 
 // reader returns the reader of kind named format.
@@ -48,11 +49,15 @@ type job struct {
 }
 
 type outcome struct {
-	items  *Items
-	format string
-	tags   []model.TestTag
-	err    error
+	items   *Items
+	format  string
+	tags    []model.TestTag
+	records []model.Record
+	err     error
 }
+
+// recordFile is a problem report or change request file to read.
+type recordFile struct{ path, kind string }
 
 // Load reads every source the policy names. It returns the DHF read so far
 // and, when any file could not be read, an input.Errors naming each file:
@@ -107,8 +112,42 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 		}
 	}
 
-	results := make([]outcome, len(jobs)+len(tagFiles))
+	var recFiles []recordFile
+	if set.Records != nil {
+		for _, sec := range []struct {
+			kind, key string
+			globs     []string
+		}{{model.KindProblemReport, "problem_reports", cfg.ProblemReports.Files}, {model.KindChangeRequest, "change_requests", cfg.ChangeRequests.Files}} {
+			for i, g := range sec.globs {
+				files, err := Glob(fsys, g, nil)
+				if err != nil {
+					errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("%s.files.%d", sec.key, i)), "%s.files[%d]: %v", sec.key, i, err))
+					continue
+				}
+				for _, f := range files {
+					if !seen[sec.kind+"\x00"+f] {
+						seen[sec.kind+"\x00"+f] = true
+						recFiles = append(recFiles, recordFile{f, sec.kind})
+					}
+				}
+			}
+		}
+	}
+
+	results := make([]outcome, len(jobs)+len(tagFiles)+len(recFiles))
 	run := func(i int) {
+		if i >= len(jobs)+len(tagFiles) {
+			rf := recFiles[i-len(jobs)-len(tagFiles)]
+			defer func() {
+				if p := recover(); p != nil {
+					results[i] = outcome{err: input.Errorf(input.Pos{File: rf.path}, "record reader failed: %v", p).
+						WithHint("this is a bug in tracegate; please report it with the file")}
+				}
+			}()
+			recs, warns, err := set.Records.Read(fsys, rf.path, rf.kind)
+			results[i] = outcome{items: &Items{Warnings: warns}, records: recs, err: err, format: "record"}
+			return
+		}
 		if i >= len(jobs) {
 			f := tagFiles[i-len(jobs)]
 			defer func() {
@@ -132,11 +171,14 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 			} else if e, ok := input.AsError(r.err); ok {
 				errs = append(errs, e)
 			} else {
-				p := ""
-				if i < len(jobs) {
+				var p string
+				switch {
+				case i < len(jobs):
 					p = jobs[i].path
-				} else {
+				case i < len(jobs)+len(tagFiles):
 					p = tagFiles[i-len(jobs)]
+				default:
+					p = recFiles[i-len(jobs)-len(tagFiles)].path
 				}
 				errs = append(errs, &input.Error{Pos: input.Pos{File: p}, Msg: r.err.Error(), Err: r.err})
 			}
@@ -146,6 +188,12 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 			continue
 		}
 		dhf.Warnings = append(dhf.Warnings, r.items.Warnings...)
+		if i >= len(jobs)+len(tagFiles) {
+			rf := recFiles[i-len(jobs)-len(tagFiles)]
+			dhf.Records = append(dhf.Records, r.records...)
+			dhf.Files = append(dhf.Files, model.InputFile{Path: rf.path, Kind: rf.kind, Format: "tracegate", Items: len(r.records)})
+			continue
+		}
 		if i >= len(jobs) {
 			dhf.Tags = append(dhf.Tags, r.tags...)
 			if len(r.tags) > 0 {

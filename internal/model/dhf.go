@@ -10,6 +10,8 @@ type DHF struct {
 	RiskControls []RiskControl
 	Tests        []TestCase
 	Tags         []TestTag
+	// Records are the problem reports and change requests kept as files.
+	Records []Record
 	// Files lists every input file read, with its format, for the evidence
 	// trail ("what did tracegate look at").
 	Files []InputFile

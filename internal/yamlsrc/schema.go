@@ -71,6 +71,16 @@ func Validate(sch *jsonschema.Schema, value any, pos map[string]input.Pos, unkno
 			}
 			return
 		}
+		if _, ok := e.ErrorKind.(*kind.FalseSchema); ok && len(e.InstanceLocation) > 0 {
+			// unevaluatedProperties: false (or a property schema of false)
+			// rejects a key the schema does not know.
+			if keyPos, isKey := pos[ptr+"#key"]; isKey {
+				name := e.InstanceLocation[len(e.InstanceLocation)-1]
+				parent := DottedKey(Pointer(e.InstanceLocation[:len(e.InstanceLocation)-1]))
+				add(keyPos, fmt.Sprintf("unknown key %q in %s", name, parent), unknownKeyHint)
+				return
+			}
+		}
 		add(Lookup(pos, ptr), key+": "+e.ErrorKind.LocalizedString(printer), "")
 	}
 	walk(ve)

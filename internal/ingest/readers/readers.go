@@ -5,6 +5,7 @@ package readers
 
 import (
 	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/ingest/record"
 	"github.com/tracegate/tracegate/internal/ingest/requirement"
 	"github.com/tracegate/tracegate/internal/ingest/risk"
 	"github.com/tracegate/tracegate/internal/ingest/testreport"
@@ -17,5 +18,5 @@ func All() ingest.Set {
 	rs = append(rs, requirement.Readers()...)
 	rs = append(rs, risk.Readers()...)
 	rs = append(rs, testreport.Readers()...)
-	return ingest.Set{Readers: rs, Tags: testtag.Scanner{}}
+	return ingest.Set{Readers: rs, Tags: testtag.Scanner{}, Records: record.Reader{}}
 }

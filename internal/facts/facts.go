@@ -1,0 +1,129 @@
+// Package facts gathers what the gates judge, behind small interfaces: the
+// repository (files at a ref, commits, changes, tags), the pull request,
+// and the issue tracker that holds problem reports and change requests.
+// Implementations: local git and files (this package's subpackages), and
+// GitHub through go-github. Everything that decides is in internal/gate;
+// this package only collects.
+package facts
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"time"
+)
+
+// Repository is version-controlled content.
+type Repository interface {
+	// Resolve turns a ref (branch, tag, SHA, HEAD~3) into a commit SHA.
+	Resolve(ctx context.Context, ref string) (string, error)
+	// Tree returns the repository's files at a commit, read-only.
+	Tree(ctx context.Context, ref string) (fs.FS, error)
+	// Commits lists the commits reachable from to but not from from (git
+	// log from..to), newest first. from may be empty: all ancestors of to.
+	Commits(ctx context.Context, from, to string) ([]Commit, error)
+	// Changes lists the files that differ between two commits (git diff
+	// --name-status from to, with renames).
+	Changes(ctx context.Context, from, to string) ([]Change, error)
+	// Tags lists the tags with the commit each points to.
+	Tags(ctx context.Context) ([]Tag, error)
+}
+
+// Commit is one commit.
+type Commit struct {
+	SHA       string    `json:"sha"`
+	Parents   []string  `json:"parents,omitempty"`
+	Author    string    `json:"author"`
+	Committed time.Time `json:"committed"`
+	// Message is the full message: subject, blank line, body.
+	Message string `json:"message"`
+}
+
+// Subject is the first line of the message.
+func (c Commit) Subject() string {
+	for i := 0; i < len(c.Message); i++ {
+		if c.Message[i] == '\n' {
+			return c.Message[:i]
+		}
+	}
+	return c.Message
+}
+
+// IsMerge reports whether the commit has more than one parent.
+func (c Commit) IsMerge() bool { return len(c.Parents) > 1 }
+
+// Change is one file changed between two commits.
+type Change struct {
+	Status  ChangeStatus `json:"status"`
+	Path    string       `json:"path"`
+	OldPath string       `json:"old_path,omitempty"` // for renames and copies
+	Binary  bool         `json:"binary,omitempty"`
+}
+
+// ChangeStatus is how a file changed.
+type ChangeStatus string
+
+const (
+	Added    ChangeStatus = "added"
+	Modified ChangeStatus = "modified"
+	Deleted  ChangeStatus = "deleted"
+	Renamed  ChangeStatus = "renamed"
+	Copied   ChangeStatus = "copied"
+)
+
+// Tag is a tag and the commit it points to (annotated tags peeled).
+type Tag struct {
+	Name   string    `json:"name"`
+	Commit string    `json:"commit"`
+	Date   time.Time `json:"date"` // tagger date, or the commit date for lightweight tags
+}
+
+// PullRequest is the pull request under evaluation, as GitHub's
+// pull_request event or API gives it.
+type PullRequest struct {
+	Repo    string   `json:"repo"` // owner/name
+	Number  int      `json:"number"`
+	Title   string   `json:"title"`
+	Body    string   `json:"body"`
+	Labels  []string `json:"labels"`
+	Author  string   `json:"author"`
+	URL     string   `json:"url"`
+	Draft   bool     `json:"draft"`
+	HeadRef string   `json:"head_ref"` // branch name
+	HeadSHA string   `json:"head_sha"`
+	BaseRef string   `json:"base_ref"`
+	BaseSHA string   `json:"base_sha"`
+}
+
+// IssueRef names an issue: Repo "owner/name" (empty for the repository of
+// the pull request) and Number.
+type IssueRef struct {
+	Repo   string `json:"repo,omitempty"`
+	Number int    `json:"number"`
+}
+
+// Issue is a problem report or change request held as a GitHub issue.
+type Issue struct {
+	Ref    IssueRef `json:"ref"`
+	Title  string   `json:"title"`
+	Body   string   `json:"body"`
+	State  string   `json:"state"` // open | closed
+	Labels []string `json:"labels"`
+	URL    string   `json:"url"`
+	// IsPullRequest is set when the number names a pull request, which
+	// GitHub's issues API also returns.
+	IsPullRequest bool      `json:"is_pull_request,omitempty"`
+	Updated       time.Time `json:"updated"`
+}
+
+// Tracker is the issue tracker.
+type Tracker interface {
+	// Issue fetches one issue; ErrNotFound when it does not exist.
+	Issue(ctx context.Context, ref IssueRef) (*Issue, error)
+	// Labelled lists the issues of the repository that carry any of the
+	// labels, in the given state (open, closed or all), every page.
+	Labelled(ctx context.Context, labels []string, state string) ([]*Issue, error)
+}
+
+// ErrNotFound is returned for a ref, issue or file that does not exist.
+var ErrNotFound = errors.New("not found")

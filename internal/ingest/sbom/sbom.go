@@ -1,0 +1,246 @@
+package sbom
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"unicode/utf8"
+
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// MaxSize is the largest SBOM read. Real SBOMs of container images reach
+// tens of megabytes; 256 MiB leaves room for those and still refuses a glob
+// that matched a disk image before it is read.
+const MaxSize = 256 << 20
+
+// Format names an SBOM serialisation.
+type Format string
+
+const (
+	SPDXJSON      Format = "spdx-json"
+	SPDXTagValue  Format = "spdx-tag-value"
+	SPDXYAML      Format = "spdx-yaml"
+	SPDXRDF       Format = "spdx-rdf"
+	SPDX3JSONLD   Format = "spdx3-jsonld"
+	CycloneDXJSON Format = "cyclonedx-json"
+	CycloneDXXML  Format = "cyclonedx-xml"
+	// GitHubDependencyGraph is the response of GitHub's REST API
+	// GET /repos/{owner}/{repo}/dependency-graph/sbom: an SPDX JSON
+	// document wrapped as {"sbom": {…}}.
+	GitHubDependencyGraph Format = "github-dependency-graph"
+)
+
+// Document is what one SBOM file yielded.
+type Document struct {
+	File   string
+	Format Format
+	// SpecVersion is the specification version the document declares, as
+	// the specification writes it: "SPDX-2.2", "1.5" (CycloneDX), "3.0.1".
+	SpecVersion string
+	// PackagesRead counts every package (SPDX) or component (CycloneDX)
+	// element of the document, nested ones included, before the described
+	// root is set aside and duplicates are merged. SPDX files and snippets,
+	// CycloneDX services and metadata.component are not counted.
+	PackagesRead int
+	// Roots are the components the document describes (SPDX DESCRIBES,
+	// documentDescribes, rootElement; CycloneDX metadata.component): the
+	// product itself, set aside from Components. Root is the only one when
+	// there is exactly one; documents that describe several (a release of
+	// many container images) have Root nil.
+	Root  *model.Component
+	Roots []model.Component
+	// Components are the other components, deduplicated (see
+	// model.Component.Key) and sorted by name, group, version and purl.
+	Components []model.Component
+	// Warnings say what was repaired or skipped, each naming the file.
+	Warnings []input.Warning
+}
+
+// Read reads the SBOM at path in fsys. Format and specification version are
+// taken from the content, never from the file name. A file that cannot be
+// read is an *input.Error naming the file and, where known, line and column.
+func Read(fsys fs.FS, path string) (*Document, error) {
+	f, err := input.Open(fsys, path, MaxSize)
+	if err != nil {
+		if errors.Is(err, input.ErrBinary) {
+			if e := binaryError(fsys, path); e != nil {
+				return nil, e
+			}
+		}
+		return nil, err
+	}
+	defer f.Close()
+	// One allocation of the file's size: io.ReadAll would grow (and copy)
+	// its buffer a dozen times for a large SBOM.
+	buf := bytes.NewBuffer(make([]byte, 0, f.Size+bytes.MinRead))
+	if _, err := buf.ReadFrom(f); err != nil {
+		if _, ok := input.AsError(err); ok {
+			return nil, err
+		}
+		return nil, &input.Error{Pos: input.Pos{File: path}, Msg: "cannot read: " + err.Error(), Err: err}
+	}
+	return ReadBytes(path, buf.Bytes())
+}
+
+// ReadBytes reads an SBOM held in memory; name is the file name used in
+// errors and warnings. data is not modified and not retained.
+func ReadBytes(name string, data []byte) (doc *Document, err error) {
+	pos := input.Pos{File: name}
+	if len(data) > MaxSize {
+		return nil, &input.Error{Pos: pos, Err: input.ErrTooLarge,
+			Msg: fmt.Sprintf("SBOM is %d bytes, larger than the %d MiB limit", len(data), MaxSize>>20)}
+	}
+	if e := contentError(name, data); e != nil {
+		return nil, e
+	}
+	defer func() {
+		// Library panics are caught where the libraries are called, so that
+		// a repair can take over; this catches tracegate's own bugs, which
+		// must fail the evaluation rather than crash the App.
+		if p := recover(); p != nil {
+			doc, err = nil, input.Errorf(pos, "SBOM reader failed: %v", p).
+				WithHint("this is a bug in tracegate; please report it with the file")
+		}
+	}()
+	return decode(name, data)
+}
+
+// decode reads a document whose size and encoding were checked. It does
+// not recover from its own panics, so that fuzzing finds them.
+func decode(name string, data []byte) (*Document, error) {
+	ns := newNotes(name)
+	det, err := detect(name, data, ns)
+	if err != nil {
+		return nil, err
+	}
+	src := &source{file: name, format: det.format, data: det.body, version: det.version, notes: ns}
+	p, err := decoders[det.decoder].decode(src)
+	if err != nil {
+		return nil, err
+	}
+	doc := build(src, p)
+	doc.Format = det.format
+	if p.version != "" {
+		doc.SpecVersion = p.version
+	} else {
+		doc.SpecVersion = det.version
+	}
+	doc.Warnings = ns.warnings()
+	return doc, nil
+}
+
+// source is one SBOM as a decoder receives it: detect has checked the
+// encoding, stripped a byte order mark, cut trailing garbage and unwrapped
+// GitHub's envelope, and found the specification version.
+type source struct {
+	file    string
+	format  Format
+	data    []byte
+	version string
+	notes   *notes
+}
+
+func (s *source) pos() input.Pos { return input.Pos{File: s.file} }
+
+// posAt is the position of a byte offset of s.data.
+func (s *source) posAt(off int) input.Pos {
+	l, c := lineCol(s.data, off)
+	return input.Pos{File: s.file, Line: l, Col: c}
+}
+
+// A decoder reads one SBOM format into the format-neutral parsed form;
+// detect chooses it from the content, so it only ever sees its own format.
+// Decoders call the reference libraries first and repair known producer
+// quirks only when a library fails, so that a conformant document is read
+// exactly as the library reads it.
+type decoder interface {
+	decode(src *source) (*parsed, error)
+}
+
+var decoders = map[Format]decoder{
+	SPDXJSON:      spdxJSON{},
+	SPDXYAML:      spdxYAML{},
+	SPDXTagValue:  spdxTagValue{},
+	SPDXRDF:       spdxRDF{},
+	SPDX3JSONLD:   spdx3{},
+	CycloneDXJSON: cdxJSON{},
+	CycloneDXXML:  cdxXML{},
+}
+
+// protect runs a library call and turns its panic into an error, so that a
+// repair can be tried and, failing that, the user gets an error naming the
+// file instead of a crash.
+func protect(lib string, f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &libraryPanic{lib: lib, value: p}
+		}
+	}()
+	return f()
+}
+
+type libraryPanic struct {
+	lib   string
+	value any
+}
+
+func (p *libraryPanic) Error() string { return fmt.Sprintf("%s panicked: %v", p.lib, p.value) }
+
+// binaryError names what a file refused as binary is, when it is something
+// a user may plausibly have given for an SBOM.
+func binaryError(fsys fs.FS, path string) error {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	return encodingError(path, head[:n])
+}
+
+// contentError refuses compressed, UTF-16 and binary data with a message
+// that says what to do; input.Open does the same for files.
+func contentError(name string, data []byte) error {
+	if e := encodingError(name, data); e != nil {
+		return e
+	}
+	head := data[:min(len(data), 8<<10)]
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
+			Msg: fmt.Sprintf("binary content (a NUL byte) at byte %d, expected a text SBOM", i)}
+	}
+	for i := 0; i < len(head); {
+		r, size := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && size == 1 {
+			if len(head) < len(data) && !utf8.FullRune(head[i:]) {
+				break // a rune cut at the end of the sample
+			}
+			return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
+				Msg:  fmt.Sprintf("invalid UTF-8 at byte %d", i),
+				Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -t UTF-8)"}
+		}
+		i += size
+	}
+	// Beyond the sample: a Latin-1 name in a UTF-8 file would be read as
+	// U+FFFD by the JSON decoders, a silent change of the name.
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		l, c := lineCol(data, off)
+		return &input.Error{Pos: input.Pos{File: name, Line: l, Col: c}, Err: input.ErrBinary,
+			Msg:  fmt.Sprintf("invalid UTF-8 at byte %d (a Latin-1 or Windows-1252 character?)", off),
+			Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -f LATIN1 -t UTF-8)"}
+	}
+	return nil
+}
