@@ -7,6 +7,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/trace"
 )
 
 // SchemaVersion identifies the JSON form of Result. It changes only with
@@ -118,6 +119,26 @@ type Result struct {
 	Inputs   []model.InputFile `json:"inputs,omitempty"`
 	Policy   Policy            `json:"policy"`
 	Tool     Tool              `json:"tool"`
+
+	// PullRequest and Release describe what the PR and release gates
+	// looked at, for the documents and summaries.
+	PullRequest *PRSummary      `json:"pull_request,omitempty"`
+	Release     *ReleaseSummary `json:"release,omitempty"`
+}
+
+// PRSummary is what the pull request gate judged.
+type PRSummary struct {
+	Number  int          `json:"number,omitempty"`
+	Title   string       `json:"title,omitempty"`
+	URL     string       `json:"url,omitempty"`
+	Base    string       `json:"base"`
+	Head    string       `json:"head"`
+	Commits int          `json:"commits"`
+	Changes int          `json:"changed_files"`
+	Links   []trace.Link `json:"links"`
+	// Exemption is the exempt label that waived the link rule, if any.
+	Exemption string `json:"exemption,omitempty"`
+	Evidence  bool   `json:"evidence"`
 }
 
 // Summary counts findings by severity.

@@ -40,7 +40,12 @@ type check struct {
 	checked  int
 	skipped  int
 	classes  map[model.Class]bool // classes skipped, for the reason text
+	reason   string               // overrides the outcome's reason
 }
+
+// noPos is the location of findings about the pull request or release
+// itself rather than about a file.
+var noPos = input.Pos{}
 
 // applies records a subject of class c and reports whether the rule
 // applies to it.
@@ -93,9 +98,14 @@ func (c *check) outcome() RuleOutcome {
 			}
 		}
 		o.Reason = fmt.Sprintf("applies from class %s; the subjects are class %s", c.rule.MinClass, strings.Join(cls, ", "))
+		if c.reason != "" {
+			o.Reason = c.reason
+		}
 	default:
 		o.Status = RulePassed
-		if c.checked == 0 {
+		if c.reason != "" {
+			o.Reason = c.reason
+		} else if c.checked == 0 {
 			o.Reason = "nothing to check"
 		} else if c.skipped > 0 {
 			o.Reason = fmt.Sprintf("%d subject(s) below class %s not checked", c.skipped, c.rule.MinClass)

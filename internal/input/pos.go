@@ -28,3 +28,7 @@ func (p Pos) String() string {
 
 // IsZero reports whether the position names nothing.
 func (p Pos) IsZero() bool { return p.File == "" && p.Line == 0 }
+
+// WithoutLine is the position's file alone, for comparing items that may
+// have moved within it.
+func (p Pos) WithoutLine() Pos { return Pos{File: p.File} }

@@ -30,7 +30,7 @@ type Graph struct {
 	RiskControls []*RiskControl // sorted by ID
 	Tests        []*Test        // in report order
 	// Links that could not be resolved, and other facts the lint needs.
-	Dangling   []Link
+	Dangling   []BrokenLink
 	Duplicates []Duplicate
 	Ambiguous  []AmbiguousTag
 	// Cycles of the parent relation, each as the IDs involved.
@@ -97,8 +97,8 @@ type RiskControl struct {
 	Outcome      Status
 }
 
-// Link is a reference from one item to an ID that does not exist.
-type Link struct {
+// BrokenLink is a reference from one item to an ID that does not exist.
+type BrokenLink struct {
 	FromKind string // requirement | hazard | risk_control | test
 	From     string // ID of the item, or the test's full name
 	Field    string // parents | risk_controls | requirements | hazards | property | tests
@@ -319,7 +319,7 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 }
 
 func (g *Graph) dangling(fromKind, from, field, to, toKind string, pos input.Pos) {
-	g.Dangling = append(g.Dangling, Link{FromKind: fromKind, From: from, Field: field, To: to, ToKind: toKind, Pos: pos})
+	g.Dangling = append(g.Dangling, BrokenLink{FromKind: fromKind, From: from, Field: field, To: to, ToKind: toKind, Pos: pos})
 }
 
 // decide computes the verification status of every requirement and risk
