@@ -99,7 +99,7 @@ func EvaluatePR(f *PRFacts, failOn Severity) *Result {
 	res := &Result{Gate: GatePR, SafetyClass: m.Config.SafetyClass,
 		Subject:  prSubject(f.PR),
 		Warnings: m.DHF.Warnings, Inputs: m.DHF.Files,
-		Policy:   Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
+		Policy: Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
 	for _, pr := range prRules {
 		c := &check{rule: &pr.Rule}
 		pr.run(f, c)

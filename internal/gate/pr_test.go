@@ -24,9 +24,9 @@ func prFacts(t *testing.T, class model.Class) *PRFacts {
 			{Kind: config.KindRequirement, ID: "SRS-1", Where: []string{"title"}},
 			{Kind: trace.LinkIssue, ID: "#12", Number: 12, Where: []string{"body"}, Closing: true},
 		},
-		Records: map[string][]model.Record{"#12": {{Kind: model.KindChangeRequest, ID: "#12", Title: "Limit bolus", State: "open", Approved: true}}},
-		Issues:  map[string]*facts.Issue{"#12": {Ref: facts.IssueRef{Number: 12}, Title: "Limit bolus", State: "open"}},
-		Changes: []facts.Change{{Status: facts.Modified, Path: "README.md"}},
+		Records:  map[string][]model.Record{"#12": {{Kind: model.KindChangeRequest, ID: "#12", Title: "Limit bolus", State: "open", Approved: true}}},
+		Issues:   map[string]*facts.Issue{"#12": {Ref: facts.IssueRef{Number: 12}, Title: "Limit bolus", State: "open"}},
+		Changes:  []facts.Change{{Status: facts.Modified, Path: "README.md"}},
 		Evidence: true, PolicyFile: ".github/tracegate.yml",
 	}
 }

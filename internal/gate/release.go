@@ -145,7 +145,7 @@ func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	res := &Result{Gate: GateRelease, SafetyClass: m.Config.SafetyClass,
 		Subject:  fmt.Sprintf("release %s (commit %s)", f.Tag, short(f.Commit)),
 		Warnings: m.DHF.Warnings, Inputs: m.DHF.Files,
-		Policy:   Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
+		Policy: Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
 	st := &releaseState{}
 	for _, rr := range releaseRules {
 		c := &check{rule: &rr.Rule}
