@@ -25,6 +25,9 @@ type Repository interface {
 	// Changes lists the files that differ between two commits (git diff
 	// --name-status from to, with renames).
 	Changes(ctx context.Context, from, to string) ([]Change, error)
+	// MergeBase returns the best common ancestor of two commits, so that
+	// a pull request's changes are measured from where it branched.
+	MergeBase(ctx context.Context, a, b string) (string, error)
 	// Tags lists the tags with the commit each points to.
 	Tags(ctx context.Context) ([]Tag, error)
 }
@@ -123,6 +126,12 @@ type Tracker interface {
 	// Labelled lists the issues of the repository that carry any of the
 	// labels, in the given state (open, closed or all), every page.
 	Labelled(ctx context.Context, labels []string, state string) ([]*Issue, error)
+}
+
+// PullRequests fetches pull requests by number (squash-merged commits
+// name their pull request: "Title (#123)").
+type PullRequests interface {
+	PullRequest(ctx context.Context, repo string, number int) (*PullRequest, error)
 }
 
 // ErrNotFound is returned for a ref, issue or file that does not exist.

@@ -272,8 +272,23 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 			continue
 		}
 		if len(ids) == 0 {
-			c.report(class, short(cm.SHA), noPos, "commit %s %s (%s, %s) traces to no change request, problem report or requirement",
-				short(cm.SHA), strconvQuote(oneLine(cm.Subject(), 120)), cm.Author, cm.Committed.UTC().Format("2006-01-02"))
+			why := "traces to no change request, problem report or requirement"
+			var unres, dead []string
+			for _, l := range f.Links[cm.SHA] {
+				if reason, ok := f.Unresolvable[l.ID]; ok {
+					unres = append(unres, l.ID+" ("+reason+")")
+				} else {
+					dead = append(dead, l.ID)
+				}
+			}
+			switch {
+			case len(unres) > 0:
+				why = "could not be traced: " + strings.Join(unres, ", ") + " could not be looked up"
+			case len(dead) > 0:
+				why += " (it names " + strings.Join(dead, ", ") + ", which resolve to none)"
+			}
+			c.report(class, short(cm.SHA), noPos, "commit %s %s (%s, %s) %s",
+				short(cm.SHA), strconvQuote(oneLine(cm.Subject(), 120)), cm.Author, cm.Committed.UTC().Format("2006-01-02"), why)
 		}
 	}
 	if c.checked == 0 {

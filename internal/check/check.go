@@ -1,0 +1,167 @@
+// Package check runs the gates end to end: it gathers the facts a gate
+// needs through the facts interfaces, evaluates them with internal/gate and
+// returns the result. The CLI, the Action and the App all call it, so that
+// the three faces judge alike.
+package check
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/trace"
+)
+
+// Sources are where a check gathers its facts.
+type Sources struct {
+	Repo facts.Repository
+	// Tracker and PRs reach GitHub; nil when there is no GitHub access, in
+	// which case NoTracker says why (for messages: "no GitHub token was
+	// given").
+	Tracker   facts.Tracker
+	PRs       facts.PullRequests
+	NoTracker string
+	// WorkTree is the checkout, where CI leaves the test reports of the
+	// commit it built; nil reads reports from the evaluated commit only.
+	WorkTree fs.FS
+	// WorkHead is the commit the work tree is at, to warn when it is not
+	// the one evaluated.
+	WorkHead string
+	Readers  ingest.Set
+	// RepoName is owner/name; Hosts are the web hosts whose issue URLs
+	// count (github.com or a GHES host).
+	RepoName string
+	Hosts    []string
+}
+
+// Options are a check's settings.
+type Options struct {
+	// ConfigPath is the policy's path inside the repository; empty means
+	// .github/tracegate.yml, and built-in defaults when it does not exist.
+	ConfigPath string
+	// Tests are more globs of test reports in the work tree.
+	Tests  []string
+	FailOn gate.Severity
+}
+
+// UsageError is a problem with what was asked (an unknown ref, a policy
+// that does not load): exit code 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usage(format string, args ...any) error { return &UsageError{fmt.Errorf(format, args...)} }
+
+// IsUsage reports whether err is a UsageError.
+func IsUsage(err error) bool {
+	var u *UsageError
+	return errors.As(err, &u)
+}
+
+// policy reads the policy from a tree. The path that was asked for must
+// exist; the default path may be absent (defaults apply).
+func policy(tree fs.FS, opts Options, where string) (*config.Config, error) {
+	path, optional := opts.ConfigPath, false
+	if path == "" {
+		path, optional = config.DefaultPath, true
+	}
+	c, err := config.Load(tree, path, optional)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("policy at %s: %w", where, err)}
+	}
+	return c, nil
+}
+
+// loadModel reads the design history file from tree and the test reports
+// from the work tree (or from tree when there is none).
+func loadModel(tree fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options) (*gate.Model, error) {
+	finder := ids.Finder(config.KindRequirement)
+	var extra []config.Source
+	for _, g := range opts.Tests {
+		extra = append(extra, config.Source{Path: g, Format: "auto"})
+	}
+	if src.WorkTree == nil {
+		c := *cfg
+		c.Tests = append(append([]config.Source{}, cfg.Tests...), extra...)
+		dhf, err := ingest.Load(tree, &c, src.Readers, finder)
+		return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, err
+	}
+	c := *cfg
+	c.Tests = nil
+	dhf, err := ingest.Load(tree, &c, src.Readers, finder)
+	if err != nil {
+		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
+	}
+	// Only the test reports come from the work tree.
+	ev := config.Config{IDs: cfg.IDs, Tests: append(append([]config.Source{}, cfg.Tests...), extra...)}
+	ev.File = cfg.File
+	evidence, err := ingest.Load(src.WorkTree, &ev, ingest.Set{Readers: src.Readers.Readers}, finder)
+	if evidence != nil {
+		dhf.Tests = append(dhf.Tests, evidence.Tests...)
+		dhf.Files = append(dhf.Files, evidence.Files...)
+		dhf.Warnings = append(dhf.Warnings, evidence.Warnings...)
+	}
+	if err != nil {
+		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
+	}
+	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
+}
+
+// evidenceWarning says when the test reports come from a checkout of
+// another commit than the one evaluated.
+func evidenceWarning(src *Sources, sha string) []input.Warning {
+	if src.WorkTree == nil || src.WorkHead == "" || src.WorkHead == sha {
+		return nil
+	}
+	return []input.Warning{input.Warnf(input.Pos{File: "."},
+		"test reports were read from the working tree, which is at commit %s, not at the evaluated commit %s: they may not be this commit's evidence",
+		short(src.WorkHead), short(sha))}
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// errored builds the result of a check that could not complete, with what
+// it knew.
+func errored(gateName string, cfg *config.Config, err error) *gate.Result {
+	var lines []string
+	var es input.Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			lines = append(lines, e.Error())
+		}
+	} else {
+		lines = []string{err.Error()}
+	}
+	res := gate.Errored(gateName, lines)
+	if cfg != nil {
+		res.SafetyClass = cfg.SafetyClass
+		res.Policy = gate.Policy{File: cfg.File, Defaulted: cfg.DefaultedValues()}
+	}
+	return res
+}
+
+// recordsOf returns the DHF's file records of a kind.
+func recordsOf(dhf *model.DHF, kind string) []model.Record {
+	var out []model.Record
+	for _, r := range dhf.Records {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func kindName(kind string) string { return strings.ReplaceAll(kind, "_", " ") }

@@ -1,0 +1,202 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/trace"
+)
+
+// Release runs the release gate on a tag (or any ref naming the release
+// candidate). previous is the previous release; empty finds it: the nearest
+// ancestor carrying a tag that matches the policy's release.tag_pattern.
+//
+// The result is never nil: an evaluation that cannot complete returns an
+// errored result together with the error.
+func Release(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+	res, err := runRelease(ctx, src, tag, previous, opts)
+	if err != nil && res == nil {
+		res = errored(gate.GateRelease, nil, err)
+	}
+	return res, err
+}
+
+func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+	sha, err := src.Repo.Resolve(ctx, tag)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("release %s: %w", tag, err)}
+	}
+	tree, err := src.Repo.Tree(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := policy(tree, opts, tag)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*gate.Result, error) { return errored(gate.GateRelease, cfg, err), err }
+	ids, err := trace.NewIDs(cfg)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	m, err := loadModel(tree, src, cfg, ids, opts)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", tag, err))
+	}
+	m.DHF.Warnings = append(m.DHF.Warnings, evidenceWarning(src, sha)...)
+
+	prev, err := previousRelease(ctx, src.Repo, tag, sha, previous, cfg.Release.TagPattern)
+	if err != nil {
+		return nil, err
+	}
+	from := ""
+	if prev != nil {
+		from = prev.Commit
+	}
+	commits, err := src.Repo.Commits(ctx, from, sha)
+	if err != nil {
+		return fail(err)
+	}
+
+	lf := &trace.LinkFinder{IDs: ids, Repo: src.RepoName, Hosts: src.Hosts}
+	commitLinks := map[string][]trace.Link{}
+	var all []trace.Link
+	for _, c := range commits {
+		var l trace.Links
+		lf.Text(&l, c.Message, "commit "+short(c.SHA))
+		commitLinks[c.SHA] = l.List()
+		all = append(all, l.List()...)
+	}
+	rv := newResolver(cfg, ids, src, m.DHF.Records)
+	if err := rv.resolve(ctx, all); err != nil {
+		return fail(err)
+	}
+	// Squash merges write "Title (#123)": the pull request's own links
+	// trace the commit.
+	prLinks := map[string][]trace.Link{}
+	for id, iss := range rv.issues {
+		if !iss.IsPullRequest || src.PRs == nil {
+			continue
+		}
+		pr, err := src.PRs.PullRequest(ctx, iss.Ref.Repo, iss.Ref.Number)
+		if errors.Is(err, facts.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fail(fmt.Errorf("looking up pull request %s: %w", id, err))
+		}
+		var l trace.Links
+		lf.Text(&l, pr.Title, "pull request "+id+" title")
+		lf.Text(&l, pr.Body, "pull request "+id+" body")
+		lf.Branch(&l, pr.HeadRef)
+		prLinks[id] = l.List()
+		if err := rv.resolve(ctx, l.List()); err != nil {
+			return fail(err)
+		}
+	}
+
+	open, err := openProblems(ctx, src, cfg.ProblemReports.Labels, m, rv)
+	if err != nil {
+		return fail(err)
+	}
+	var plans []gate.PlanFiles
+	for _, p := range cfg.Release.Plans {
+		files, err := ingest.Glob(tree, p.Path, nil)
+		if err != nil {
+			return fail(fmt.Errorf("release plan %s: %w", p.Name, err))
+		}
+		plans = append(plans, gate.PlanFiles{Plan: p, Files: files})
+	}
+	f := &gate.ReleaseFacts{
+		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
+		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
+	}
+	return gate.EvaluateRelease(f, opts.FailOn), nil
+}
+
+// openProblems lists the problem reports open at the release: the record
+// files at the release commit and, when problem reports are GitHub issues,
+// the open labelled issues. Without GitHub access the list cannot be
+// known, which is an error, not an empty list.
+func openProblems(ctx context.Context, src *Sources, labels []string, m *gate.Model, rv *resolver) ([]model.Record, error) {
+	var out []model.Record
+	seen := map[string]bool{}
+	for _, r := range recordsOf(m.DHF, model.KindProblemReport) {
+		if r.Open() && !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	if len(labels) == 0 {
+		return out, nil
+	}
+	if src.Tracker == nil {
+		return nil, fmt.Errorf("problem reports are GitHub issues labelled %s, and the open ones cannot be listed: %s (set problem_reports.labels: [] to keep them in files only)",
+			strings.Join(labels, ", "), rv.noTracker())
+	}
+	issues, err := src.Tracker.Labelled(ctx, labels, "open")
+	if err != nil {
+		return nil, fmt.Errorf("listing open problem reports: %w", err)
+	}
+	for _, iss := range issues {
+		r := facts.RecordFromIssue(iss, model.KindProblemReport, m.Config)
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// previousRelease finds the release before tag: the given ref, or the
+// nearest ancestor of the release commit carrying another tag that matches
+// the pattern. Tags on the release commit itself are not previous releases.
+func previousRelease(ctx context.Context, repo facts.Repository, tag, sha, previous, pattern string) (*facts.Tag, error) {
+	if previous != "" {
+		p, err := repo.Resolve(ctx, previous)
+		if err != nil {
+			return nil, &UsageError{fmt.Errorf("previous release %s: %w", previous, err)}
+		}
+		return &facts.Tag{Name: previous, Commit: p}, nil
+	}
+	tags, err := repo.Tags(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCommit := map[string][]facts.Tag{}
+	for _, t := range tags {
+		if t.Name == tag || t.Commit == sha {
+			continue
+		}
+		if ok, _ := doublestar.Match(pattern, t.Name); ok {
+			byCommit[t.Commit] = append(byCommit[t.Commit], t)
+		}
+	}
+	if len(byCommit) == 0 {
+		return nil, nil
+	}
+	ancestors, err := repo.Commits(ctx, "", sha)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range ancestors { // newest first
+		if ts := byCommit[c.SHA]; len(ts) > 0 {
+			best := ts[0]
+			for _, t := range ts[1:] { // several tags on one commit: the latest made
+				if t.Date.After(best.Date) {
+					best = t
+				}
+			}
+			return &best, nil
+		}
+	}
+	return nil, nil
+}
