@@ -63,6 +63,51 @@ the safety class, unknown states, risk estimates against the matrix. Formats: te
 		Run:   func(*cobra.Command, []string) { code = cli.Trace(o) },
 	})
 
+	var co cli.CheckOptions
+	checkCmd := &cobra.Command{
+		Use:   "check",
+		Short: "Run a gate: check pr, check release",
+	}
+	cf := checkCmd.PersistentFlags()
+	cf.StringVar(&co.FailOn, "fail-on", "error", "lowest finding severity that fails: error, warning, note, never")
+	cf.StringArrayVar(&co.Tests, "tests", nil, "more test reports (glob in the working tree; repeatable)")
+	cf.StringVar(&co.Token, "github-token", "", "GitHub token for issues and pull requests (default $GITHUB_TOKEN)")
+	cf.StringVar(&co.Repo, "repo", "", "GitHub repository owner/name (default: the event's, or $GITHUB_REPOSITORY)")
+	prCmd := &cobra.Command{
+		Use:   "pr",
+		Short: "The pull request gate (check tracegate/pr)",
+		Long: `The pull request gate: the change links a requirement, change request or problem report; every
+link resolves; change requests are approved and problem reports triaged; linked requirements are
+verified by the given evidence; risk-impact assessment where the change touches risk; the model lint,
+counting only findings the change introduces. The policy is read from --base, never from --head.
+Formats: text, json, markdown, sarif.`,
+		Args: cobra.NoArgs,
+		Run:  func(*cobra.Command, []string) { code = cli.CheckPR(o, co) },
+	}
+	pf2 := prCmd.Flags()
+	pf2.StringVar(&co.Base, "base", "", "base ref (default: the event's base.sha)")
+	pf2.StringVar(&co.Head, "head", "", "head ref (default: the event's head.sha)")
+	pf2.StringVar(&co.Event, "event", "", "pull_request event payload file ($GITHUB_EVENT_PATH)")
+	pf2.IntVar(&co.Number, "number", 0, "pull request number")
+	pf2.StringVar(&co.Title, "title", "", "pull request title")
+	pf2.StringVar(&co.Body, "body", "", "pull request body")
+	pf2.StringVar(&co.Branch, "branch", "", "pull request head branch name")
+	pf2.StringSliceVar(&co.Labels, "label", nil, "pull request label (repeatable)")
+	releaseCmd := &cobra.Command{
+		Use:   "release",
+		Short: "The release gate (check tracegate/release)",
+		Long: `The release gate on a tag (or a release candidate ref): every change since the previous release
+traced; every active requirement verified and no test failed; risk controls verified; open problem
+reports listed as known residual anomalies, evaluated, none above the policy's criticality; plans
+present; the whole model lint. Formats: text, json, markdown, sarif.`,
+		Args: cobra.NoArgs,
+		Run:  func(*cobra.Command, []string) { code = cli.CheckRelease(o, co) },
+	}
+	releaseCmd.Flags().StringVar(&co.Tag, "tag", "", "the release tag (or ref)")
+	releaseCmd.Flags().StringVar(&co.Previous, "previous-tag", "", "the previous release (default: the nearest ancestor tag matching release.tag_pattern)")
+	checkCmd.AddCommand(prCmd, releaseCmd)
+	root.AddCommand(checkCmd)
+
 	root.AddCommand(&cobra.Command{
 		Use:   "rules",
 		Short: "List the rule catalog with IEC 62304 / ISO 14971 clauses and classes",

@@ -121,7 +121,7 @@ func evidenceWarning(src *Sources, sha string) []input.Warning {
 	if src.WorkTree == nil || src.WorkHead == "" || src.WorkHead == sha {
 		return nil
 	}
-	return []input.Warning{input.Warnf(input.Pos{File: "."},
+	return []input.Warning{input.Warnf(input.Pos{},
 		"test reports were read from the working tree, which is at commit %s, not at the evaluated commit %s: they may not be this commit's evidence",
 		short(src.WorkHead), short(sha))}
 }

@@ -69,7 +69,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if err != nil {
 		// The base's own problems are not the pull request's: judge every
 		// lint finding at the head as new, and say why.
-		headModel.DHF.Warnings = append(headModel.DHF.Warnings, input.Warnf(input.Pos{File: "."},
+		headModel.DHF.Warnings = append(headModel.DHF.Warnings, input.Warnf(input.Pos{},
 			"the design history file at the base %s could not be read (%v); every model finding at the head is counted as new", short(baseSHA), err))
 		baseModel = nil
 	}

@@ -83,45 +83,30 @@ func (c *Config) DefaultedValues() []string {
 }
 
 func (c *Config) describe(key string) string {
-	var v any
-	switch key {
-	case "version":
-		v = c.Version
-	case "safety_class":
-		v = c.SafetyClass
-	case "ids":
-		v = c.IDs
-	case "requirements":
-		v = c.Requirements
-	case "risks":
-		v = c.Risks
-	case "tests":
-		v = c.Tests
-	case "test_sources":
-		v = c.TestSources
-	case "software_requirement_types":
-		v = c.SoftwareTypes
-	case "requirement_status":
-		v = c.RequirementStatus
-	case "problem_reports":
-		v = c.ProblemReports
-	case "change_requests":
-		v = c.ChangeRequests
-	case "pr":
-		v = c.PR
-	case "release":
-		v = c.Release
-	case "risk_matrix":
+	if key == "risk_matrix" {
 		return fmt.Sprintf("%d×%d (severity: %s; probability: %s)", len(c.RiskMatrix.Severity), len(c.RiskMatrix.Probability),
 			strings.Join(c.RiskMatrix.Severity, ", "), strings.Join(c.RiskMatrix.Probability, ", "))
-	default:
-		if kind, ok := strings.CutPrefix(key, "ids."); ok {
-			v = c.IDs.byKind()[kind]
+	}
+	// Walk the policy as its JSON form, so that every key — top-level or
+	// dotted into a section — reads the value the struct tags give it.
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return "?"
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "?"
+	}
+	for _, part := range strings.Split(key, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "?"
 		}
+		v = m[part]
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprint(v)
+		return "?"
 	}
 	return string(b)
 }

@@ -48,11 +48,16 @@ func AsError(err error) (*Error, bool) {
 // not stop it. Warnings are reported, never dropped: an auditor must be able
 // to see what tracegate read differently from what the file said.
 type Warning struct {
-	Pos Pos    `json:"location"`
+	Pos Pos    `json:"location,omitempty"`
 	Msg string `json:"message"`
 }
 
-func (w Warning) String() string { return w.Pos.String() + ": " + w.Msg }
+func (w Warning) String() string {
+	if w.Pos.IsZero() {
+		return w.Msg
+	}
+	return w.Pos.String() + ": " + w.Msg
+}
 
 // Warnf builds a Warning at pos.
 func Warnf(pos Pos, format string, args ...any) Warning {

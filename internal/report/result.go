@@ -6,16 +6,21 @@ import (
 	"strings"
 
 	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/model"
 )
 
 // ResultFormats are the formats a gate result is written in.
-var ResultFormats = []string{"text", "json"}
+var ResultFormats = []string{"text", "json", "markdown", "sarif"}
 
 // WriteResult renders a gate result in format.
 func WriteResult(w io.Writer, r *gate.Result, format string) error {
 	switch format {
 	case "json":
 		return writeJSON(w, r)
+	case "markdown", "md":
+		return WriteResultMarkdown(w, r, MarkdownOptions{})
+	case "sarif":
+		return WriteResultSARIF(w, r, gate.Catalog(), SARIFOptions{})
 	case "text", "":
 		return resultText(w, r)
 	}
@@ -48,6 +53,8 @@ func resultText(w io.Writer, r *gate.Result) error {
 		}
 		fmt.Fprintln(w)
 	}
+	writePRSummary(w, r.PullRequest)
+	writeReleaseSummary(w, r.Release)
 	if len(r.Rules) > 0 {
 		fmt.Fprintf(w, "\nRules: %d checked, %d failed, %d not applicable\n", s.RulesChecked, s.RulesFailed, s.NotApplicable)
 		for _, o := range r.Rules {
@@ -68,17 +75,104 @@ func resultText(w io.Writer, r *gate.Result) error {
 		}
 	}
 	if len(r.Inputs) > 0 {
-		counts := map[string]int{}
-		for _, in := range r.Inputs {
-			counts[in.Kind] += in.Items
-		}
-		var parts []string
-		for _, k := range []string{"requirements", "risks", "tests", "test-sources"} {
-			if n, ok := counts[k]; ok {
-				parts = append(parts, fmt.Sprintf("%s %d", k, n))
-			}
-		}
-		fmt.Fprintf(w, "Read %d files: %s\n", len(r.Inputs), strings.Join(parts, ", "))
+		fmt.Fprintf(w, "Read %d files: %s\n", len(r.Inputs), inputCounts(r.Inputs))
 	}
 	return writeWarnings(w, r.Warnings)
+}
+
+// inputCounts summarises the items read per kind of input, in a fixed
+// order, kinds tracegate does not list first included after them.
+func inputCounts(files []model.InputFile) string {
+	counts := map[string]int{}
+	var order []string
+	for _, in := range files {
+		if _, ok := counts[in.Kind]; !ok {
+			order = append(order, in.Kind)
+		}
+		counts[in.Kind] += in.Items
+	}
+	known := []struct{ kind, label string }{
+		{"requirements", "requirements"}, {"risks", "risk items"}, {"tests", "tests"}, {"test-sources", "test tags"},
+		{model.KindProblemReport, "problem reports"}, {model.KindChangeRequest, "change requests"},
+	}
+	var parts []string
+	for _, k := range known {
+		if n, ok := counts[k.kind]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", k.label, n))
+			delete(counts, k.kind)
+		}
+	}
+	for _, k := range order {
+		if n, ok := counts[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writePRSummary(w io.Writer, s *gate.PRSummary) {
+	if s == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nPull request: %d commit(s), %d changed file(s); base %s, head %s\n", s.Commits, s.Changes, shortSHA(s.Base), shortSHA(s.Head))
+	if len(s.Links) == 0 {
+		fmt.Fprintln(w, "Links: none")
+	} else {
+		var ls []string
+		for _, l := range s.Links {
+			ls = append(ls, fmt.Sprintf("%s (%s)", l.ID, strings.Join(l.Where, ", ")))
+		}
+		fmt.Fprintf(w, "Links: %s\n", strings.Join(ls, "; "))
+	}
+	if s.Exemption != "" {
+		fmt.Fprintf(w, "Exempted from the link rule by label %q\n", s.Exemption)
+	}
+	if !s.Evidence {
+		fmt.Fprintln(w, "Evidence: no test reports were given")
+	}
+}
+
+func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
+	if s == nil {
+		return
+	}
+	prev := "none (first release)"
+	if s.PreviousTag != "" {
+		prev = fmt.Sprintf("%s (%s)", s.PreviousTag, shortSHA(s.PreviousCommit))
+	}
+	untraced := 0
+	for _, c := range s.Changes {
+		if !c.Traced {
+			untraced++
+		}
+	}
+	fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, shortSHA(s.Commit), prev, len(s.Changes), untraced)
+	if len(s.KnownAnomalies) == 0 {
+		fmt.Fprintln(w, "Known residual anomalies: none")
+	} else {
+		fmt.Fprintf(w, "Known residual anomalies (%d open problem report(s)):\n", len(s.KnownAnomalies))
+		for _, a := range s.KnownAnomalies {
+			crit := a.Fields["criticality"]
+			if crit == "" {
+				crit = "criticality not stated"
+			}
+			fmt.Fprintf(w, "  %s %s [%s]\n", a.ID, a.Title, crit)
+		}
+	}
+	var missing []string
+	for _, p := range s.Plans {
+		if len(p.Files) == 0 {
+			missing = append(missing, p.Name)
+		}
+	}
+	if len(s.Plans) > 0 {
+		fmt.Fprintf(w, "Plans: %d required, %d missing\n", len(s.Plans), len(missing))
+	}
+}
+
+func shortSHA(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
 }

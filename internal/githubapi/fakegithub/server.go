@@ -1,0 +1,291 @@
+package fakegithub
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// DefaultToken is the token the server accepts unless SetToken says
+// otherwise.
+const DefaultToken = "ghs_fakegithubtoken0000000000000000000000"
+
+// APIPrefix is where the REST API is mounted, as on GitHub Enterprise
+// Server.
+const APIPrefix = "/api/v3"
+
+// Request is one request the server received.
+type Request struct {
+	Method string
+	Path   string // the full path, /api/v3 included
+	Query  url.Values
+	Status int // the status the server answered
+}
+
+// Fault is an answer the server gives instead of the real one, to matching
+// requests, Count times.
+type Fault struct {
+	Method string // any when empty
+	// Path is a path.Match pattern for the full path ("*" does not match
+	// "/"): "/api/v3/repos/*/*/issues".
+	Path   string
+	Status int
+	Header http.Header
+	// Body is the answer's body; GitHub's message for Status (a rate limit
+	// one for 429 and for 403 with rate-limit headers) when empty.
+	Body  string
+	Count int // 1 when <= 0
+}
+
+// Server is a fake GitHub. Its setters may be called while it serves.
+type Server struct {
+	tb  testing.TB
+	srv *httptest.Server
+	mux *http.ServeMux
+
+	mu        sync.Mutex
+	token     string
+	repos     map[string]*repo // by lower-case owner/name
+	byID      map[int64]*repo
+	nextID    int64
+	faults    []*Fault
+	log       []Request
+	remaining int
+	reset     time.Time
+}
+
+// New starts a fake GitHub, closed when the test ends.
+func New(tb testing.TB) *Server {
+	s := &Server{
+		tb:        tb,
+		mux:       http.NewServeMux(),
+		token:     DefaultToken,
+		repos:     map[string]*repo{},
+		byID:      map[int64]*repo{},
+		nextID:    1000,
+		remaining: 4999,
+		reset:     time.Now().Add(time.Hour),
+	}
+	s.routes()
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the server's root, what go-github's WithEnterpriseURLs takes.
+func (s *Server) URL() string { return s.srv.URL }
+
+// APIURL is the REST API's root, as GITHUB_API_URL holds it on GitHub
+// Enterprise Server.
+func (s *Server) APIURL() string { return s.srv.URL + APIPrefix }
+
+// Client is an http.Client for the server; it sends no token.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// SetToken sets the token requests must carry ("Authorization: Bearer
+// TOKEN" or "token TOKEN"); empty lets anonymous requests through.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = token
+}
+
+// SetRateLimit sets the X-RateLimit-Remaining and X-RateLimit-Reset
+// headers of the answers that follow (4999 and an hour from New by
+// default). The server does not enforce them: inject a Fault for that.
+func (s *Server) SetRateLimit(remaining int, reset time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remaining, s.reset = remaining, reset
+}
+
+// Handle registers a handler for an http.ServeMux pattern below the API
+// root: Handle("GET /repos/{owner}/{repo}/check-runs/{id}", h). The token
+// check, the faults and the log apply to it.
+func (s *Server) Handle(pattern string, h http.HandlerFunc) {
+	method, p, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, p = "", pattern
+	} else {
+		method += " "
+	}
+	s.mux.HandleFunc(method+APIPrefix+p, h)
+}
+
+// FailNext makes the next count requests whose path matches pattern (see
+// Fault.Path) fail with status and header.
+func (s *Server) FailNext(pattern string, status int, header http.Header, count int) {
+	s.Inject(Fault{Path: pattern, Status: status, Header: header, Count: count})
+}
+
+// Inject adds a fault. Faults apply in the order they were added.
+func (s *Server) Inject(f Fault) {
+	if f.Count <= 0 {
+		f.Count = 1
+	}
+	if _, err := path.Match(f.Path, "/"); err != nil {
+		s.tb.Helper()
+		s.tb.Fatalf("fakegithub: fault pattern %q: %v", f.Path, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// Requests returns the requests received so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.log))
+	copy(out, s.log)
+	return out
+}
+
+// Count is the number of requests received with method (any when empty)
+// and a full path matching pattern (see Fault.Path).
+func (s *Server) Count(method, pattern string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if ok, _ := path.Match(pattern, r.Path); ok && (method == "" || method == r.Method) {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetLog forgets the requests received so far.
+func (s *Server) ResetLog() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{ResponseWriter: w}
+	defer func() {
+		s.mu.Lock()
+		s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rec.status})
+		s.mu.Unlock()
+	}()
+	s.mu.Lock()
+	token, remaining, reset := s.token, s.remaining, s.reset
+	s.mu.Unlock()
+	h := rec.Header()
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	h.Set("X-GitHub-Request-Id", "FAKE:"+strconv.Itoa(int(time.Now().UnixNano()%1e9)))
+	if token != "" && !authorized(r.Header.Get("Authorization"), token) {
+		writeJSON(rec, http.StatusUnauthorized, basicError("Bad credentials", "https://docs.github.com/rest", http.StatusUnauthorized))
+		return
+	}
+	h.Set("X-RateLimit-Limit", "5000")
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Used", strconv.Itoa(max(5000-remaining, 0)))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("X-RateLimit-Resource", "core")
+	if f := s.fault(r); f != nil {
+		for k, vs := range f.Header {
+			h[http.CanonicalHeaderKey(k)] = vs
+		}
+		body := f.Body
+		if body == "" {
+			b, _ := json.Marshal(faultMessage(f.Status, f.Header))
+			body = string(b)
+		}
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		rec.WriteHeader(f.Status)
+		rec.Write([]byte(body))
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// authorized accepts the two schemes GitHub does for tokens.
+func authorized(header, token string) bool {
+	scheme, got, ok := strings.Cut(header, " ")
+	return ok && (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "token")) && got == token
+}
+
+func (s *Server) fault(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Method != "" && f.Method != r.Method {
+			continue
+		}
+		if ok, _ := path.Match(f.Path, r.URL.Path); !ok {
+			continue
+		}
+		f.Count--
+		if f.Count == 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		c := *f
+		return &c
+	}
+	return nil
+}
+
+// faultMessage is the body GitHub gives with status.
+func faultMessage(status int, h http.Header) map[string]any {
+	const rateDocs = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+	secondary := h.Get("Retry-After") != "" || (status == http.StatusTooManyRequests && h.Get("X-RateLimit-Remaining") != "0")
+	switch {
+	case (status == http.StatusForbidden || status == http.StatusTooManyRequests) && secondary:
+		return basicError("You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+			rateDocs+"#about-secondary-rate-limits", status)
+	case (status == http.StatusForbidden || status == http.StatusTooManyRequests) && h.Get("X-RateLimit-Remaining") == "0":
+		return basicError("API rate limit exceeded for installation ID 1.", rateDocs+"#about-rate-limits", status)
+	case status == http.StatusForbidden:
+		return basicError("Resource not accessible by integration", "https://docs.github.com/rest", status)
+	case status >= 500:
+		return map[string]any{"message": "Server Error"}
+	}
+	return basicError(http.StatusText(status), "https://docs.github.com/rest", status)
+}
+
+// basicError is GitHub's basic-error schema.
+func basicError(msg, docs string, status int) map[string]any {
+	return map[string]any{"message": msg, "documentation_url": docs, "status": strconv.Itoa(status)}
+}
+
+func notFound(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, basicError("Not Found", "https://docs.github.com/rest", http.StatusNotFound))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
