@@ -287,3 +287,31 @@ evaluation: Not yet evaluated.
 		}
 	})
 }
+
+// Without --tag the release gate judges a release candidate: a directory
+// without history (the bundled sample, as the README runs it), or the work
+// tree of a repository with the history of its HEAD.
+func TestCheckReleaseCandidate(t *testing.T) {
+	code, res, errs := runCheck(t, "check", "release", "--dir", sample)
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	res.only(t, "TG302 SRS-008", "TG302 SRS-046", "TG303 example.com/syringeflow/dose.TestProgrammedRateRoundsHalfUp", "TG305 RC-001")
+
+	r := sampleRepo(t)
+	fixGaps(t, r) // uncommitted: the candidate is the work tree as it is
+	r.Write("docs/untraced.md", "x")
+	sha := r.Commit("Add notes")
+	code, res, errs = runCheck(t, "check", "release", "--dir", r.Dir())
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	res.only(t, "TG301 "+sha[:12])
+	if res.Release.PreviousTag != "v2.3.0" {
+		t.Errorf("previous = %q", res.Release.PreviousTag)
+	}
+	code, _, errs = tracegate(t, "check", "release", "--dir", filepath.Join(r.Dir(), "docs"), "--tag", "v2.3.0")
+	if code != 2 || !strings.Contains(errs, "not its top") {
+		t.Errorf("a subdirectory with --tag: exit %d\n%s", code, errs)
+	}
+}

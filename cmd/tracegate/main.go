@@ -103,7 +103,7 @@ present; the whole model lint. Formats: text, json, markdown, sarif.`,
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { code = cli.CheckRelease(o, co) },
 	}
-	releaseCmd.Flags().StringVar(&co.Tag, "tag", "", "the release tag (or ref)")
+	releaseCmd.Flags().StringVar(&co.Tag, "tag", "", "the release tag (or ref); without it, the working tree is judged as a release candidate")
 	releaseCmd.Flags().StringVar(&co.Previous, "previous-tag", "", "the previous release (default: the nearest ancestor tag matching release.tag_pattern)")
 	checkCmd.AddCommand(prCmd, releaseCmd)
 	root.AddCommand(checkCmd)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -19,9 +20,20 @@ import (
 // candidate). previous is the previous release; empty finds it: the nearest
 // ancestor carrying a tag that matches the policy's release.tag_pattern.
 //
+// With no tag, the release candidate is the work tree as it is: the gate
+// judges its files, and — when src.Repo is set (the work tree is a git
+// repository's top) — the history of its HEAD since the previous release.
+//
 // The result is never nil: an evaluation that cannot complete returns an
 // errored result together with the error.
 func Release(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+	if tag == "" {
+		res, err := runCandidate(ctx, src, previous, opts)
+		if err != nil && res == nil {
+			res = errored(gate.GateRelease, nil, err)
+		}
+		return res, err
+	}
 	res, err := runRelease(ctx, src, tag, previous, opts)
 	if err != nil && res == nil {
 		res = errored(gate.GateRelease, nil, err)
@@ -30,6 +42,9 @@ func Release(ctx context.Context, src *Sources, tag, previous string, opts Optio
 }
 
 func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+	if src.Repo == nil {
+		return nil, usage("release %s: a tag needs a git repository: --dir must be the top of a git work tree", tag)
+	}
 	sha, err := src.Repo.Resolve(ctx, tag)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("release %s: %w", tag, err)}
@@ -38,7 +53,27 @@ func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Op
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := policy(tree, opts, tag)
+	return evaluateRelease(ctx, src, tree, tag, sha, previous, opts)
+}
+
+// runCandidate judges the work tree as a release candidate.
+func runCandidate(ctx context.Context, src *Sources, previous string, opts Options) (*gate.Result, error) {
+	if src.WorkTree == nil {
+		return nil, usage("a release candidate is judged in its work tree, and none was given")
+	}
+	// Judge the files as they are; HEAD only places them in history.
+	return evaluateRelease(ctx, src, src.WorkTree, "", src.WorkHead, previous, opts)
+}
+
+// evaluateRelease gathers the facts of the release at tree and judges them.
+// tag is empty for a release candidate; sha is empty when there is no git
+// history to judge.
+func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, previous string, opts Options) (*gate.Result, error) {
+	where := tag
+	if where == "" {
+		where = "the work tree"
+	}
+	cfg, err := policy(tree, opts, where)
 	if err != nil {
 		return nil, err
 	}
@@ -49,21 +84,28 @@ func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Op
 	}
 	m, err := loadModel(tree, src, cfg, ids, opts)
 	if err != nil {
-		return fail(fmt.Errorf("%s: %w", tag, err))
+		return fail(fmt.Errorf("%s: %w", where, err))
 	}
-	m.DHF.Warnings = append(m.DHF.Warnings, evidenceWarning(src, sha)...)
+	if tag != "" {
+		m.DHF.Warnings = append(m.DHF.Warnings, evidenceWarning(src, sha)...)
+	}
 
-	prev, err := previousRelease(ctx, src.Repo, tag, sha, previous, cfg.Release.TagPattern)
-	if err != nil {
-		return nil, err
-	}
-	from := ""
-	if prev != nil {
-		from = prev.Commit
-	}
-	commits, err := src.Repo.Commits(ctx, from, sha)
-	if err != nil {
-		return fail(err)
+	var prev *facts.Tag
+	var commits []facts.Commit
+	history := src.Repo != nil && sha != ""
+	if history {
+		if prev, err = previousRelease(ctx, src.Repo, tag, sha, previous, cfg.Release.TagPattern); err != nil {
+			return nil, err
+		}
+		from := ""
+		if prev != nil {
+			from = prev.Commit
+		}
+		if commits, err = src.Repo.Commits(ctx, from, sha); err != nil {
+			return fail(err)
+		}
+	} else if previous != "" {
+		return nil, usage("--previous-tag %s needs a git repository: --dir must be the top of a git work tree", previous)
 	}
 
 	lf := &trace.LinkFinder{IDs: ids, Repo: src.RepoName, Hosts: src.Hosts}
@@ -118,6 +160,7 @@ func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Op
 	f := &gate.ReleaseFacts{
 		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
+		NoHistory: !history,
 	}
 	return gate.EvaluateRelease(f, opts.FailOn), nil
 }

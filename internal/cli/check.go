@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/tracegate/tracegate/internal/check"
@@ -105,7 +106,7 @@ func CheckPR(o Options, c CheckOptions) int {
 	if c.Base == "" || c.Head == "" {
 		return o.fail(usageError{fmt.Errorf("check pr needs --base and --head (or --event with a pull_request payload)")})
 	}
-	src, closeRepo, err := o.sources(ctx, c)
+	src, closeRepo, err := o.sources(ctx, c, true)
 	if err != nil {
 		return o.fail(err)
 	}
@@ -124,11 +125,10 @@ func CheckRelease(o Options, c CheckOptions) int {
 	if err != nil {
 		return o.fail(err)
 	}
-	if c.Tag == "" {
-		return o.fail(usageError{fmt.Errorf("check release needs --tag")})
-	}
 	c.fromEnv()
-	src, closeRepo, err := o.sources(ctx, c)
+	// Without --tag the release candidate is the directory as it is; git
+	// history is used when the directory is a repository's top.
+	src, closeRepo, err := o.sources(ctx, c, c.Tag != "")
 	if err != nil {
 		return o.fail(err)
 	}
@@ -148,20 +148,34 @@ func (o *Options) checkFlags(c CheckOptions) (gate.Severity, error) {
 	return sev, nil
 }
 
-// sources opens the repository and, with a token, GitHub.
-func (o *Options) sources(ctx context.Context, c CheckOptions) (*check.Sources, func(), error) {
+// sources opens the repository and, with a token, GitHub. The repository
+// root is the top of the git work tree: with needGit, --dir must be it;
+// without, git is used only when it is.
+func (o *Options) sources(ctx context.Context, c CheckOptions, needGit bool) (*check.Sources, func(), error) {
 	dir := o.Dir
 	if dir == "" {
 		dir = "."
 	}
-	repo, err := gitrepo.Open(ctx, dir)
-	if err != nil {
-		return nil, nil, usageError{err}
+	if _, err := o.repo(); err != nil {
+		return nil, nil, err
 	}
-	closeRepo := func() { repo.Close() }
-	src := &check.Sources{Repo: repo, Readers: readers.All(), RepoName: c.Repo, WorkTree: os.DirFS(dir)}
-	if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
-		src.WorkHead = head
+	src := &check.Sources{Readers: readers.All(), RepoName: c.Repo, WorkTree: os.DirFS(dir)}
+	closeRepo := func() {}
+	repo, err := gitrepo.Open(ctx, dir)
+	switch {
+	case err != nil && needGit:
+		return nil, nil, usageError{err}
+	case err == nil && !sameDir(dir, repo.Dir()):
+		repo.Close()
+		if needGit {
+			return nil, nil, usageError{fmt.Errorf("--dir %s is inside the git repository %s but not its top; the gates read the repository from its top", dir, repo.Dir())}
+		}
+	case err == nil:
+		src.Repo = repo
+		closeRepo = func() { repo.Close() }
+		if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
+			src.WorkHead = head
+		}
 	}
 	ep, err := githubapi.ParseAPIURL(c.APIURL)
 	if err != nil {
@@ -210,4 +224,20 @@ func (o *Options) finish(res *gate.Result, err error) int {
 		return o.failed(err, o.Output != "" && o.Output != "-")
 	}
 	return verdictCode(res.Verdict)
+}
+
+// sameDir reports whether two paths name the same directory.
+func sameDir(a, b string) bool {
+	ra, err1 := filepath.Abs(a)
+	rb, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if x, err := filepath.EvalSymlinks(ra); err == nil {
+		ra = x
+	}
+	if x, err := filepath.EvalSymlinks(rb); err == nil {
+		rb = x
+	}
+	return ra == rb
 }

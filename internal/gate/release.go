@@ -38,6 +38,9 @@ type ReleaseFacts struct {
 	OpenProblems []model.Record
 	// Plans are the policy's plans with the files matching each.
 	Plans []PlanFiles
+	// NoHistory: the release candidate is a directory without git history,
+	// so the changes since the previous release cannot be judged here.
+	NoHistory bool
 }
 
 // PlanFiles is a required plan and the files that satisfy it.
@@ -142,8 +145,15 @@ type releaseState struct {
 // lint.
 func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	m := f.Model
+	subject := fmt.Sprintf("release %s (commit %s)", f.Tag, short(f.Commit))
+	switch {
+	case f.Tag == "" && f.Commit == "":
+		subject = "release candidate (work tree, no git history)"
+	case f.Tag == "":
+		subject = fmt.Sprintf("release candidate (work tree at commit %s)", short(f.Commit))
+	}
 	res := &Result{Gate: GateRelease, SafetyClass: m.Config.SafetyClass,
-		Subject:  fmt.Sprintf("release %s (commit %s)", f.Tag, short(f.Commit)),
+		Subject:  subject,
 		Warnings: m.DHF.Warnings, Inputs: m.DHF.Files,
 		Policy: Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
 	st := &releaseState{}
@@ -220,6 +230,12 @@ func (f *ReleaseFacts) traces(c facts.Commit) (ids []string, via string) {
 
 func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 	class := f.Model.Config.SafetyClass
+	if f.NoHistory {
+		c.reason = "the release candidate has no git history here; the gate on the release tag judges its changes"
+		c.skipped++
+		c.classes = map[model.Class]bool{}
+		return
+	}
 	if f.Previous == nil {
 		c.reason = "first release: no previous release tag matches " + strconvQuote(f.Model.Config.Release.TagPattern)
 		c.skipped++
@@ -479,6 +495,12 @@ func checkPlansPresent(f *ReleaseFacts, c *check, _ *releaseState) {
 
 func checkReleaseIdentified(f *ReleaseFacts, c *check, _ *releaseState) {
 	class := f.Model.Config.SafetyClass
+	if f.Tag == "" {
+		c.reason = "a release candidate, not tagged yet: the gate on the release tag checks it"
+		c.skipped++
+		c.classes = map[model.Class]bool{}
+		return
+	}
 	if !c.applies(class) {
 		return
 	}

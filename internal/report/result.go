@@ -146,7 +146,14 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 			untraced++
 		}
 	}
-	fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, shortSHA(s.Commit), prev, len(s.Changes), untraced)
+	switch {
+	case s.Tag != "":
+		fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, shortSHA(s.Commit), prev, len(s.Changes), untraced)
+	case s.Commit != "":
+		fmt.Fprintf(w, "\nRelease candidate at %s; previous release %s; %d change(s), %d not traced\n", shortSHA(s.Commit), prev, len(s.Changes), untraced)
+	default:
+		fmt.Fprintln(w, "\nRelease candidate without git history: changes since the previous release are judged by the gate on the release tag")
+	}
 	if len(s.KnownAnomalies) == 0 {
 		fmt.Fprintln(w, "Known residual anomalies: none")
 	} else {
