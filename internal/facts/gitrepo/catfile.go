@@ -85,6 +85,7 @@ func (c *catFile) start() error {
 	cmd := exec.Command(c.run.git, append(append([]string(nil), c.run.global...), args...)...)
 	cmd.Dir = c.run.dir
 	cmd.Env = c.run.env
+	cmd.WaitDelay = waitDelay
 	stderr := &capBuffer{max: maxStderr}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()

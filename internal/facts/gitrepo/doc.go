@@ -20,6 +20,11 @@
 // -c safe.directory=DIR only for the directory the caller named, so it trusts
 // exactly the repository the user pointed at, and only when DIR is the top of
 // its work tree; a repository found above DIR is never trusted implicitly.
+// git honours safe.directory given with -c from 2.38 (protected
+// configuration); older git refuses, and Open's error says which
+// safe.directory to add to the global configuration.
+//
+// Open requires git 2.30 or later (rev-parse --end-of-options).
 //
 // Replace refs and grafts are honoured as git honours them; CI clones do not
 // fetch refs/replace, so this only matters in a local clone whose owner set

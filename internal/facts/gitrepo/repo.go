@@ -60,7 +60,14 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	}
 	env := commandEnv(os.Environ())
 	probe := runner{git: git, dir: abs, env: env, global: globalArgs(safe...)}
-	out, err := probe.output(ctx, "rev-parse", "--is-bare-repository", "--is-inside-work-tree")
+	out, err := probe.output(ctx, "version")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoGit, err)
+	}
+	if err := checkVersion(string(out)); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrNoGit, git, err)
+	}
+	out, err = probe.output(ctx, "rev-parse", "--is-bare-repository", "--is-inside-work-tree")
 	if err != nil {
 		return nil, openError(dir, err)
 	}
@@ -87,6 +94,28 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	r.closed, r.closeAll = context.WithCancel(context.Background())
 	r.cat = &catFile{run: &r.run, done: r.closed}
 	return r, nil
+}
+
+// minVersion is the oldest git that reads every command here the same way:
+// git rev-parse learnt --end-of-options in 2.30, and without it a ref
+// such as "--output=x" would be taken for an option.
+var minVersion = [2]int{2, 30}
+
+// checkVersion checks the output of git version: "git version 2.39.5",
+// also "2.39.5.windows.1" or "2.39.3 (Apple Git-146)".
+func checkVersion(out string) error {
+	v, ok := strings.CutPrefix(strings.TrimSpace(out), "git version ")
+	if !ok {
+		return fmt.Errorf("cannot read the git version from %q", out)
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
+		return fmt.Errorf("cannot read the git version from %q", out)
+	}
+	if major < minVersion[0] || major == minVersion[0] && minor < minVersion[1] {
+		return fmt.Errorf("git %s is too old: tracegate needs git %d.%d or later", v, minVersion[0], minVersion[1])
+	}
+	return nil
 }
 
 // dubious matches git's refusal of a repository owned by another user

@@ -193,3 +193,30 @@ func TestCapBuffer(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestCheckVersion(t *testing.T) {
+	tests := []struct {
+		out     string
+		wantErr string
+	}{
+		{out: "git version 2.39.5\n"},
+		{out: "git version 2.30.0\n"},
+		{out: "git version 3.0.0\n"},
+		{out: "git version 2.45.2.windows.1\n"},
+		{out: "git version 2.39.3 (Apple Git-146)\n"},
+		{out: "git version 2.25.1\n", wantErr: "git 2.25.1 is too old: tracegate needs git 2.30 or later"},
+		{out: "git version 1.99.0\n", wantErr: "too old"},
+		{out: "hub version 2.14\n", wantErr: "cannot read the git version"},
+		{out: "git version x\n", wantErr: "cannot read the git version"},
+	}
+	for _, tt := range tests {
+		err := checkVersion(tt.out)
+		if tt.wantErr == "" {
+			if err != nil {
+				t.Errorf("checkVersion(%q) = %v", tt.out, err)
+			}
+			continue
+		}
+		wantErr(t, err, tt.wantErr)
+	}
+}

@@ -120,7 +120,7 @@ func buildTree(entries []lsEntry) (*treeFS, error) {
 		nodes: make(map[string]*node, len(entries)),
 	}
 	for _, e := range entries {
-		if !validPath(e.path) {
+		if e.path == "." || !validPath(e.path) {
 			return nil, fmt.Errorf("entry %q cannot be a file path", e.path)
 		}
 		if _, dup := t.nodes[e.path]; dup {
@@ -207,15 +207,23 @@ func (t *treeFS) regular(op, name string) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case n.IsDir():
-		return nil, &fs.PathError{Op: op, Path: name, Err: errIsDir}
-	case n.mode&fs.ModeSymlink != 0:
-		return nil, &fs.PathError{Op: op, Path: name, Err: ErrSymlink}
-	case n.mode&fs.ModeIrregular != 0:
-		return nil, &fs.PathError{Op: op, Path: name, Err: ErrSubmodule}
+	if err := unreadable(op, name, n); err != nil {
+		return nil, err
 	}
 	return n, nil
+}
+
+// unreadable is why a node has no content to read, or nil.
+func unreadable(op, name string, n *node) error {
+	switch {
+	case n.IsDir():
+		return &fs.PathError{Op: op, Path: name, Err: errIsDir}
+	case n.mode&fs.ModeSymlink != 0:
+		return &fs.PathError{Op: op, Path: name, Err: ErrSymlink}
+	case n.mode&fs.ModeIrregular != 0:
+		return &fs.PathError{Op: op, Path: name, Err: ErrSubmodule}
+	}
+	return nil
 }
 
 func (t *treeFS) Open(name string) (fs.File, error) {
@@ -226,7 +234,7 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 	if n.IsDir() {
 		return &dirFile{n: n}, nil
 	}
-	if n, err = t.regular("open", name); err != nil {
+	if err := unreadable("open", name, n); err != nil {
 		return nil, err
 	}
 	if n.entry.Size >= streamMin {

@@ -486,6 +486,7 @@ func TestBuildTree(t *testing.T) {
 		{name: "any order", entries: []lsEntry{blob("d/x"), dir("d")}, want: []string{"d"}},
 		{name: "dot dot", entries: []lsEntry{blob("..")}, wantErr: `".." cannot be a file path`},
 		{name: "dot", entries: []lsEntry{dir("a"), blob("a/./b")}, wantErr: "cannot be a file path"},
+		{name: "the root itself", entries: []lsEntry{dir(".")}, wantErr: `"." cannot be a file path`},
 		{name: "duplicate", entries: []lsEntry{blob("a"), blob("a")}, wantErr: "listed twice"},
 		{name: "no parent", entries: []lsEntry{blob("d/x")}, wantErr: "not inside a listed directory"},
 		{name: "file as parent", entries: []lsEntry{blob("d"), blob("d/x")}, wantErr: "not inside a listed directory"},
