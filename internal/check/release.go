@@ -214,6 +214,8 @@ func previousRelease(ctx context.Context, repo facts.Repository, tag, sha, previ
 	if err != nil {
 		return nil, err
 	}
+	// A shallow clone may lack the previous release's tag: say so rather
+	// than judge everything as a first release.
 	byCommit := map[string][]facts.Tag{}
 	for _, t := range tags {
 		if t.Name == tag || t.Commit == sha {

@@ -2,14 +2,11 @@ package githubapi_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/githubapi/fakegithub"
@@ -162,6 +159,3 @@ func TestHTTPClientFromElsewhere(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-var _ = errors.New
-var _ = github.String

@@ -15,12 +15,20 @@ var skipDirs = map[string]bool{".git": true}
 // Glob returns the regular files in fsys that match pattern and none of the
 // excludes, sorted. It walks only below the pattern's fixed prefix.
 func Glob(fsys fs.FS, pattern string, exclude []string) ([]string, error) {
+	files, _, err := GlobAll(fsys, pattern, exclude)
+	return files, err
+}
+
+// GlobAll is Glob that also returns the matching entries that are not
+// regular files (symlinks, submodules, devices): they are never read, and
+// the caller says so rather than dropping them silently.
+func GlobAll(fsys fs.FS, pattern string, exclude []string) (files, irregular []string, err error) {
 	base, _ := doublestar.SplitPattern(pattern)
 	if base == "" {
 		base = "."
 	}
 	var out []string
-	err := fs.WalkDir(fsys, base, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == base {
 				return fs.SkipAll // the directory is simply not there: no matches
@@ -33,9 +41,6 @@ func Glob(fsys fs.FS, pattern string, exclude []string) ([]string, error) {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
 		if ok, _ := doublestar.Match(pattern, p); !ok {
 			return nil
 		}
@@ -44,9 +49,14 @@ func Glob(fsys fs.FS, pattern string, exclude []string) ([]string, error) {
 				return nil
 			}
 		}
+		if !d.Type().IsRegular() {
+			irregular = append(irregular, p)
+			return nil
+		}
 		out = append(out, p)
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	sort.Strings(irregular)
+	return out, irregular, err
 }

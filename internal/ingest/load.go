@@ -74,10 +74,14 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 					"%s[%d]: no %s reader for format %q", key, i, kind, s.Format))
 				continue
 			}
-			files, err := Glob(fsys, s.Path, s.Exclude)
+			files, irregular, err := GlobAll(fsys, s.Path, s.Exclude)
 			if err != nil {
 				errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("%s.%d.path", key, i)), "%s[%d]: %v", key, i, err))
 				continue
+			}
+			for _, p := range irregular {
+				dhf.Warnings = append(dhf.Warnings, input.Warnf(input.Pos{File: p},
+					"matched by %s[%d].path but not a regular file (a symlink or submodule); not read", key, i))
 			}
 			if len(files) == 0 {
 				dhf.Warnings = append(dhf.Warnings, input.Warnf(cfg.Pos(fmt.Sprintf("%s.%d.path", key, i)),

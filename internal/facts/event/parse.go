@@ -92,7 +92,8 @@ var sha = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // Parse reads the payload data of event name; file names it in errors.
 func Parse(file string, data []byte, name Name) (*Event, error) {
-	if _, err := Detect(string(name)); err != nil {
+	name, err := Detect(string(name))
+	if err != nil {
 		return nil, err
 	}
 	pos := input.Pos{File: file}

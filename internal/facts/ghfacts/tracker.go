@@ -28,7 +28,10 @@ type Tracker struct {
 	MaxPages int
 }
 
-var _ facts.Tracker = (*Tracker)(nil)
+var (
+	_ facts.Tracker      = (*Tracker)(nil)
+	_ facts.PullRequests = (*Tracker)(nil)
+)
 
 // New returns the tracker of repo (owner/name) over client, which
 // githubapi.NewClient makes.
@@ -42,13 +45,18 @@ func New(client *github.Client, repo string) (*Tracker, error) {
 	return &Tracker{client: client, repo: repo}, nil
 }
 
-// splitRepo checks and splits owner/name.
+// splitRepo checks and splits owner/name. Dot segments are refused: the
+// API path is resolved as a relative URL, where "o/.." would climb.
 func splitRepo(repo string) (owner, name string, err error) {
 	owner, name, ok := strings.Cut(repo, "/")
-	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/?#% \t\r\n") || strings.ContainsAny(owner, "?#% \t\r\n") {
+	if !ok || !pathSegment(owner) || !pathSegment(name) {
 		return "", "", fmt.Errorf("repository %q: want owner/name, as GITHUB_REPOSITORY holds it", repo)
 	}
 	return owner, name, nil
+}
+
+func pathSegment(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/?#%\\ \t\r\n")
 }
 
 func (t *Tracker) repoOf(ref facts.IssueRef) string {
@@ -60,9 +68,9 @@ func (t *Tracker) repoOf(ref facts.IssueRef) string {
 
 // Issue fetches one issue. An issue transferred or in a renamed repository
 // is followed to where it is now (GitHub answers 301), and its Ref says
-// where that is, so a caller tells a moved issue by comparing Refs. It wraps facts.ErrNotFound when GitHub answers 404, which
-// it also does for a repository the token cannot see, and ErrGone for a
-// deleted issue.
+// where that is, so a caller tells a moved issue by comparing Refs. It
+// wraps facts.ErrNotFound when GitHub answers 404, which it also does for a
+// repository the token cannot see, and ErrGone for a deleted issue.
 func (t *Tracker) Issue(ctx context.Context, ref facts.IssueRef) (*facts.Issue, error) {
 	repo := t.repoOf(ref)
 	owner, name, err := splitRepo(repo)
@@ -149,20 +157,23 @@ func (t *Tracker) Labelled(ctx context.Context, labels []string, state string) (
 	if err != nil {
 		return nil, err
 	}
+	// Check every label before asking for any.
+	var query []string
 	seen := map[string]bool{}
-	byNumber := map[int]*facts.Issue{}
 	for _, label := range labels {
 		key := strings.ToLower(strings.TrimSpace(label))
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
 		switch {
 		case key == "":
 			return nil, fmt.Errorf("issues of %s: an empty label name", t.repo)
 		case strings.Contains(label, ","):
 			return nil, fmt.Errorf("issues of %s labelled %q: GitHub's labels filter splits on commas, so a label with a comma cannot be queried; rename the label", t.repo, label)
+		case !seen[key]:
+			seen[key] = true
+			query = append(query, strings.TrimSpace(label))
 		}
+	}
+	byNumber := map[int]*facts.Issue{}
+	for _, label := range query {
 		issues, err := githubapi.All(ctx, t.MaxPages, func(ctx context.Context, page int) ([]*github.Issue, *github.Response, error) {
 			return t.client.Issues.ListByRepo(ctx, owner, name, &github.IssueListByRepoOptions{
 				State: state, Labels: []string{label},

@@ -205,4 +205,3 @@ func convertMap(m map[string]any) map[string]any {
 	}
 	return out
 }
-

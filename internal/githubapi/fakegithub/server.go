@@ -35,7 +35,10 @@ type Fault struct {
 	Method string // any when empty
 	// Path is a path.Match pattern for the full path ("*" does not match
 	// "/"): "/api/v3/repos/*/*/issues".
-	Path   string
+	Path string
+	// Query, when set, must match these query parameters too
+	// ({"page": "2"}).
+	Query  map[string]string
 	Status int
 	Header http.Header
 	// Body is the answer's body; GitHub's message for Status (a rate limit
@@ -131,6 +134,12 @@ func (s *Server) Inject(f Fault) {
 	if f.Count <= 0 {
 		f.Count = 1
 	}
+	// Header literals need not be in canonical form; the server's are.
+	h := http.Header{}
+	for k, vs := range f.Header {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	f.Header = h
 	if _, err := path.Match(f.Path, "/"); err != nil {
 		s.tb.Helper()
 		s.tb.Fatalf("fakegithub: fault pattern %q: %v", f.Path, err)
@@ -211,7 +220,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-RateLimit-Resource", "core")
 	if f := s.fault(r); f != nil {
 		for k, vs := range f.Header {
-			h[http.CanonicalHeaderKey(k)] = vs
+			h[k] = vs
 		}
 		body := f.Body
 		if body == "" {
@@ -239,7 +248,7 @@ func (s *Server) fault(r *http.Request) *Fault {
 		if f.Method != "" && f.Method != r.Method {
 			continue
 		}
-		if ok, _ := path.Match(f.Path, r.URL.Path); !ok {
+		if ok, _ := path.Match(f.Path, r.URL.Path); !ok || !queryMatches(f.Query, r.URL.Query()) {
 			continue
 		}
 		f.Count--
@@ -250,6 +259,15 @@ func (s *Server) fault(r *http.Request) *Fault {
 		return &c
 	}
 	return nil
+}
+
+func queryMatches(want map[string]string, got url.Values) bool {
+	for k, v := range want {
+		if got.Get(k) != v {
+			return false
+		}
+	}
+	return true
 }
 
 // faultMessage is the body GitHub gives with status.

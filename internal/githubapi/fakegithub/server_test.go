@@ -242,6 +242,7 @@ func TestFaultsAndLog(t *testing.T) {
 	srv.AddIssue("o/r", fakegithub.Issue{Number: 1, Title: "x"})
 	srv.FailNext("/api/v3/repos/*/*/issues/*", 429, http.Header{"Retry-After": {"3"}}, 2)
 	srv.Inject(fakegithub.Fault{Method: "POST", Path: "/api/v3/repos/o/r/issues/1", Status: 500})
+	srv.Inject(fakegithub.Fault{Path: "/api/v3/repos/o/r/issues", Query: map[string]string{"page": "2"}, Status: 503})
 	srv.Inject(fakegithub.Fault{Path: "/api/v3/repos/o/r/issues", Status: 502, Body: "<html>bad gateway</html>"})
 
 	want := []struct {
@@ -254,6 +255,8 @@ func TestFaultsAndLog(t *testing.T) {
 		{"/api/v3/repos/o/r/issues/1", 200, `"number":1`}, // the POST fault does not match a GET
 		{"/api/v3/repos/o/r/issues?state=all", 502, "<html>bad gateway</html>"},
 		{"/api/v3/repos/o/r/issues?state=all", 200, `"number":1`},
+		{"/api/v3/repos/o/r/issues?state=all&page=2", 503, `"Server Error"`}, // the page=2 fault waited for its page
+		{"/api/v3/repos/o/r/issues?state=all&page=2", 200, `[]`},
 	}
 	for i, w := range want {
 		got := get(t, srv, w.path, bearer)

@@ -3,6 +3,7 @@ package sbom
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,11 @@ type parsed struct {
 	// edges are dependency edges by element ID: the key depends on, or
 	// contains, each value.
 	edges map[string][]string
+	// files are elements known not to be packages (SPDX files and
+	// snippets): a path through them costs nothing, so that a package a
+	// described file contains is direct. An ID the document does not
+	// define counts as a package.
+	files map[string]bool
 }
 
 func (p *parsed) edge(from, to string) {
@@ -129,18 +135,15 @@ func build(src *source, p *parsed) *Document {
 	for _, id := range p.rootIDs {
 		rootSet[id] = true
 	}
-	pkgIDs := make(map[string]bool, len(p.elems))
 	for i := range p.elems {
 		if p.elems[i].node == "" {
 			p.elems[i].node = p.elems[i].id
 		}
-		if p.elems[i].node != "" {
-			pkgIDs[p.elems[i].node] = true
-		}
 	}
-	dist := distances(p.rootIDs, p.edges, pkgIDs)
+	dist := distances(p.rootIDs, p.edges, p.files)
 
-	var roots, comps []model.Component
+	var roots []model.Component
+	comps := make([]model.Component, 0, len(p.elems))
 	for i := range p.extraRoots {
 		c := normalise(src, &p.extraRoots[i], format)
 		roots = append(roots, c)
@@ -172,11 +175,27 @@ func build(src *source, p *parsed) *Document {
 		doc.Root = &doc.Roots[0]
 	}
 	doc.Components = dedupe(ns, comps)
-	slices.SortFunc(doc.Components, func(a, b model.Component) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Group, b.Group), cmp.Compare(a.Version, b.Version),
-			cmp.Compare(a.PURL, b.PURL), cmp.Compare(a.Supplier, b.Supplier))
+	// sort.Slice compares in place; slices.SortFunc would copy two
+	// components (some 300 bytes each) into every comparison.
+	sort.Slice(doc.Components, func(i, j int) bool {
+		return compareComponents(&doc.Components[i], &doc.Components[j]) < 0
 	})
 	return doc
+}
+
+// compareComponents orders by name, group, version, purl and supplier:
+// after dedupe no two components are equal in all of them.
+func compareComponents(a, b *model.Component) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Group, b.Group); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Version, b.Version); c != 0 {
+		return c
+	}
+	return cmp.Or(strings.Compare(a.PURL, b.PURL), strings.Compare(a.Supplier, b.Supplier))
 }
 
 // dedupe merges components with the same Key, keeping document order of
@@ -206,13 +225,12 @@ func mergeInto(ns *notes, dst, src *model.Component) {
 }
 
 // distances returns, for every element reachable from the roots along
-// dependency edges, how many packages the shortest path enters (the root
-// not counted): 1 for a direct dependency, more for a transitive one. Nodes
-// that are not packages (SPDX files a root contains) are passed through at
-// no cost. It is a breadth-first search with 0/1 weights: linear in the
-// graph, and cycles (A→B→A, self-loops) end it like any visited node.
-func distances(roots []string, edges map[string][]string, isPkg map[string]bool) map[string]int {
-	dist := make(map[string]int, len(isPkg))
+// dependency edges, how many elements other than files the shortest path
+// enters (the root not counted): 1 for a direct dependency, more for a
+// transitive one. It is a breadth-first search with 0/1 weights: linear in
+// the graph, and cycles (A→B→A, self-loops) end it like any visited node.
+func distances(roots []string, edges map[string][]string, files map[string]bool) map[string]int {
+	dist := make(map[string]int, len(edges))
 	if len(edges) == 0 {
 		return dist
 	}
@@ -232,12 +250,12 @@ func distances(roots []string, edges map[string][]string, isPkg map[string]bool)
 				if _, seen := dist[w]; seen {
 					continue
 				}
-				if isPkg[w] {
-					dist[w] = level + 1
-					next = append(next, w)
-				} else {
+				if files[w] {
 					dist[w] = level
 					q = append(q, w)
+				} else {
+					dist[w] = level + 1
+					next = append(next, w)
 				}
 			}
 		}
@@ -384,9 +402,16 @@ func unpin(c *model.Component) {
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		if !hexDigit[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+var hexDigit = func() (t [256]bool) {
+	for _, c := range "0123456789abcdef" {
+		t[c] = true
+	}
+	return t
+}()

@@ -101,6 +101,7 @@ const cdxXMLSeed = `<?xml version="1.0" encoding="UTF-8"?>
 `
 
 func TestFuzzSeedsRead(t *testing.T) {
+	skipRDFUnderRace(t, "/rdf/")
 	doc := mustRead(t, "seed.rdf", []byte(rdfSeed), "leaves out")
 	if doc.Root == nil || doc.Root.Name != "app" || doc.PackagesRead != 3 {
 		t.Fatalf("root %v, read %d", doc.Root, doc.PackagesRead)
@@ -152,7 +153,9 @@ func checkFuzzError(t *testing.T, err error) {
 func FuzzSniff(f *testing.F) {
 	addSeeds(f, ex11JSON, ex11SPDX3, specTV, zlibJSON, "spdx/tagvalue/spdx-examples__example6-lib.spdx",
 		"spdx/json/tools-golang__spdx2_3_null_package.json")
-	f.Add([]byte(rdfSeed))
+	if !raceDetector {
+		f.Add([]byte(rdfSeed))
+	}
 	f.Add([]byte(cdxXMLSeed))
 	f.Add([]byte("---\nspdxVersion: SPDX-2.3\npackages: []\n"))
 	f.Add([]byte(`{"sbom": {"spdxVersion": "SPDX-2.3"}}`))
@@ -210,6 +213,7 @@ func FuzzSPDXYAML(f *testing.F) {
 }
 
 func FuzzSPDXRDF(f *testing.F) {
+	skipRDFUnderRace(f, "/rdf/")
 	f.Add([]byte(rdfSeed))
 	fuzzDecoder(f, SPDXRDF, "SPDX-2.3")
 }

@@ -129,6 +129,8 @@ func TestMalformedBytes(t *testing.T) {
 		{"plain text", []byte("hello world\nthis is not an SBOM\n"), "unrecognised file format", 0},
 		{"YAML that is not SPDX", []byte("---\nname: x\nversion: 1\n"), "not an SPDX YAML document", 0},
 		{"YAML multi-document", append(append([]byte{}, corpus(t, specYAML)...), []byte("\n---\nspdxVersion: SPDX-2.3\n")...), "2 YAML documents", 0},
+		{"YAML duplicate key", []byte("spdxVersion: SPDX-2.3\nname: a\nname: b\n"), "duplicate key", 3},
+		{"YAML alias bomb", []byte(yamlBomb()), "YAML", 0},
 		{"SPDX 3 with another context", bytes.Replace(corpus(t, ex11SPDX3), []byte("https://spdx.org/rdf/3.0.1/spdx-context.jsonld"), []byte("https://schema.org/"), 1), "@context is not SPDX 3", 2},
 		{"SPDX 3.1", bytes.Replace(corpus(t, ex11SPDX3), []byte("rdf/3.0.1/"), []byte("rdf/3.1.0/"), 1), "SPDX 3.1.0 is not supported", 2},
 		{"XML entity (XXE)", []byte(`<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1"><components><component type="library"><name>&xxe;</name></component></components></bom>`), "invalid CycloneDX XML", 1},
@@ -148,6 +150,24 @@ func TestMalformedBytes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// yamlBomb is a "billion laughs" YAML document: nine levels of ten
+// aliases expand to 10^9 values.
+func yamlBomb() string {
+	var b strings.Builder
+	b.WriteString("spdxVersion: SPDX-2.3\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*l%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
 }
 
 func gzipped(t testing.TB, data []byte) []byte {
@@ -262,6 +282,7 @@ func TestTruncated(t *testing.T) {
 		{specYAML, "yaml"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
+			skipRDFUnderRace(t, tc.path)
 			data := corpus(t, tc.path)
 			full := withDeadline(t, deadline, func() (*Document, error) { return ReadBytes(tc.path, data) })
 			end := len(bytes.TrimRight(data, " \t\r\n"))
@@ -523,6 +544,32 @@ func TestDependencyGraphs(t *testing.T) {
 			if got := find(t, doc, n, "").Dependency; got != d {
 				t.Errorf("%s: %s, want %s", n, got, d)
 			}
+		}
+	})
+	t.Run("relationships to elements that do not exist", func(t *testing.T) {
+		data := spdxChain(3, [][3]string{
+			{"SPDXRef-P0", "DEPENDS_ON", "SPDXRef-ghost"}, {"SPDXRef-ghost", "DEPENDS_ON", "SPDXRef-P2"},
+			{"SPDXRef-P0", "DEPENDS_ON", "DocumentRef-other:SPDXRef-x"}, {"SPDXRef-P1", "DEPENDS_ON", "NOASSERTION"},
+			{"SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-nowhere"},
+		})
+		doc := mustRead(t, "ghost.spdx.json", data, "")
+		if doc.Root == nil || doc.Root.Name != "p0" {
+			t.Fatalf("root %v", doc.Root)
+		}
+		// An ID the document does not define may be a package it does not
+		// list: the path through it does not make p2 direct.
+		if d := find(t, doc, "p2", "").Dependency; d != model.DependencyTransitive {
+			t.Errorf("p2: %s", d)
+		}
+	})
+	t.Run("a package inside a described file is direct", func(t *testing.T) {
+		data := spdxChain(2, [][3]string{
+			{"SPDXRef-P0", "CONTAINS", "SPDXRef-F"}, {"SPDXRef-F", "CONTAINS", "SPDXRef-X"}, {"SPDXRef-P1", "DEPENDS_ON", "SPDXRef-X"},
+		})
+		data = bytes.Replace(data, []byte(`"packages":[`), []byte(`"files":[{"SPDXID":"SPDXRef-F","fileName":"./lib.tar"}],"packages":[{"SPDXID":"SPDXRef-X","name":"x","downloadLocation":"NONE"},`), 1)
+		doc := mustRead(t, "file.spdx.json", data, "")
+		if d := find(t, doc, "x", "").Dependency; d != model.DependencyDirect {
+			t.Errorf("x: %s", d)
 		}
 	})
 	t.Run("CycloneDX cycle and chain", func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spdx/gordf/rdfloader"
@@ -46,7 +47,7 @@ const maxRDFRemovals = 8
 func (spdxRDF) decode(src *source) (*parsed, error) {
 	doc, triples, err := readRDF(src.version, src.data)
 	if err == nil {
-		return fromRDF(src, doc, triples), nil
+		return fromRDF(src, doc, triples)
 	}
 	// Repairs are edits of the original bytes, so that every warning
 	// names a line of the file as the user has it.
@@ -61,7 +62,7 @@ func (spdxRDF) decode(src *source) (*parsed, error) {
 		doc, triples, err = readRDF(src.version, data)
 		if err == nil {
 			noteEdits(src, edits)
-			return fromRDF(src, doc, triples), nil
+			return fromRDF(src, doc, triples)
 		}
 		// tools-golang's 2.3 RDF reader does not know every 2.3 term:
 		// checksums of the algorithms 2.3 added (SHA3, BLAKE2b, BLAKE3,
@@ -411,10 +412,10 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // triples gordf parsed: name, versionInfo, supplier, originator,
 // downloadLocation, primaryPackagePurpose, licenses given as a single
 // license IRI, externalRef and checksum.
-func fromRDF(src *source, doc *spdx.Document, parser *gordf.Parser) *parsed {
-	p := fromSPDX2(src, doc, nil)
+func fromRDF(src *source, doc *spdx.Document, parser *gordf.Parser) (p *parsed, lost error) {
+	p = fromSPDX2(src, doc, nil)
 	if parser == nil {
-		return p
+		return p, nil
 	}
 	have := map[string]bool{}
 	for _, e := range p.elems {
@@ -431,6 +432,33 @@ func fromRDF(src *source, doc *spdx.Document, parser *gordf.Parser) *parsed {
 			packages = append(packages, t.Subject.ID)
 		}
 	}
+	defer func() {
+		// gordf parses blocks in goroutines that share one error variable
+		// without synchronisation: a block's error can be overwritten by
+		// another goroutine's nil, and the block's triples are then
+		// missing without an error. Count the packages in the XML
+		// independently; a package missing from what was read makes the
+		// document unreadable, not shorter.
+		inXML, err := rdfPackageIDs(src.data)
+		if err != nil {
+			return
+		}
+		read := map[string]bool{}
+		for _, e := range p.elems {
+			read[e.node] = true
+		}
+		var missing []string
+		for _, id := range inXML {
+			if !read[id] {
+				missing = append(missing, "SPDXRef-"+id)
+			}
+		}
+		if len(missing) > 0 {
+			lost = input.Errorf(src.pos(), "the RDF parser (gordf) returned no data for %d packages of the document (e.g. %s)",
+				len(missing), quote(missing[0])).
+				WithHint("gordf can lose errors between its goroutines; convert the document to SPDX JSON or tag-value")
+		}
+	}()
 	seen := map[string]bool{}
 	for _, iri := range packages {
 		_, frag, _ := strings.Cut(iri, "#")
@@ -498,7 +526,43 @@ func fromRDF(src *source, doc *spdx.Document, parser *gordf.Parser) *parsed {
 		p.read++
 		p.elems = append(p.elems, e)
 	}
-	return p
+	return p, nil
+}
+
+// rdfPackageIDs lists the IDs (without SPDXRef-) of the spdx:Package
+// elements of an RDF/XML document, each once; a package without rdf:about
+// gets a name of its own, since it is a package all the same.
+func rdfPackageIDs(data []byte) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	seen := map[string]bool{}
+	var ids []string
+	for n := 0; ; n++ {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return ids, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Space != nsSPDX || se.Name.Local != "Package" {
+			continue
+		}
+		id := ""
+		for _, a := range se.Attr {
+			if a.Name.Space == nsRDF && a.Name.Local == "about" {
+				_, frag, _ := strings.Cut(a.Value, "#")
+				id = bareID(frag)
+			}
+		}
+		if id == "" {
+			id = "\x00anonymous-" + strconv.Itoa(n)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 }
 
 // rdfLicense reads a license given as one IRI (http://spdx.org/licenses/MIT,

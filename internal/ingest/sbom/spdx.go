@@ -111,10 +111,26 @@ func fromSPDX2(src *source, doc *spdx.Document, lines []int) *parsed {
 		}
 		p.elems = append(p.elems, e)
 	}
-	for _, f := range doc.Files {
+	p.files = map[string]bool{}
+	addFile := func(f *spdx.File) {
 		if f != nil {
-			checkIDChars(ns, src.pos(), bareID(string(f.FileSPDXIdentifier)))
+			id := bareID(string(f.FileSPDXIdentifier))
+			checkIDChars(ns, src.pos(), id)
+			p.files[id] = true
 		}
+	}
+	for _, f := range doc.Files {
+		addFile(f)
+	}
+	for _, pkg := range doc.Packages {
+		if pkg != nil {
+			for _, f := range pkg.Files {
+				addFile(f)
+			}
+		}
+	}
+	for _, sn := range doc.Snippets {
+		p.files[bareID(string(sn.SnippetSPDXIdentifier))] = true
 	}
 
 	docID := bareID(string(doc.SPDXIdentifier))

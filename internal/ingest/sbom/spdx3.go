@@ -236,8 +236,12 @@ func (spdx3) decode(src *source) (*parsed, error) {
 			}
 		}
 	}
+	p.files = map[string]bool{}
 	for _, e := range elems {
 		switch e.typ() {
+		case "software_File", "software_Snippet":
+			p.files[e.id()] = true
+			continue
 		case "Relationship", "LifecycleScopedRelationship", "software_SoftwareDependencyRelationship":
 		default:
 			continue

@@ -91,6 +91,9 @@ func (spdxTagValue) decode(src *source) (*parsed, error) {
 		// The pair is not structural: the packages and their lines stay.
 		tvs = append(tvs[:i:i], tvs[i+1:]...)
 		lines = append(lines[:i:i], lines[i+1:]...)
+		if len(tvs) == 0 {
+			return nil, &input.Error{Pos: pos, Msg: "no SPDX tag-value pair left that tools-golang can read", Err: err}
+		}
 	}
 }
 
@@ -133,6 +136,9 @@ func parseTV(version string, tvs []reader.TagValuePair) (*spdx.Document, error) 
 // element fail differently (an element without SPDXID at the end of input)
 // and are not taken for it.
 func tvFailingPair(version string, pairs []reader.TagValuePair, err error) int {
+	if len(pairs) == 0 {
+		return -1
+	}
 	msg := err.Error()
 	fails := func(k int) bool {
 		_, e := parseTV(version, pairs[:k])

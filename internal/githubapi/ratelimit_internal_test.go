@@ -1,0 +1,125 @@
+package githubapi
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"7", 7 * time.Second, true},
+		{" 60 ", time.Minute, true},
+		{"-5", 0, false},
+		{"1.5", 0, false},
+		{"soon", 0, false},
+		{"99999999999999999999", 0, false},
+		{"999999999999", 24 * time.Hour, true}, // saturated, not overflowed
+		{"Fri, 01 May 2026 12:00:30 GMT", 30 * time.Second, true},
+		{"Friday, 01-May-26 12:01:00 GMT", time.Minute, true}, // RFC 850, which HTTP dates allow
+		{"Fri, 01 May 2026 11:00:00 GMT", 0, true},            // past: retry now
+	}
+	for _, tt := range tests {
+		got, ok := retryAfter(tt.in, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestResetAt(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"1777636800", time.Unix(1777636800, 0), true},
+		{"", time.Time{}, false},
+		{"0", time.Time{}, false},
+		{"-1", time.Time{}, false},
+		{"tomorrow", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := resetAt(tt.in)
+		if !got.Equal(tt.want) || ok != tt.ok {
+			t.Errorf("resetAt(%q) = %v, %v", tt.in, got, ok)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for attempt, base := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 5: 16 * time.Second, 6: 30 * time.Second, 40: 30 * time.Second} {
+		for range 50 {
+			if d := backoff(attempt); d < base || d > base+base/4 {
+				t.Fatalf("backoff(%d) = %v, want %v to %v", attempt, d, base, base+base/4)
+			}
+		}
+	}
+}
+
+func TestIsSecondary(t *testing.T) {
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{`{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}`, true},
+		{`{"message":"x","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}`, true},
+		{`{"message":"x","documentation_url":"https://developer.github.com/v3/#abuse-rate-limits"}`, true},
+		{`{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest"}`, false},
+		{`<html>403 Forbidden</html>`, false},
+		{``, false},
+	}
+	for _, tt := range tests {
+		if got := parseMessage([]byte(tt.body)).isSecondary(); got != tt.want {
+			t.Errorf("%s: %v", tt.body, got)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	u, _ := url.Parse("https://user:pw@objects.example.com/a/b?X-Amz-Signature=abc&token=t&page=2&client_secret=s")
+	got := redactURL(&http.Request{URL: u})
+	want := "https://objects.example.com/a/b?X-Amz-Signature=REDACTED&client_secret=REDACTED&page=2&token=REDACTED"
+	if got != want {
+		t.Errorf("redactURL = %s, want %s", got, want)
+	}
+}
+
+func TestRetryAtTypes(t *testing.T) {
+	reset := time.Date(2026, 5, 1, 13, 0, 0, 0, time.UTC)
+	thirty := 30 * time.Second
+	before := time.Now()
+	tests := []struct {
+		name string
+		err  error
+		ok   bool
+		want func(time.Time) bool
+	}{
+		{"RetryError", &RetryError{RateLimited: true, Until: reset}, true, func(t time.Time) bool { return t.Equal(reset) }},
+		{"RetryError, not a rate limit", &RetryError{Until: reset}, false, nil},
+		{"go-github RateLimitError", &github.RateLimitError{Rate: github.Rate{Reset: github.Timestamp{Time: reset}}}, true, func(t time.Time) bool { return t.Equal(reset) }},
+		{"go-github AbuseRateLimitError", &github.AbuseRateLimitError{RetryAfter: &thirty}, true, func(t time.Time) bool {
+			return !t.Before(before.Add(thirty)) && !t.After(time.Now().Add(thirty))
+		}},
+		{"AbuseRateLimitError without a time", &github.AbuseRateLimitError{}, false, nil},
+		{"wrapped", &url.Error{Op: "Get", URL: "u", Err: &RetryError{RateLimited: true, Until: reset}}, true, func(t time.Time) bool { return t.Equal(reset) }},
+		{"other", errors.New("x"), false, nil},
+	}
+	for _, tt := range tests {
+		at, ok := RetryAt(tt.err)
+		if ok != tt.ok || (ok && !tt.want(at)) {
+			t.Errorf("%s: RetryAt = %v, %v", tt.name, at, ok)
+		}
+	}
+}
