@@ -4,7 +4,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 )
 
 // FuzzParseAPIURL: GITHUB_API_URL is read without panicking into either an
@@ -36,24 +35,6 @@ func FuzzParseAPIURL(f *testing.F) {
 		}
 		if ep.API.User != nil || ep.API.RawQuery != "" || ep.API.Host == "" || ep.Upload.Host == "" {
 			t.Fatalf("%q: %v", raw, ep.API)
-		}
-	})
-}
-
-// FuzzRetryAfter: any header value gives a wait that is never negative
-// and never more than a day, or none.
-func FuzzRetryAfter(f *testing.F) {
-	for _, s := range []string{"", "0", "7", "-1", "99999999999999999999", "Fri, 01 May 2026 12:00:30 GMT", "Friday, 01-May-26 12:01:00 GMT", "Mon Jan  2 15:04:05 2006"} {
-		f.Add(s)
-	}
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, h string) {
-		d, ok := retryAfter(h, now)
-		if d < 0 || (!ok && d != 0) {
-			t.Fatalf("retryAfter(%q) = %v, %v", h, d, ok)
-		}
-		if ok && d > 24*time.Hour && strings.TrimSpace(h) != "" && h[0] >= '0' && h[0] <= '9' {
-			t.Fatalf("retryAfter(%q) = %v, not saturated", h, d)
 		}
 	})
 }

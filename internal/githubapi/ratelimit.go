@@ -49,30 +49,6 @@ func (m apiMessage) isSecondary() bool {
 		strings.Contains(m.DocumentationURL, "abuse-rate-limits")
 }
 
-// retryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (RFC 9110, 10.2.3), the date against now. ok is false when the header is
-// absent or unreadable.
-func retryAfter(h string, now time.Time) (time.Duration, bool) {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseInt(h, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		// Beyond any cap; saturate rather than overflow.
-		if s > int64(24*time.Hour/time.Second) {
-			s = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(s) * time.Second, true
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
 // resetAt reads X-RateLimit-Reset, a UTC epoch second.
 func resetAt(h string) (time.Time, bool) {
 	s, err := strconv.ParseInt(strings.TrimSpace(h), 10, 64)

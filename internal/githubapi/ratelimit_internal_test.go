@@ -10,34 +10,6 @@ import (
 	"github.com/google/go-github/v60/github"
 )
 
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"", 0, false},
-		{"0", 0, true},
-		{"7", 7 * time.Second, true},
-		{" 60 ", time.Minute, true},
-		{"-5", 0, false},
-		{"1.5", 0, false},
-		{"soon", 0, false},
-		{"99999999999999999999", 0, false},
-		{"999999999999", 24 * time.Hour, true}, // saturated, not overflowed
-		{"Fri, 01 May 2026 12:00:30 GMT", 30 * time.Second, true},
-		{"Friday, 01-May-26 12:01:00 GMT", time.Minute, true}, // RFC 850, which HTTP dates allow
-		{"Fri, 01 May 2026 11:00:00 GMT", 0, true},            // past: retry now
-	}
-	for _, tt := range tests {
-		got, ok := retryAfter(tt.in, now)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestResetAt(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -54,16 +26,6 @@ func TestResetAt(t *testing.T) {
 		got, ok := resetAt(tt.in)
 		if !got.Equal(tt.want) || ok != tt.ok {
 			t.Errorf("resetAt(%q) = %v, %v", tt.in, got, ok)
-		}
-	}
-}
-
-func TestBackoff(t *testing.T) {
-	for attempt, base := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 5: 16 * time.Second, 6: 30 * time.Second, 40: 30 * time.Second} {
-		for range 50 {
-			if d := backoff(attempt); d < base || d > base+base/4 {
-				t.Fatalf("backoff(%d) = %v, want %v to %v", attempt, d, base, base+base/4)
-			}
 		}
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/backoff"
 )
 
 // Defaults of Transport.
@@ -125,7 +126,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, &RetryError{Method: req.Method, URL: redactURL(req), Attempts: attempt, Err: err,
 					Reason: fmt.Sprintf("no answer after %d attempts", attempt)}
 			}
-			if err := t.sleep(ctx, min(backoff(attempt), maxWait)); err != nil {
+			if err := t.sleep(ctx, min(backoff.Exponential(attempt), maxWait)); err != nil {
 				return nil, err
 			}
 			continue
@@ -156,7 +157,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		wait := d.wait
 		if !d.serverWait {
-			wait = min(backoff(attempt), maxWait)
+			wait = min(backoff.Exponential(attempt), maxWait)
 		}
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, err
@@ -182,7 +183,7 @@ func (t *Transport) decide(resp *http.Response, safe bool, limited int) decision
 	now := t.now()
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests || code == http.StatusForbidden:
-		if wait, ok := retryAfter(resp.Header.Get(headerRetryAfter), serverNow(resp, now)); ok {
+		if wait, ok := backoff.RetryAfter(resp.Header.Get(headerRetryAfter), serverNow(resp, now)); ok {
 			return decision{retry: true, rateLimited: true, wait: wait, serverWait: true, until: now.Add(wait)}
 		}
 		if resp.Header.Get(headerRemaining) == "0" {
@@ -197,19 +198,12 @@ func (t *Transport) decide(resp *http.Response, safe bool, limited int) decision
 		}
 		return decision{}
 	case code >= 500 && safe:
-		if wait, ok := retryAfter(resp.Header.Get(headerRetryAfter), serverNow(resp, now)); ok {
+		if wait, ok := backoff.RetryAfter(resp.Header.Get(headerRetryAfter), serverNow(resp, now)); ok {
 			return decision{retry: true, wait: wait, serverWait: true}
 		}
 		return decision{retry: true}
 	}
 	return decision{}
-}
-
-// backoff is 1 s, 2 s, 4 s … up to 30 s, plus up to 25 % jitter so that
-// concurrent clients do not retry in step.
-func backoff(attempt int) time.Duration {
-	d := min(time.Second<<min(attempt-1, 5), 30*time.Second)
-	return d + time.Duration(rand.Int64N(int64(d/4)+1))
 }
 
 // peek reads the start of resp's body and puts it back in front of the

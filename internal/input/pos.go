@@ -1,6 +1,9 @@
 package input
 
-import "strconv"
+import (
+	"bytes"
+	"strconv"
+)
 
 // Pos is a place in a file of the repository. File is slash-separated and
 // relative to the repository root; Line and Col are 1-based, 0 when unknown.
@@ -32,3 +35,14 @@ func (p Pos) IsZero() bool { return p.File == "" && p.Line == 0 }
 // WithoutLine is the position's file alone, for comparing items that may
 // have moved within it.
 func (p Pos) WithoutLine() Pos { return Pos{File: p.File} }
+
+// PosAt is the position of a byte offset in data (1-based line, column in
+// bytes), for decoders that report offsets (encoding/json, encoding/xml).
+// An offset outside data is clamped to it.
+func PosAt(file string, data []byte, off int64) Pos {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return Pos{File: file, Line: line, Col: col}
+}

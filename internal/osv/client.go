@@ -7,18 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/tracegate/tracegate/internal/backoff"
 	"github.com/tracegate/tracegate/internal/input"
 )
 
@@ -310,7 +309,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, body []byte, m
 				last = rerr // cut off mid-body: worth another try
 			case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 				last = fmt.Errorf("%s: %s", resp.Status, snippet(data))
-				wait = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+				wait, _ = backoff.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			default:
 				return nil, fmt.Errorf("%s %s: %s: %s", method, endpoint, resp.Status, snippet(data))
 			}
@@ -319,7 +318,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, body []byte, m
 			return nil, fmt.Errorf("%s %s: no answer after %d attempts: %w", method, endpoint, attempts, last)
 		}
 		if wait == 0 {
-			wait = backoff(attempt)
+			wait = backoff.Exponential(attempt)
 		}
 		if wait > c.maxWait() {
 			return nil, fmt.Errorf("%s %s: the server asks to wait %s before retrying, longer than the %s tracegate waits: %w", method, endpoint, wait, c.maxWait(), last)
@@ -341,33 +340,6 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, max)
 	}
 	return data, nil
-}
-
-// retryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (RFC 9110, 10.2.3). Zero means absent or unreadable.
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(h); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// backoff is 1 s, 2 s, 4 s … up to 30 s, with up to 25 % jitter so that
-// parallel fetches do not retry in step.
-func backoff(attempt int) time.Duration {
-	d := time.Second << min(attempt-1, 5)
-	d = min(d, 30*time.Second)
-	return d + time.Duration(rand.Int64N(int64(d/4)+1))
 }
 
 func snippet(b []byte) string {

@@ -524,25 +524,3 @@ func TestClientCancel(t *testing.T) {
 		t.Errorf("%d requests after cancel", len(f.batches))
 	}
 }
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	for h, want := range map[string]time.Duration{
-		"":                              0,
-		"0":                             0,
-		"12":                            12 * time.Second,
-		"-1":                            0,
-		"soon":                          0,
-		"Fri, 02 Jan 2026 03:05:05 GMT": time.Minute,
-		"Fri, 02 Jan 2026 03:00:00 GMT": 0, // in the past
-	} {
-		if got := retryAfter(h, now); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", h, got, want)
-		}
-	}
-	for a := 1; a < 10; a++ {
-		if d := backoff(a); d < time.Second || d > 38*time.Second {
-			t.Errorf("backoff(%d) = %v", a, d)
-		}
-	}
-}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tracegate/tracegate/internal/input"
 )
 
 // Record is an OSV record (https://ossf.github.io/osv-schema/), reduced to
@@ -202,28 +204,17 @@ func schemaMajor(v string) (int, bool) {
 func describeJSONError(data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
+		p := input.PosAt("", data, se.Offset)
+		line, col := p.Line, p.Col
 		return fmt.Errorf("invalid JSON at line %d, column %d: %v", line, col, se)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		line, col := lineCol(data, te.Offset)
+		p := input.PosAt("", data, te.Offset)
+		line, col := p.Line, p.Col
 		return fmt.Errorf("field %s at line %d, column %d: %s where the OSV schema has %s", te.Field, line, col, te.Value, te.Type)
 	}
 	return err
-}
-
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 // IsWithdrawn reports whether the record was withdrawn by its database.

@@ -103,7 +103,7 @@ func Parse(file string, data []byte, name Name) (*Event, error) {
 			WithHint("GitHub Actions writes the event's JSON payload to GITHUB_EVENT_PATH; check that the file is the one it wrote")
 	}
 	if trimmed[0] != '{' {
-		return nil, &input.Error{Pos: at(file, data, int64(len(data)-len(bytes.TrimLeft(data, " \t\r\n")))),
+		return nil, &input.Error{Pos: input.PosAt(file, data, int64(len(data)-len(bytes.TrimLeft(data, " \t\r\n")))),
 			Msg: "the event payload is not a JSON object"}
 	}
 	var p payload
@@ -257,13 +257,13 @@ func jsonError(file string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &input.Error{Pos: at(file, data, syn.Offset-1), Msg: "invalid JSON: " + syn.Error(), Err: err}
+		return &input.Error{Pos: input.PosAt(file, data, syn.Offset-1), Msg: "invalid JSON: " + syn.Error(), Err: err}
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "the payload"
 		}
-		return &input.Error{Pos: at(file, data, typ.Offset-1), Err: err,
+		return &input.Error{Pos: input.PosAt(file, data, typ.Offset-1), Err: err,
 			Msg: fmt.Sprintf("%s must be %s, found a JSON %s", field, jsonType(typ.Type), typ.Value)}
 	}
 	return &input.Error{Pos: input.Pos{File: file}, Msg: "invalid JSON: " + err.Error(), Err: err}
@@ -287,10 +287,3 @@ func jsonType(t reflect.Type) string {
 }
 
 // at is the line and column of byte offset off of data.
-func at(file string, data []byte, off int64) input.Pos {
-	off = min(max(off, 0), int64(len(data)))
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return input.Pos{File: file, Line: line, Col: col}
-}

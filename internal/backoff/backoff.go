@@ -1,0 +1,44 @@
+// Package backoff holds the retry timing the HTTP clients share: how long
+// a server asks to wait, and exponential backoff with jitter.
+package backoff
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxRetryAfter saturates absurd delay-seconds instead of overflowing.
+const maxRetryAfter = 24 * time.Hour
+
+// RetryAfter reads a Retry-After header: delay-seconds or an HTTP date
+// (RFC 9110, 10.2.3), the date against now. ok is false when the header is
+// absent or unreadable.
+func RetryAfter(h string, now time.Time) (time.Duration, bool) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(h, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		if s > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// Exponential is 1 s, 2 s, 4 s … up to 30 s for attempt 1, 2, 3 …, plus up
+// to 25 % jitter so that concurrent clients do not retry in step.
+func Exponential(attempt int) time.Duration {
+	d := min(time.Second<<min(max(attempt-1, 0), 5), 30*time.Second)
+	return d + time.Duration(rand.Int64N(int64(d/4)+1))
+}
