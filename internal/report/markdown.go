@@ -46,7 +46,8 @@ func WriteResultMarkdown(w io.Writer, r *gate.Result, o MarkdownOptions) error {
 // resultMarkdown builds the document from sections whose sizes are known
 // before they are joined: the mandatory head and foot first, then what is
 // left is shared out in order of importance (evaluation errors, findings,
-// rule outcomes, warnings, policy defaults, inputs), each section choosing
+// what was judged, rule outcomes, warnings, policy defaults, inputs), each
+// section choosing
 // how much of itself to include.
 func resultMarkdown(r *gate.Result, o MarkdownOptions) (string, error) {
 	if r == nil {
@@ -68,11 +69,14 @@ func resultMarkdown(r *gate.Result, o MarkdownOptions) (string, error) {
 	// Findings come first, but not at any price: the rule outcomes, the
 	// warnings and the policy defaults keep a share of what is left, so that
 	// 5,000 findings do not crowd out what an auditor needs to read them.
-	reserve := min(len(d.rulesSection(math.MaxInt)), left/4) +
+	reserve := min(len(d.contextSection(math.MaxInt)), left/8) +
+		min(len(d.rulesSection(math.MaxInt)), left/4) +
 		min(len(d.warningsSection(math.MaxInt)), left/8) +
 		min(len(d.defaultsSection(math.MaxInt)), left/16)
 	finds := d.findingsSection(left - reserve)
 	left -= len(finds)
+	ctx := d.contextSection(left)
+	left -= len(ctx)
 	rules := d.rulesSection(left)
 	left -= len(rules)
 	warns := d.warningsSection(left)
@@ -80,7 +84,7 @@ func resultMarkdown(r *gate.Result, o MarkdownOptions) (string, error) {
 	defs := d.defaultsSection(left)
 	left -= len(defs)
 	inputs := d.inputsSection(left)
-	out := head + errs + finds + rules + warns + defs + inputs + foot
+	out := head + errs + finds + ctx + rules + warns + defs + inputs + foot
 	if len(out) > budget { // the sections above make this impossible; never exceed the budget silently
 		return "", fmt.Errorf("internal error: Markdown of %d bytes exceeds the budget of %d", len(out), budget)
 	}
