@@ -86,6 +86,19 @@ test_sources:
 requirement_status:
   active: [approved, implemented, verified]
   inactive: [draft, proposed, obsolete]
+problem_reports:
+  labels: []
+  files: ["docs/problem-reports/*.yml"]
+  criticality: [low, medium, high, critical]
+  max_open_criticality: medium
+change_requests:
+  labels: []
+  files: ["docs/change-requests/*.yml"]
+release:
+  tag_pattern: "v*"
+  plans:
+    - {name: Software development plan, clause: IEC 62304 5.1, path: docs/plans/software-development-plan.md}
+    - {name: Software maintenance plan, clause: IEC 62304 6.1, path: docs/plans/software-maintenance-plan.md}
 risk_matrix:
 `)
 	fmt.Fprintf(&b, "  severity: %s\n  probability: %s\n  acceptability:\n", ylist(severities), ylist(probabilities))
@@ -94,6 +107,18 @@ risk_matrix:
 	}
 	if err := w.write(".github/tracegate.yml", b.String()); err != nil {
 		return err
+	}
+	// The plans and a few records, so that the release gate can run on the
+	// tree without GitHub.
+	for _, f := range []struct{ path, text string }{
+		{"docs/plans/software-development-plan.md", "# Software development plan\n\nIEC 62304 5.1.\n"},
+		{"docs/plans/software-maintenance-plan.md", "# Software maintenance plan\n\nIEC 62304 6.1.\n"},
+		{"docs/problem-reports/PRB-001.yml", "id: PRB-001\ntitle: Generated open problem\nstate: open\ntype: corrective\nscope: generated\ncriticality: low\ninvestigation: generated\nevaluation: no hazard\n"},
+		{"docs/change-requests/CR-001.yml", "id: CR-001\ntitle: Generated change\nstate: closed\napproved: true\n"},
+	} {
+		if err := w.write(f.path, f.text); err != nil {
+			return err
+		}
 	}
 	// A module boundary: the generated Go test sources must not become part
 	// of whatever module the tree is generated into (bench/out is inside
