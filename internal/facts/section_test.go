@@ -1,6 +1,9 @@
 package facts
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSection(t *testing.T) {
 	form := "### Type\n\nCorrective\n\n### Scope\n\n_No response_\n\n### Criticality\n\nHigh\n\n### Investigation\n\nRoot cause: float rounding.\nSee #12.\n"
@@ -22,4 +25,18 @@ func TestSection(t *testing.T) {
 			t.Errorf("Section(%q, %q) = %q, want %q", tc.body, tc.heading, got, tc.want)
 		}
 	}
+}
+
+// FuzzSection: any body and heading give a trimmed section (or none) that
+// is a part of the body, without panicking.
+func FuzzSection(f *testing.F) {
+	f.Add("### Type\n\nCorrective\n", "Type")
+	f.Add("## Risk impact\n<!-- x -->\n```\n## a\n```\nnone", "risk impact")
+	f.Add("Justification: because\n", "justification")
+	f.Fuzz(func(t *testing.T, body, heading string) {
+		s := Section(body, heading)
+		if s != strings.TrimSpace(s) {
+			t.Fatalf("section not trimmed: %q", s)
+		}
+	})
 }

@@ -53,3 +53,14 @@ func TestIs(t *testing.T) {
 		t.Errorf("KindOf(HAZ-4) = %v", got)
 	}
 }
+
+// testIDsF builds the test patterns outside a *testing.T (fuzz bodies).
+func testIDsF() *IDs {
+	c := config.Defaults()
+	c.IDs.Requirement = `(?:SYS|SRS)-\d+`
+	x, err := NewIDs(&c)
+	if err != nil {
+		panic(err)
+	}
+	return x
+}

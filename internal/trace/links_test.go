@@ -51,3 +51,24 @@ func TestBranchAndMerge(t *testing.T) {
 		t.Errorf("links = %+v", got)
 	}
 }
+
+// FuzzLinks: any text gives links whose IDs occur in it, without panicking.
+func FuzzLinks(f *testing.F) {
+	f.Add("Fixes #12, SRS-1 and https://github.com/acme/pump/issues/9 <!-- #3 -->")
+	f.Add("```\n#1\n``` acme/x#5 GH-7 CR-2")
+	f.Fuzz(func(t *testing.T, text string) {
+		c := testIDsF()
+		lf := &LinkFinder{IDs: c, Repo: "acme/pump"}
+		var l Links
+		lf.Text(&l, text, "body")
+		lf.Branch(&l, text)
+		for _, k := range l.List() {
+			if k.ID == "" || len(k.Where) == 0 {
+				t.Fatalf("link %+v", k)
+			}
+			if k.Kind != LinkIssue && !strings.Contains(text, k.ID) {
+				t.Fatalf("ID %q not in the text", k.ID)
+			}
+		}
+	})
+}
