@@ -37,6 +37,7 @@ func runCheck(t *testing.T, args ...string) (int, gateResult, string) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("exit %d, %v\nstdout:\n%s\nstderr:\n%s", code, err, out, errs)
 	}
+	conforms(t, out)
 	return code, res, errs
 }
 

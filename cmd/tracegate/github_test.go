@@ -126,6 +126,7 @@ func TestCheckPRWithGitHubIssues(t *testing.T) {
 		if code != 3 || !strings.Contains(out, `"verdict": "error"`) {
 			t.Errorf("exit %d\n%s", code, out)
 		}
+		conforms(t, out)
 		if strings.Contains(out, fakegithub.DefaultToken) {
 			t.Error("the token leaked into the output")
 		}

@@ -48,6 +48,7 @@ func TestValidateSample(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v:\n%s", code, err, out)
 	}
+	conforms(t, out)
 	if res.Verdict != "pass" || len(res.Findings) != 0 || len(res.Rules) < 20 {
 		t.Errorf("result = %+v", res)
 	}
@@ -165,6 +166,7 @@ func findingsByRule(t *testing.T, args ...string) (int, map[string]int) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out, errs)
 	}
+	conforms(t, out)
 	n := map[string]int{}
 	for _, f := range res.Findings {
 		n[f.Rule]++
