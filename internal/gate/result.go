@@ -199,8 +199,12 @@ func (r *Result) decide(failOn Severity) {
 			r.Summary.NotApplicable++
 		}
 	}
+	// Empty lists are [] in JSON, never null: consumers iterate them.
 	if r.Findings == nil {
 		r.Findings = []Finding{}
+	}
+	if r.Rules == nil {
+		r.Rules = []RuleOutcome{}
 	}
 	switch {
 	case len(r.Errors) > 0:
