@@ -41,10 +41,10 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 echo "tracegate trace --dir $dhf --format json, $runs runs ($(go version | cut -d' ' -f3), $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
-printf '%-4s %10s %14s\n' run wall_s peak_rss_kib
+printf '%-4s %10s %8s %14s\n' run wall_s cpu_s peak_rss_kib
 for i in $(seq 1 "$runs"); do
 	status=0
-	/usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" trace --dir "$dhf" --format json >"$tmp/trace.json" 2>"$tmp/stderr" || status=$?
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$bin" trace --dir "$dhf" --format json >"$tmp/trace.json" 2>"$tmp/stderr" || status=$?
 	if [ "$status" -ge 2 ]; then
 		echo "bench/trace.sh: tracegate trace exited $status:" >&2
 		cat "$tmp/stderr" >&2
@@ -56,13 +56,15 @@ for i in $(seq 1 "$runs"); do
 	fi
 	# GNU time puts "Command exited with non-zero status N" before its
 	# format line when the command exits non-zero: the numbers are last.
-	read -r wall rss < <(tail -n 1 "$tmp/time")
-	printf '%-4s %10s %14s\n' "$i" "$wall" "$rss"
+	read -r wall user sys rss < <(tail -n 1 "$tmp/time")
+	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+	printf '%-4s %10s %8s %14s\n' "$i" "$wall" "$cpu" "$rss"
 	echo "$wall" >>"$tmp/walls"
+	echo "$cpu" >>"$tmp/cpus"
 	echo "$rss" >>"$tmp/rsss"
 done
 
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-printf '%-4s %10s %14s\n' median "$(median "$tmp/walls")" "$(median "$tmp/rsss")"
+printf '%-4s %10s %8s %14s\n' median "$(median "$tmp/walls")" "$(median "$tmp/cpus")" "$(median "$tmp/rsss")"
