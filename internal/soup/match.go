@@ -1,0 +1,154 @@
+// Package soup joins what the SBOMs say is in the product with what the
+// SOUP register asserts about it (IEC 62304 8.1.2), and compares SBOMs. It
+// does no I/O.
+package soup
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+// Entry is one component of the product and its register entry.
+type Entry struct {
+	Component model.Component
+	// Item is the register entry, nil when the component is not registered.
+	Item *model.SOUPItem
+	// By says how the entry was matched: "purl" or "name".
+	By string
+}
+
+// Match pairs each component with its register entry: by the package URL
+// without its version (pkg:npm/lodash), else by name (group/name when the
+// component has a group). It returns the entries in component order and
+// the register items no component matched (stale entries).
+func Match(components []model.Component, register []model.SOUPItem) (entries []Entry, stale []*model.SOUPItem) {
+	byPURL := map[string]*model.SOUPItem{}
+	byName := map[string]*model.SOUPItem{}
+	byFold := map[string]*model.SOUPItem{}
+	for i := range register {
+		it := &register[i]
+		if k := PackageKey(it.PURL); k != "" {
+			if _, dup := byPURL[k]; !dup {
+				byPURL[k] = it
+			}
+		}
+		if it.Name != "" {
+			if _, dup := byName[it.Name]; !dup {
+				byName[it.Name] = it
+			}
+			if _, dup := byFold[strings.ToLower(it.Name)]; !dup {
+				byFold[strings.ToLower(it.Name)] = it
+			}
+		}
+	}
+	used := map[*model.SOUPItem]bool{}
+	for _, c := range components {
+		e := Entry{Component: c}
+		if it := byPURL[PackageKey(c.PURL)]; it != nil && c.PURL != "" {
+			e.Item, e.By = it, "purl"
+		} else {
+			for _, n := range names(c) {
+				if it := byName[n]; it != nil {
+					e.Item, e.By = it, "name"
+					break
+				}
+			}
+			if e.Item == nil {
+				for _, n := range names(c) {
+					if it := byFold[strings.ToLower(n)]; it != nil {
+						e.Item, e.By = it, "name"
+						break
+					}
+				}
+			}
+		}
+		if e.Item != nil {
+			used[e.Item] = true
+		}
+		entries = append(entries, e)
+	}
+	for i := range register {
+		if !used[&register[i]] {
+			stale = append(stale, &register[i])
+		}
+	}
+	return entries, stale
+}
+
+// names are the names a register entry may use for a component.
+func names(c model.Component) []string {
+	if c.Group != "" {
+		sep := "/"
+		if strings.HasPrefix(c.PURL, "pkg:maven/") {
+			sep = ":"
+		}
+		return []string{c.Group + sep + c.Name, c.Name}
+	}
+	return []string{c.Name}
+}
+
+// PackageKey is a package URL without version, qualifiers and subpath, type
+// lower-case, for matching: "pkg:npm/%40babel/core@7.1.0?x=y" gives
+// "pkg:npm/%40babel/core". "" when s is not a valid purl.
+func PackageKey(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	p, err := packageurl.FromString(strings.TrimSpace(s))
+	if err != nil || p.Name == "" {
+		return ""
+	}
+	name, ns := p.Name, p.Namespace
+	if strings.EqualFold(p.Type, "pypi") {
+		// PEP 503: names compare case-insensitively, runs of -_. as one -.
+		name = pep503(name)
+	}
+	k := packageurl.PackageURL{Type: strings.ToLower(p.Type), Namespace: ns, Name: name}
+	return k.ToString()
+}
+
+func pep503(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r == '-' || r == '_' || r == '.' {
+			if !dash {
+				b.WriteByte('-')
+			}
+			dash = true
+			continue
+		}
+		dash = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// NotSOUP reports whether a component's type says it is not software: a
+// hardware device or a cryptographic asset in a hardware or crypto BOM is
+// not SOUP, and is listed without being held to the register.
+func NotSOUP(c model.Component) bool {
+	switch strings.ToLower(c.Type) {
+	case "device", "cryptographic-asset", "data", "device-driver-hardware":
+		return true
+	}
+	return false
+}
+
+// SortEntries orders entries by name, group and version for documents.
+func SortEntries(es []Entry) {
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i].Component, es[j].Component
+		if !strings.EqualFold(a.Name, b.Name) {
+			return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+		}
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Version < b.Version
+	})
+}

@@ -1,0 +1,97 @@
+package soup
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+func comp(name, version, purl string, mod ...func(*model.Component)) model.Component {
+	c := model.Component{Name: name, Version: version, PURL: purl}
+	for _, m := range mod {
+		m(&c)
+	}
+	return c
+}
+
+func TestMatch(t *testing.T) {
+	register := []model.SOUPItem{
+		{Name: "lodash", PURL: "pkg:npm/lodash"},
+		{Name: "@babel/core", PURL: "pkg:npm/%40babel/core@7.0.0"}, // a version in the register's purl is ignored
+		{Name: "zlib"},
+		{Name: "Requests", PURL: "pkg:pypi/Requests"},
+		{Name: "org.slf4j:slf4j-api"},
+		{Name: "left-pad"}, // stale
+	}
+	cs := []model.Component{
+		comp("lodash", "4.17.21", "pkg:npm/lodash@4.17.21"),
+		comp("core", "7.1.0", "pkg:npm/%40babel/core@7.1.0?vcs_url=x", func(c *model.Component) { c.Group = "@babel" }),
+		comp("core", "7.1.0", "pkg:npm/%40types/core@7.1.0", func(c *model.Component) { c.Group = "@types" }),
+		comp("ZLIB", "1.2.13", ""),
+		comp("requests", "2.31.0", "pkg:pypi/requests@2.31.0"),
+		comp("slf4j-api", "2.0.9", "pkg:maven/org.slf4j/slf4j-api@2.0.9", func(c *model.Component) { c.Group = "org.slf4j" }),
+	}
+	entries, stale := Match(cs, register)
+	got := map[string]string{}
+	for _, e := range entries {
+		name := "none"
+		if e.Item != nil {
+			name = e.Item.Name + " by " + e.By
+		}
+		got[e.Component.Key().String()] = name
+	}
+	want := map[string]string{
+		"pkg:npm/lodash@4.17.21":                "lodash by purl",
+		"pkg:npm/%40babel/core@7.1.0?vcs_url=x": "@babel/core by purl",
+		"pkg:npm/%40types/core@7.1.0":           "none",
+		"ZLIB@1.2.13":                           "zlib by name",
+		"pkg:pypi/requests@2.31.0":              "Requests by purl",
+		"pkg:maven/org.slf4j/slf4j-api@2.0.9":   "org.slf4j:slf4j-api by name",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("matches:\n got %v\nwant %v", got, want)
+	}
+	if len(stale) != 1 || stale[0].Name != "left-pad" {
+		t.Errorf("stale = %v", stale)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	mit := func(c *model.Component) { c.Licenses = []model.License{{Expression: "MIT"}} }
+	apache := func(c *model.Component) { c.Licenses = []model.License{{Expression: "Apache-2.0"}} }
+	base := []model.Component{
+		comp("lodash", "4.17.20", "pkg:npm/lodash@4.17.20"),
+		comp("net", "v0.4.0", "pkg:golang/golang.org/x/net@v0.4.0"),
+		comp("gone", "1.0", "pkg:npm/gone@1.0"),
+		comp("debug", "2.6.9", "pkg:npm/debug@2.6.9"),
+		comp("debug", "4.3.4", "pkg:npm/debug@4.3.4"),
+		comp("lic", "1.0", "pkg:npm/lic@1.0", mit),
+		comp("raw", "b", ""),
+	}
+	head := []model.Component{
+		comp("lodash", "4.17.21", "pkg:npm/lodash@4.17.21"),
+		comp("net", "v0.0.0-20210525063256-abc453219eb5", "pkg:golang/golang.org/x/net@v0.0.0-20210525063256-abc453219eb5"),
+		comp("new", "0.1", "pkg:npm/new@0.1"),
+		comp("debug", "2.6.9", "pkg:npm/debug@2.6.9"),
+		comp("debug", "4.3.5", "pkg:npm/debug@4.3.5"),
+		comp("lic", "1.0", "pkg:npm/lic@1.0", apache),
+		comp("raw", "a", ""),
+	}
+	var got []string
+	for _, c := range Diff(base, head) {
+		got = append(got, string(c.Kind)+" "+c.Name())
+	}
+	want := []string{ // in package order
+		"changed raw@a", // no ecosystem: the order of b and a cannot be told
+		"downgraded pkg:golang/golang.org/x/net@v0.0.0-20210525063256-abc453219eb5", // a pseudo-version of 2021 is older than v0.4.0
+		"upgraded pkg:npm/debug@4.3.5",                                              // 2.6.9 unchanged alongside
+		"removed pkg:npm/gone@1.0",
+		"license-changed pkg:npm/lic@1.0",
+		"upgraded pkg:npm/lodash@4.17.21",
+		"added pkg:npm/new@0.1",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("diff:\n got %q\nwant %q", got, want)
+	}
+}
