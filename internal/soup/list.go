@@ -1,0 +1,158 @@
+package soup
+
+import (
+	"time"
+
+	"github.com/tracegate/tracegate/internal/ingest/sbom"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/osv"
+)
+
+// ListSchema identifies the JSON form of List.
+const ListSchema = "tracegate.soup/v1"
+
+// List is the SOUP list: every component of the product's SBOMs with its
+// register entry and, when looked up, its known anomalies.
+type List struct {
+	Schema     string      `json:"schema"`
+	Documents  []Document  `json:"documents"`
+	Components []ListEntry `json:"components"`
+	// Stale are register entries no SBOM component matched: SOUP the
+	// register describes but the product no longer contains.
+	Stale []model.SOUPItem `json:"stale_register_entries"`
+	// Register is the register file, empty when none was given.
+	Register string `json:"register,omitempty"`
+	// Anomalies says which database was consulted and when; nil when
+	// anomalies were not looked up.
+	Anomalies *AnomalySource  `json:"anomaly_source,omitempty"`
+	Warnings  []input.Warning `json:"warnings,omitempty"`
+}
+
+// Document is one SBOM file read.
+type Document struct {
+	File         string          `json:"file"`
+	Format       string          `json:"format"`
+	SpecVersion  string          `json:"spec_version"`
+	PackagesRead int             `json:"packages_read"`
+	Components   int             `json:"components"`
+	Root         string          `json:"root,omitempty"`
+	Warnings     []input.Warning `json:"warnings"`
+}
+
+// ListEntry is one component of the SOUP list.
+type ListEntry struct {
+	Name      string          `json:"name"`
+	Group     string          `json:"group,omitempty"`
+	Version   string          `json:"version"`
+	Supplier  string          `json:"supplier"`
+	PURL      string          `json:"purl"`
+	CPEs      []string        `json:"cpes,omitempty"`
+	Licenses  []string        `json:"licenses"`
+	Direct    *bool           `json:"direct"` // null: the SBOM does not tell
+	Type      string          `json:"type,omitempty"`
+	NotSOUP   bool            `json:"not_soup,omitempty"` // hardware or data, not software
+	Component model.Component `json:"component"`
+	Register  *model.SOUPItem `json:"register"`
+	MatchedBy string          `json:"matched_by,omitempty"`
+	Documents []string        `json:"documents"`
+	Anomalies *AnomalyLookup  `json:"anomalies,omitempty"`
+}
+
+// AnomalySource is the anomaly database consulted.
+type AnomalySource struct {
+	Source string    `json:"source"`
+	At     time.Time `json:"at"`
+}
+
+// AnomalyLookup is what the database said about the exact version.
+type AnomalyLookup struct {
+	Status    osv.Status  `json:"status"`
+	Reason    string      `json:"reason,omitempty"`
+	Anomalies []osv.Match `json:"found"`
+	Withdrawn []osv.Match `json:"withdrawn,omitempty"`
+}
+
+// Build makes the SOUP list of the documents against the register.
+// Components present in several documents appear once, naming each.
+func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string) *List {
+	l := &List{Schema: ListSchema, Register: registerFile, Documents: []Document{}, Components: []ListEntry{}, Stale: []model.SOUPItem{}}
+	var all []model.Component
+	seen := map[model.ComponentKey]int{}
+	docsOf := map[model.ComponentKey][]string{}
+	for _, d := range docs {
+		doc := Document{File: d.File, Format: string(d.Format), SpecVersion: d.SpecVersion, PackagesRead: d.PackagesRead,
+			Components: len(d.Components), Warnings: d.Warnings}
+		if doc.Warnings == nil {
+			doc.Warnings = []input.Warning{}
+		}
+		if d.Root != nil {
+			doc.Root = d.Root.Key().String()
+		}
+		l.Documents = append(l.Documents, doc)
+		l.Warnings = append(l.Warnings, d.Warnings...)
+		for _, c := range d.Components {
+			k := c.Key()
+			docsOf[k] = append(docsOf[k], d.File)
+			if _, ok := seen[k]; ok {
+				continue
+			}
+			seen[k] = len(all)
+			all = append(all, c)
+		}
+	}
+	entries, stale := Match(all, register)
+	SortEntries(entries)
+	for _, e := range entries {
+		l.Components = append(l.Components, entryOf(e, docsOf[e.Component.Key()]))
+	}
+	for _, s := range stale {
+		l.Stale = append(l.Stale, *s)
+	}
+	return l
+}
+
+func entryOf(e Entry, docs []string) ListEntry {
+	c := e.Component
+	le := ListEntry{Name: c.Name, Group: c.Group, Version: c.Version, Supplier: c.Supplier, PURL: c.PURL, CPEs: c.CPEs,
+		Type: c.Type, NotSOUP: NotSOUP(c), Component: c, Register: e.Item, MatchedBy: e.By, Documents: docs, Licenses: []string{}}
+	for _, lic := range c.Licenses {
+		le.Licenses = append(le.Licenses, lic.Expression)
+	}
+	switch c.Dependency {
+	case model.DependencyDirect:
+		t := true
+		le.Direct = &t
+	case model.DependencyTransitive:
+		f := false
+		le.Direct = &f
+	}
+	return le
+}
+
+// AddAnomalies records an anomaly lookup on the list. The report's results
+// are in the order of Packages(l).
+func (l *List) AddAnomalies(r *osv.Report) {
+	l.Anomalies = &AnomalySource{Source: r.Source, At: r.At}
+	l.Warnings = append(l.Warnings, r.Warnings...)
+	for i := range l.Components {
+		if i >= len(r.Results) {
+			break
+		}
+		res := r.Results[i]
+		found := res.Anomalies
+		if found == nil {
+			found = []osv.Match{}
+		}
+		l.Components[i].Anomalies = &AnomalyLookup{Status: res.Status, Reason: res.Reason, Anomalies: found, Withdrawn: res.Withdrawn}
+	}
+}
+
+// Packages are the list's components as OSV packages, in list order.
+func Packages(l *List) []osv.Package {
+	out := make([]osv.Package, len(l.Components))
+	for i, e := range l.Components {
+		out[i] = osv.Package{Name: e.Name, Version: e.Version, PURL: e.PURL}
+	}
+	return out
+}
