@@ -29,6 +29,7 @@ type Config struct {
 	ChangeRequests    ChangeRequests `json:"change_requests"`
 	PR                PRPolicy       `json:"pr"`
 	Release           ReleasePolicy  `json:"release"`
+	SOUP              SOUPPolicy     `json:"soup"`
 
 	// File is where the policy was read from, empty when no file existed.
 	File string `json:"-"`
@@ -127,6 +128,13 @@ type PRPolicy struct {
 type ReleasePolicy struct {
 	TagPattern string `json:"tag_pattern"`
 	Plans      []Plan `json:"plans"`
+}
+
+// SOUPPolicy says where the SBOMs and the SOUP register are.
+type SOUPPolicy struct {
+	Register string   `json:"register,omitempty"`
+	SBOMs    []string `json:"sboms,omitempty"`
+	OSVDB    string   `json:"osv_db,omitempty"`
 }
 
 // Plan is a plan that must exist at a release.

@@ -50,6 +50,10 @@ func Defaults() Config {
 			ApprovedLabels: []string{"approved"},
 		},
 		PR: PRPolicy{JustificationHeading: "Justification", RiskImpactHeading: "Risk impact"},
+		SOUP: SOUPPolicy{
+			Register: "docs/soup/soup.yml",
+			SBOMs:    []string{"sbom/**/*.{json,xml,spdx,yaml,yml,rdf}"},
+		},
 		Release: ReleasePolicy{
 			TagPattern: "v*",
 			Plans: []Plan{

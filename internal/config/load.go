@@ -149,7 +149,7 @@ func lower(ss []string) []string {
 }
 
 func allKeys() []string {
-	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix", "problem_reports", "change_requests", "pr", "release"}
+	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix", "problem_reports", "change_requests", "pr", "release", "soup"}
 }
 
 // check verifies what the schema cannot express: patterns compile, globs
@@ -232,6 +232,19 @@ func (c *Config) check() input.Errors {
 			}
 			inside(key, g)
 		}
+	}
+	for i, g := range c.SOUP.SBOMs {
+		key := fmt.Sprintf("soup.sboms.%d", i)
+		if !doublestar.ValidatePattern(g) {
+			bad(key, "soup.sboms[%d]: invalid glob %q", i, g)
+		}
+		inside(key, g)
+	}
+	if c.SOUP.Register != "" {
+		inside("soup.register", c.SOUP.Register)
+	}
+	if c.SOUP.OSVDB != "" {
+		inside("soup.osv_db", c.SOUP.OSVDB)
 	}
 	for i, p := range c.Release.Plans {
 		key := fmt.Sprintf("release.plans.%d.path", i)
@@ -344,6 +357,9 @@ func (c *Config) defaultSections(written map[string]any, d Config) {
 	fill("pr", "exempt_labels", p, func() { c.PR.ExemptLabels = d.PR.ExemptLabels })
 	fill("pr", "justification_heading", p, func() { c.PR.JustificationHeading = d.PR.JustificationHeading })
 	fill("pr", "risk_impact_heading", p, func() { c.PR.RiskImpactHeading = d.PR.RiskImpactHeading })
+	so := section("soup")
+	fill("soup", "register", so, func() { c.SOUP.Register = d.SOUP.Register })
+	fill("soup", "sboms", so, func() { c.SOUP.SBOMs = d.SOUP.SBOMs })
 	r := section("release")
 	fill("release", "tag_pattern", r, func() { c.Release.TagPattern = d.Release.TagPattern })
 	fill("release", "plans", r, func() { c.Release.Plans = d.Release.Plans })

@@ -20,5 +20,10 @@ func Catalog() []Rule {
 		r.Gate = GateRelease
 		out = append(out, r)
 	}
+	for _, sr := range soupRules {
+		r := sr.Rule
+		r.Gate = GateSOUP
+		out = append(out, r)
+	}
 	return out
 }

@@ -40,6 +40,9 @@ type PRFacts struct {
 	Evidence bool
 	// PolicyFile is the policy's path, to notice a pull request changing it.
 	PolicyFile string
+	// SOUP is the SOUP list at the head and the SBOM changes; nil when the
+	// policy names neither SBOMs nor a register.
+	SOUP *SOUPFacts
 }
 
 // PR gate rules.
@@ -107,6 +110,10 @@ func EvaluatePR(f *PRFacts, failOn Severity) *Result {
 		res.Rules = append(res.Rules, c.outcome())
 	}
 	res.lintDelta(m, f.Base)
+	if f.SOUP != nil {
+		f.SOUP.PR = true
+	}
+	res.evaluateSOUP(f.SOUP, m)
 	res.PullRequest = prSummary(f)
 	res.decide(failOn)
 	return res

@@ -41,6 +41,9 @@ type ReleaseFacts struct {
 	// NoHistory: the release candidate is a directory without git history,
 	// so the changes since the previous release cannot be judged here.
 	NoHistory bool
+	// SOUP is the SOUP list of the release; nil when the policy names
+	// neither SBOMs nor a register.
+	SOUP *SOUPFacts
 }
 
 // PlanFiles is a required plan and the files that satisfy it.
@@ -164,6 +167,7 @@ func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 		res.Rules = append(res.Rules, c.outcome())
 	}
 	res.lintDelta(m, nil)
+	res.evaluateSOUP(f.SOUP, m)
 	sum := &ReleaseSummary{Tag: f.Tag, Commit: f.Commit, Changes: st.changes, KnownAnomalies: f.OpenProblems}
 	if f.Previous != nil {
 		sum.PreviousTag, sum.PreviousCommit = f.Previous.Name, f.Previous.Commit

@@ -31,6 +31,9 @@ const (
 	GateValidate = "validate"
 	GatePR       = "pr"
 	GateRelease  = "release"
+	// GateSOUP marks the SOUP rules, which both gates run: on the whole
+	// list at a release, on what a pull request adds or upgrades.
+	GateSOUP = "soup"
 )
 
 // check runs one rule: it knows the rule and collects what it finds.
