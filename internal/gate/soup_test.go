@@ -85,7 +85,9 @@ func TestSOUPRules(t *testing.T) {
 		}, "TG402", RulePassed, ""},
 
 		{"identified", model.ClassA, good, "TG403", RulePassed, ""},
-		{"version range", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Version = "^1.2" })) }, "TG403", RuleFailed, `version "^1.2", which is not an exact version`},
+		{"version range", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Version = "^1.2" }))
+		}, "TG403", RuleFailed, `version "^1.2", which is not an exact version`},
 		{"system-provided", model.ClassA, func() *SOUPFacts {
 			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Version = "system-provided" }))
 		}, "TG403", RuleFailed, "not an exact version"},
@@ -95,16 +97,28 @@ func TestSOUPRules(t *testing.T) {
 		}, "TG403", RuleFailed, "lacks manufacturer"},
 
 		{"requirements", model.ClassB, good, "TG404", RulePassed, ""},
-		{"no requirements", model.ClassC, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = "" })) }, "TG404", RuleFailed, "does not state its functional and performance requirements"},
-		{"no requirements, class A", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = "" })) }, "TG404", RuleNotApplicable, ""},
+		{"no requirements", model.ClassC, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = "" }))
+		}, "TG404", RuleFailed, "does not state its functional and performance requirements"},
+		{"no requirements, class A", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = "" }))
+		}, "TG404", RuleNotApplicable, ""},
 
 		{"environment", model.ClassB, good, "TG405", RulePassed, ""},
-		{"no environment", model.ClassB, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Environment = " " })) }, "TG405", RuleFailed, "hardware and software it needs"},
-		{"no environment, class A", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Environment = "" })) }, "TG405", RuleNotApplicable, ""},
+		{"no environment", model.ClassB, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Environment = " " }))
+		}, "TG405", RuleFailed, "hardware and software it needs"},
+		{"no environment, class A", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Environment = "" }))
+		}, "TG405", RuleNotApplicable, ""},
 
 		{"risk", model.ClassB, good, "TG406", RulePassed, ""},
-		{"no risk level", model.ClassB, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.RiskLevel = "" })) }, "TG406", RuleFailed, "outcome of its risk analysis"},
-		{"no risk level, class A", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.RiskLevel = "" })) }, "TG406", RuleNotApplicable, ""},
+		{"no risk level", model.ClassB, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.RiskLevel = "" }))
+		}, "TG406", RuleFailed, "outcome of its risk analysis"},
+		{"no risk level, class A", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.RiskLevel = "" }))
+		}, "TG406", RuleNotApplicable, ""},
 
 		{"reviewed", model.ClassB, good, "TG407", RulePassed, ""},
 		{"reviewed, OSV agrees", model.ClassB, func() *SOUPFacts { return withAnomalies(good(), osv.Checked, "CVE-2022-37434") }, "TG407", RulePassed, ""},
@@ -113,7 +127,9 @@ func TestSOUPRules(t *testing.T) {
 			f.List.Components[0].Anomalies.Anomalies = []osv.Match{{Record: &osv.Record{ID: "GHSA-xxxx", Aliases: []string{"CVE-2022-37434"}}}}
 			return f
 		}, "TG407", RulePassed, ""},
-		{"no review", model.ClassC, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview = nil })) }, "TG407", RuleFailed, "no anomaly review for version 1.2.13"},
+		{"no review", model.ClassC, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview = nil }))
+		}, "TG407", RuleFailed, "no anomaly review for version 1.2.13"},
 		{"review of another version", model.ClassC, func() *SOUPFacts {
 			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview.Version = "1.2.12" }))
 		}, "TG407", RuleFailed, `covers version "1.2.12", not the version in use 1.2.13`},
@@ -121,11 +137,17 @@ func TestSOUPRules(t *testing.T) {
 			return withAnomalies(good(), osv.Checked, "CVE-2022-37434", "CVE-2018-25032")
 		}, "TG407", RuleFailed, "OSV lists 1 anomaly of pkg:generic/zlib@1.2.13 1.2.13 that the review does not assess: CVE-2018-25032"},
 		{"OSV could not check", model.ClassB, func() *SOUPFacts { return withAnomalies(good(), osv.NotChecked) }, "TG407", RuleFailed, "could not be looked up"},
-		{"no review, class A", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview = nil })) }, "TG407", RuleNotApplicable, ""},
+		{"no review, class A", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview = nil }))
+		}, "TG407", RuleNotApplicable, ""},
 
 		{"verified", model.ClassB, good, "TG408", RulePassed, ""},
-		{"no verification", model.ClassB, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Verification = "" })) }, "TG408", RuleFailed, "how it is verified"},
-		{"no verification, class A", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Verification = "" })) }, "TG408", RuleNotApplicable, ""},
+		{"no verification", model.ClassB, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Verification = "" }))
+		}, "TG408", RuleFailed, "how it is verified"},
+		{"no verification, class A", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Verification = "" }))
+		}, "TG408", RuleNotApplicable, ""},
 
 		{"register current", model.ClassA, good, "TG409", RulePassed, ""},
 		{"stale entry", model.ClassA, func() *SOUPFacts {
