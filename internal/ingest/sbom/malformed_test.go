@@ -458,9 +458,27 @@ func TestRepairs(t *testing.T) {
 			t.Errorf("late: %+v", late)
 		}
 	})
+	t.Run("tag-value 2.3 tag in a 2.2 document", func(t *testing.T) {
+		data := bytes.Replace(corpus(t, "spdx/tagvalue/spdx-examples__example6-lib.spdx"), []byte("PackageName: "), []byte("PrimaryPackagePurpose: LIBRARY\nPackageName: "), 1)
+		data = bytes.Replace(data, []byte("\nPackageVersion:"), []byte("\nPrimaryPackagePurpose: LIBRARY\nPackageVersion:"), 1)
+		mustRead(t, "v22.spdx", data, "that the document's SPDX version does not define")
+	})
+	t.Run("tag-value value tracegate knows to be unreadable is skipped", func(t *testing.T) {
+		data := bytes.Replace(corpus(t, specTV), []byte("PackageName: Saxon\n"), []byte("PackageName: Saxon\nExternalRef: only-two fields\nExternalRefComment: orphan\n"), 1)
+		doc := mustRead(t, "ext.spdx", data, "whose value tools-golang cannot read")
+		if !strings.Contains(warningText(doc), "qualify a tag they do not follow") {
+			t.Errorf("the orphan comment is not reported:\n%s", warningText(doc))
+		}
+		find(t, doc, "Saxon", "8.8")
+	})
 	t.Run("tag-value value the library rejects is skipped with its line", func(t *testing.T) {
-		data := bytes.Replace(corpus(t, specTV), []byte("PackageName: Saxon\n"), []byte("PackageName: Saxon\nExternalRef: only-two fields\n"), 1)
-		doc := mustRead(t, "ext.spdx", data, "tools-golang rejected")
+		data := bytes.Replace(corpus(t, specTV), []byte("\nExternalDocumentRef:"), []byte("\nExternalDocumentRef: DocumentRef-broken https://example.com\nExternalDocumentRef:"), 1)
+		doc := mustRead(t, "extdoc.spdx", data, "tools-golang rejected")
+		for _, w := range doc.Warnings {
+			if strings.Contains(w.Msg, "tools-golang rejected") && (w.Pos.Line != 9 || !strings.Contains(w.Msg, "DocumentRef-broken")) {
+				t.Errorf("warning %v, want it at line 9, quoting the line", w)
+			}
+		}
 		find(t, doc, "Saxon", "8.8")
 	})
 	t.Run("50 MB description", func(t *testing.T) {

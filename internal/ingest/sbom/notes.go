@@ -56,6 +56,8 @@ var noteTexts = map[noteKind]noteText{
 	"snippet-moved":        {"snippet section", "snippet sections", "skipped %s directly after a package (tools-golang cannot read them there; snippets do not feed the SOUP list)"},
 	"header-moved":         {"document header tag", "document header tags", "moved %s written after creation information ahead of it (tools-golang reads them only there)"},
 	"license-moved":        {"license or review section", "license or review sections", "moved %s written before a package or file to the end of the document (tools-golang reads no element after them)"},
+	"tag-invalid":          {"line", "lines", "ignored %s whose value tools-golang cannot read"},
+	"tag-context":          {"line", "lines", "ignored %s that qualify a tag they do not follow"},
 	"tag-misplaced":        {"tag", "tags", "ignored %s outside the section that defines them"},
 	"library-skip":         {"line", "lines", "skipped %s that tools-golang rejected"},
 	"checksum-case":        {"checksum algorithm", "checksum algorithms", "read %s not spelt as the format defines"},
@@ -124,7 +126,10 @@ func (ns *notes) warnings() []input.Warning {
 			out = append(out, input.Warning{Pos: n.pos, Msg: n.text})
 			continue
 		}
-		t := noteTexts[n.kind]
+		t, ok := noteTexts[n.kind]
+		if !ok {
+			t = noteText{"repair", "repairs", "made %s of kind " + string(n.kind)}
+		}
 		noun := t.many
 		if n.n == 1 {
 			noun = t.one

@@ -170,6 +170,9 @@ func fromSPDX2(src *source, doc *spdx.Document, lines []int) *parsed {
 // and DYNAMIC_LINK.
 func relationshipType(t string) string {
 	t = strings.TrimSpace(t)
+	if strings.IndexFunc(t, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0 {
+		return t
+	}
 	var b strings.Builder
 	for i := 0; i < len(t); i++ {
 		c := t[i]

@@ -140,7 +140,14 @@ func tvFailingPair(version string, pairs []reader.TagValuePair, err error) int {
 		return -1
 	}
 	msg := err.Error()
+	// The search parses up to log2(n) prefixes; bound the work, so that a
+	// huge hostile file cannot keep the reader busy for minutes.
+	budget := maxTVSearch
 	fails := func(k int) bool {
+		budget -= k
+		if budget < 0 {
+			return true
+		}
 		_, e := parseTV(version, pairs[:k])
 		return e != nil && e.Error() == msg
 	}
@@ -156,8 +163,16 @@ func tvFailingPair(version string, pairs []reader.TagValuePair, err error) int {
 			lo = mid + 1
 		}
 	}
+	if budget < 0 {
+		return -1
+	}
 	return lo - 1
 }
+
+// maxTVSearch is how many pairs tvFailingPair may parse in all: some 20
+// parses of a document of 200,000 pairs (tools-golang parses a million
+// pairs a second or so).
+const maxTVSearch = 4 << 20
 
 // tvTokenize splits a tag-value document into pairs the way
 // tools-golang's reader does: blank lines and lines starting with # are

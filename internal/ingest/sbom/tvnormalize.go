@@ -100,6 +100,15 @@ var tvExact = func() map[string]string {
 	return m
 }()
 
+// canonicalTag returns the SPDX spelling of a tag written in any case.
+func canonicalTag(tag string) (string, bool) {
+	if t, ok := tvExact[tag]; ok {
+		return t, true
+	}
+	t, ok := tvCanonical[strings.ToLower(tag)]
+	return t, ok
+}
+
 // tvNormalize repairs a tag-value document so that tools-golang's parser of
 // its version accepts it (see spdxTagValue), and returns the pairs in the
 // order the parser can read, with the line of each.
@@ -113,7 +122,7 @@ func tvNormalize(src *source, in []tvPair) ([]reader.TagValuePair, []int) {
 	following := ""
 	for i := len(in) - 1; i >= 0; i-- {
 		next[i] = following
-		if t, ok := tvCanonical[strings.ToLower(in[i].tag)]; ok {
+		if t, ok := canonicalTag(in[i].tag); ok {
 			following = t
 		}
 	}
@@ -157,14 +166,16 @@ type tvNormalizer struct {
 	// licenses counts license and review sections since the last package
 	// or file: moved to the end when another element follows them.
 	openLicenses int
-	pkgLines     []int
 	fixedIDs     map[string]bool
+	// What tags that qualify an earlier tag need (see inContext).
+	lastTag                 string
+	annotator, relationship bool
 }
 
 // fixPair repairs one pair on its own: tag spelling and values. ok is false
 // for a pair to drop.
 func (n *tvNormalizer) fixPair(p tvPair) (tvPair, bool) {
-	canon, known := tvCanonical[strings.ToLower(p.tag)]
+	canon, known := canonicalTag(p.tag)
 	if !known {
 		n.ns.addAt("tag-unknown", p.line, quote(p.tag+": "+p.value))
 		return p, false
@@ -177,10 +188,13 @@ func (n *tvNormalizer) fixPair(p tvPair) (tvPair, bool) {
 	case "SPDXID", "SnippetSPDXID", "SnippetFromFileSPDXID", "SPDXREF":
 		p.value = n.fixID(p.value, p.line)
 	case "Relationship":
-		if a, typ, b, ok := relationshipFields(p.value); ok {
-			if fa, fb := n.fixID(a, p.line), n.fixID(b, p.line); fa != a || fb != b {
-				p.value = fa + " " + typ + " " + fb
-			}
+		a, typ, b, ok := relationshipFields(p.value)
+		if !ok {
+			n.ns.addAt("tag-invalid", p.line, quote(p.tag+": "+p.value)+" (element, type and element expected)")
+			return p, false
+		}
+		if fa, fb := n.fixID(a, p.line), n.fixID(b, p.line); fa != a || fb != b {
+			p.value = fa + " " + typ + " " + fb
 		}
 	case "PackageSupplier", "PackageOriginator":
 		v := strings.TrimSpace(p.value)
@@ -192,7 +206,7 @@ func (n *tvNormalizer) fixPair(p tvPair) (tvPair, bool) {
 			n.ns.addAt("supplier-prefix", p.line, quote(v))
 			p.value = "Organization: " + v
 		}
-	case "Creator", "Annotator":
+	case "Creator", "Annotator", "Reviewer":
 		if v := strings.TrimSpace(p.value); !hasAgentType(v, "Person", "Organization", "Tool") {
 			n.ns.addAt("creator-prefix", p.line, quote(v))
 			p.value = "Organization: " + v
@@ -205,9 +219,19 @@ func (n *tvNormalizer) fixPair(p tvPair) (tvPair, bool) {
 				if strings.EqualFold(string(known), alg) {
 					n.ns.addAt("checksum-case", p.line, quote(alg))
 					p.value = string(known) + ":" + val
+					alg = string(known)
 					break
 				}
 			}
+		}
+		if !ok || !spdxAlgorithms[common.ChecksumAlgorithm(alg)] {
+			n.ns.addAt("checksum-unknown", p.line, quote(p.tag+": "+p.value))
+			return p, false
+		}
+	case "ExternalRef":
+		if len(strings.Fields(p.value)) != 3 {
+			n.ns.addAt("tag-invalid", p.line, quote(p.tag+": "+p.value)+" (category, type and locator expected)")
+			return p, false
 		}
 	}
 	return p, true
@@ -294,6 +318,10 @@ func (n *tvNormalizer) place(p tvPair, next string) {
 		n.open(sec, p)
 		return
 	}
+	if !n.inContext(p) {
+		n.ns.addAt("tag-context", p.line, quote(p.tag+": "+p.value))
+		return
+	}
 	if n.skipSnippet {
 		if tvAnywhere[p.tag] {
 			n.emit(p)
@@ -314,6 +342,10 @@ func (n *tvNormalizer) place(p tvPair, next string) {
 		return
 	}
 	if !n.tags[n.sec][p.tag] {
+		if tvTagsByVersion["SPDX-2.3"][n.sec][p.tag] {
+			n.ns.addAt("tag-version", p.line, quote(p.tag)+" in "+n.src.version)
+			return
+		}
 		n.ns.add("tag-misplaced", input.Pos{File: n.src.file, Line: p.line},
 			quote(p.tag)+" in a "+tvSectionNames[n.sec]+" section")
 		return
@@ -335,6 +367,37 @@ func (n *tvNormalizer) place(p tvPair, next string) {
 		return
 	}
 	n.emit(p)
+}
+
+// inContext reports whether a tag that qualifies the tag before it
+// follows one: tools-golang rejects an ExternalRefComment not right after
+// an ExternalRef, ArtifactOfProject details without ArtifactOfProjectName,
+// annotation details before any Annotator, a RelationshipComment before any
+// Relationship.
+func (n *tvNormalizer) inContext(p tvPair) bool {
+	last := n.lastTag
+	n.lastTag = p.tag
+	switch p.tag {
+	case "Annotator":
+		n.annotator = true
+	case "Relationship":
+		n.relationship = true
+	case "ExternalRefComment":
+		n.lastTag = "" // one comment per reference
+		return last == "ExternalRef"
+	case "ArtifactOfProjectHomePage", "ArtifactOfProjectURI":
+		n.lastTag = last
+		if last == "ArtifactOfProjectName" || last == "ArtifactOfProjectHomePage" || last == "ArtifactOfProjectURI" {
+			n.lastTag = p.tag
+			return true
+		}
+		return false
+	case "AnnotationDate", "AnnotationType", "SPDXREF", "AnnotationComment":
+		return n.annotator
+	case "RelationshipComment":
+		return n.relationship
+	}
+	return true
 }
 
 // emit appends p to the open section.
