@@ -66,7 +66,7 @@ func Open(fsys fs.FS, path string, max int64) (*File, error) {
 		return nil, &Error{Pos: pos, Msg: "cannot read: " + err.Error(), Err: err}
 	}
 	head = head[:n]
-	if off, bin := looksBinary(head); bin {
+	if off, bin := LooksBinary(head, true); bin {
 		f.Close()
 		return nil, &Error{Pos: pos, Err: ErrBinary,
 			Msg:  fmt.Sprintf("binary content at byte %d, expected text", off),
@@ -114,17 +114,18 @@ func (c *capped) Read(p []byte) (int, error) {
 
 func (c *capped) Close() error { return c.c.Close() }
 
-// looksBinary reports whether head holds a NUL byte or is not valid UTF-8
-// (allowing a multi-byte rune cut at the end of the sample). UTF-16 files
-// carry NUL bytes for ASCII text, so they are refused too, with the offset.
-func looksBinary(head []byte) (int, bool) {
+// LooksBinary reports whether head holds a NUL byte or is not valid UTF-8,
+// and at which byte. When head is the start of a longer file (prefix), a
+// multi-byte rune cut at its end is not held against it. UTF-16 files carry
+// NUL bytes for ASCII text, so they are refused too.
+func LooksBinary(head []byte, prefix bool) (int, bool) {
 	if i := bytes.IndexByte(head, 0); i >= 0 {
 		return i, true
 	}
 	for i := 0; i < len(head); {
 		r, size := utf8.DecodeRune(head[i:])
 		if r == utf8.RuneError && size == 1 {
-			if len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]) {
+			if prefix && len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]) {
 				return 0, false
 			}
 			return i, true

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/tracegate/tracegate/internal/input"
 )
 
 // member is one key of a JSON object with the raw bytes of its value (a
@@ -217,13 +219,6 @@ func describeByte(data []byte, i int) string {
 
 // lineCol turns a byte offset into a 1-based line and column (in bytes).
 func lineCol(data []byte, off int) (line, col int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	if off < 0 {
-		off = 0
-	}
-	line = 1 + bytes.Count(data[:off], []byte{'\n'})
-	col = off - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
+	p := input.PosAt("", data, int64(off))
+	return p.Line, p.Col
 }

@@ -210,21 +210,14 @@ func contentError(name string, data []byte) error {
 		return e
 	}
 	head := data[:min(len(data), 8<<10)]
-	if i := bytes.IndexByte(head, 0); i >= 0 {
-		return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
-			Msg: fmt.Sprintf("binary content (a NUL byte) at byte %d, expected a text SBOM", i)}
-	}
-	for i := 0; i < len(head); {
-		r, size := utf8.DecodeRune(head[i:])
-		if r == utf8.RuneError && size == 1 {
-			if len(head) < len(data) && !utf8.FullRune(head[i:]) {
-				break // a rune cut at the end of the sample
-			}
+	if i, bin := input.LooksBinary(head, len(head) < len(data)); bin {
+		if head[i] == 0 {
 			return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
-				Msg:  fmt.Sprintf("invalid UTF-8 at byte %d", i),
-				Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -t UTF-8)"}
+				Msg: fmt.Sprintf("binary content (a NUL byte) at byte %d, expected a text SBOM", i)}
 		}
-		i += size
+		return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
+			Msg:  fmt.Sprintf("invalid UTF-8 at byte %d", i),
+			Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -t UTF-8)"}
 	}
 	// Beyond the sample: a Latin-1 name in a UTF-8 file would be read as
 	// U+FFFD by the JSON decoders, a silent change of the name.
