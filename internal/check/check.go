@@ -16,6 +16,7 @@ import (
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/osv"
 	"github.com/tracegate/tracegate/internal/trace"
 )
 
@@ -35,6 +36,13 @@ type Sources struct {
 	// the one evaluated.
 	WorkHead string
 	Readers  ingest.Set
+	// Register reads the SOUP register; Anomalies looks SOUP anomalies up
+	// (nil: not looked up, unless the policy names an offline database).
+	Register  RegisterFunc
+	Anomalies osv.Source
+	// RepoDir is the repository's directory on disk, for files the policy
+	// names that are opened directly (the offline OSV database).
+	RepoDir string
 	// RepoName is owner/name; Hosts are the web hosts whose issue URLs
 	// count (github.com or a GHES host).
 	RepoName string
@@ -49,6 +57,7 @@ type Options struct {
 	// Tests are more globs of test reports in the work tree.
 	Tests  []string
 	FailOn gate.Severity
+	SOUP   SOUPOptions
 }
 
 // UsageError is a problem with what was asked (an unknown ref, a policy
@@ -80,37 +89,57 @@ func policy(tree fs.FS, opts Options, where string) (*config.Config, error) {
 	return c, nil
 }
 
-// loadModel reads the design history file from tree and the test reports
-// from the work tree (or from tree when there is none).
-func loadModel(tree fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options) (*gate.Model, error) {
-	finder := ids.Finder(config.KindRequirement)
-	var extra []config.Source
-	for _, g := range opts.Tests {
-		extra = append(extra, config.Source{Path: g, Format: "auto"})
-	}
+// evidence is the test reports of the work tree, read once and shared by
+// every model a check loads (a pull request's base and head).
+type evidence struct {
+	dhf *model.DHF
+	err error
+}
+
+// loadEvidence reads the test reports the policy and --tests name from the
+// work tree; nil when there is no work tree (reports then come from each
+// evaluated tree).
+func loadEvidence(src *Sources, cfg *config.Config, ids *trace.IDs, opts Options) *evidence {
 	if src.WorkTree == nil {
-		c := *cfg
-		c.Tests = append(append([]config.Source{}, cfg.Tests...), extra...)
-		dhf, err := ingest.Load(tree, &c, src.Readers, finder)
-		return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, err
+		return nil
 	}
+	ev := config.Config{IDs: cfg.IDs, Tests: testSources(cfg, opts)}
+	ev.File = cfg.File
+	d, err := ingest.Load(src.WorkTree, &ev, ingest.Set{Readers: src.Readers.Readers}, ids.Finder(config.KindRequirement))
+	return &evidence{dhf: d, err: err}
+}
+
+func testSources(cfg *config.Config, opts Options) []config.Source {
+	out := append([]config.Source{}, cfg.Tests...)
+	for _, g := range opts.Tests {
+		out = append(out, config.Source{Path: g, Format: "auto"})
+	}
+	return out
+}
+
+// loadModel reads the design history file from tree and takes the test
+// reports from ev (or from tree when ev is nil), then resolves the graph.
+func loadModel(tree fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options, ev *evidence) (*gate.Model, error) {
+	finder := ids.Finder(config.KindRequirement)
 	c := *cfg
-	c.Tests = nil
+	if ev == nil {
+		c.Tests = testSources(cfg, opts)
+	} else {
+		c.Tests = nil
+	}
 	dhf, err := ingest.Load(tree, &c, src.Readers, finder)
 	if err != nil {
 		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
 	}
-	// Only the test reports come from the work tree.
-	ev := config.Config{IDs: cfg.IDs, Tests: append(append([]config.Source{}, cfg.Tests...), extra...)}
-	ev.File = cfg.File
-	evidence, err := ingest.Load(src.WorkTree, &ev, ingest.Set{Readers: src.Readers.Readers}, finder)
-	if evidence != nil {
-		dhf.Tests = append(dhf.Tests, evidence.Tests...)
-		dhf.Files = append(dhf.Files, evidence.Files...)
-		dhf.Warnings = append(dhf.Warnings, evidence.Warnings...)
-	}
-	if err != nil {
-		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
+	if ev != nil {
+		if ev.dhf != nil {
+			dhf.Tests = append(dhf.Tests, ev.dhf.Tests...)
+			dhf.Files = append(dhf.Files, ev.dhf.Files...)
+			dhf.Warnings = append(dhf.Warnings, ev.dhf.Warnings...)
+		}
+		if ev.err != nil {
+			return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, ev.err
+		}
 	}
 	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
 }

@@ -60,13 +60,23 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	headModel, err := loadModel(headTree, src, cfg, ids, opts)
+	// The work tree's test reports are read once for both sides, and the
+	// two trees are read at the same time.
+	ev := loadEvidence(src, cfg, ids, opts)
+	var baseModel *gate.Model
+	var baseErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		baseModel, baseErr = loadModel(baseTree, src, cfg, ids, opts, ev)
+	}()
+	headModel, err := loadModel(headTree, src, cfg, ids, opts, ev)
+	<-done
 	if err != nil {
 		return fail(fmt.Errorf("head %s: %w", short(headSHA), err))
 	}
 	headModel.DHF.Warnings = append(headModel.DHF.Warnings, evidenceWarning(src, headSHA)...)
-	baseModel, err := loadModel(baseTree, src, cfg, ids, opts)
-	if err != nil {
+	if err = baseErr; err != nil {
 		// The base's own problems are not the pull request's: judge every
 		// lint finding at the head as new, and say why.
 		headModel.DHF.Warnings = append(headModel.DHF.Warnings, input.Warnf(input.Pos{},
@@ -109,6 +119,16 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 		return fail(err)
 	}
 
+	if src.Anomalies, err = anomalySource(src, cfg, headTree); err != nil {
+		return fail(err)
+	}
+	sf, err := soupFacts(ctx, src, cfg, headTree, baseTree, opts)
+	if err != nil {
+		return fail(err)
+	}
+	if sf != nil {
+		headModel.DHF.Warnings = append(headModel.DHF.Warnings, sf.List.Warnings...)
+	}
 	policyFile := opts.ConfigPath
 	if policyFile == "" {
 		policyFile = config.DefaultPath
@@ -116,7 +136,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	f := &gate.PRFacts{
 		Head: headModel, Base: baseModel, PR: pr, Commits: commits, Changes: changes, Links: links.List(),
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable,
-		Evidence: len(headModel.DHF.Tests) > 0, PolicyFile: policyFile,
+		Evidence: len(headModel.DHF.Tests) > 0, PolicyFile: policyFile, SOUP: sf,
 	}
 	return gate.EvaluatePR(f, opts.FailOn), nil
 }

@@ -82,7 +82,7 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	m, err := loadModel(tree, src, cfg, ids, opts)
+	m, err := loadModel(tree, src, cfg, ids, opts, loadEvidence(src, cfg, ids, opts))
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", where, err))
 	}
@@ -157,10 +157,20 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		}
 		plans = append(plans, gate.PlanFiles{Plan: p, Files: files})
 	}
+	if src.Anomalies, err = anomalySource(src, cfg, tree); err != nil {
+		return fail(err)
+	}
+	sf, err := soupFacts(ctx, src, cfg, tree, nil, opts)
+	if err != nil {
+		return fail(err)
+	}
+	if sf != nil {
+		m.DHF.Warnings = append(m.DHF.Warnings, sf.List.Warnings...)
+	}
 	f := &gate.ReleaseFacts{
 		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
-		NoHistory: !history,
+		NoHistory: !history, SOUP: sf,
 	}
 	return gate.EvaluateRelease(f, opts.FailOn), nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
+	"github.com/tracegate/tracegate/internal/ingest/soupreg"
 	"github.com/tracegate/tracegate/internal/report"
 )
 
@@ -159,7 +160,7 @@ func (o *Options) sources(ctx context.Context, c CheckOptions, needGit bool) (*c
 	if _, err := o.repo(); err != nil {
 		return nil, nil, err
 	}
-	src := &check.Sources{Readers: readers.All(), RepoName: c.Repo, WorkTree: os.DirFS(dir)}
+	src := &check.Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: c.Repo, WorkTree: os.DirFS(dir), RepoDir: dir}
 	closeRepo := func() {}
 	repo, err := gitrepo.Open(ctx, dir)
 	switch {

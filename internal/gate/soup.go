@@ -251,8 +251,12 @@ func checkSOUPAnomalies(s *SOUPFacts, m *Model, c *check) {
 		rev := e.Register.AnomalyReview
 		pos := entryPos(e)
 		switch {
-		case rev == nil:
-			c.report(class, name, pos, "%s has no anomaly review for version %s", name, e.Version)
+		case rev == nil || strings.TrimSpace(rev.Version) == "":
+			what := "no anomaly review"
+			if rev != nil {
+				what = "an anomaly review that names no version"
+			}
+			c.report(class, name, pos, "%s has %s for version %s", name, what, e.Version)
 			return
 		case e.Version != "" && !sameVersion(rev.Version, e.Version):
 			c.report(class, name, rev.Source, "the anomaly review of %s covers version %q, not the version in use %s", name, rev.Version, e.Version)

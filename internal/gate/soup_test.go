@@ -130,6 +130,9 @@ func TestSOUPRules(t *testing.T) {
 		{"no review", model.ClassC, func() *SOUPFacts {
 			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview = nil }))
 		}, "TG407", RuleFailed, "no anomaly review for version 1.2.13"},
+		{"review without a version", model.ClassC, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview.Version = "" }))
+		}, "TG407", RuleFailed, "an anomaly review that names no version for version 1.2.13"},
 		{"review of another version", model.ClassC, func() *SOUPFacts {
 			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.AnomalyReview.Version = "1.2.12" }))
 		}, "TG407", RuleFailed, `covers version "1.2.12", not the version in use 1.2.13`},

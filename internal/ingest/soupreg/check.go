@@ -1,0 +1,75 @@
+package soupreg
+
+import (
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/soup"
+	"github.com/tracegate/tracegate/internal/yamlsrc"
+)
+
+// check validates what the schema cannot: that each purl is a package URL
+// (one that does not parse would silently fall back to matching by name),
+// and that no two entries claim the same package. ptrs are the entries'
+// JSON pointers.
+func (d *decoder) check(items []model.SOUPItem, ptrs []string) {
+	byPURL := map[string]int{}
+	byName := map[string]int{}
+	for i := range items {
+		it := &items[i]
+		key := d.purl(it, ptrs[i])
+		dup, by := -1, ""
+		if j, ok := byPURL[key]; ok && key != "" {
+			dup, by = j, "purl "+key
+		} else if j, ok := byName[strings.ToLower(it.Name)]; ok && it.Name != "" {
+			// Two packages may share a name in different ecosystems
+			// (pkg:npm/debug, pkg:pypi/debug): that is no duplicate
+			// when both purls say so.
+			if other := soup.PackageKey(items[j].PURL); key == "" || other == "" {
+				dup, by = j, "name "+it.Name
+			}
+		}
+		if dup >= 0 {
+			d.warn(it.Source, "entry %q duplicates the entry %q at %s (same %s); both are kept, but only the first is matched to SBOM components: merge them",
+				it.Name, items[dup].Name, items[dup].Source, by)
+		}
+		if _, ok := byPURL[key]; !ok && key != "" {
+			byPURL[key] = i
+		}
+		if _, ok := byName[strings.ToLower(it.Name)]; !ok && it.Name != "" {
+			byName[strings.ToLower(it.Name)] = i
+		}
+	}
+}
+
+// purl checks an entry's purl and returns its matching key ("" without a
+// purl).
+func (d *decoder) purl(it *model.SOUPItem, ptr string) string {
+	if it.PURL == "" {
+		return ""
+	}
+	p := child(ptr, "purl")
+	parsed, err := packageurl.FromString(it.PURL)
+	key := soup.PackageKey(it.PURL)
+	if err != nil || key == "" {
+		reason := "it has no name"
+		if err != nil {
+			reason = err.Error()
+		}
+		d.fail(d.at(p), "write pkg:type/namespace/name as in https://github.com/package-url/purl-spec, e.g. pkg:github/madler/zlib, or leave purl out to match by name",
+			"%s: %q is not a package URL: %s", yamlsrc.DottedKey(p), it.PURL, reason)
+		return ""
+	}
+	if parsed.Version != "" {
+		msg := "%s: the version %q in purl %s is ignored: an entry matches its package at any version, and the version in use is the version field"
+		args := []any{yamlsrc.DottedKey(p), parsed.Version, it.PURL}
+		if it.Version != "" && it.Version != parsed.Version {
+			msg += " (%q)"
+			args = append(args, it.Version)
+		}
+		d.warn(d.at(p), msg+"; write the purl without @version", args...)
+	}
+	return key
+}
