@@ -316,3 +316,80 @@ func TestCheckReleaseCandidate(t *testing.T) {
 		t.Errorf("a subdirectory with --tag: exit %d\n%s", code, errs)
 	}
 }
+
+// SOUP joins both gates: a pull request that upgrades a component without a
+// register entry for the new version, or without an anomaly review of it,
+// fails; a release whose SBOM holds an unregistered component fails.
+func TestCheckSOUP(t *testing.T) {
+	r := sampleRepo(t)
+	dir := r.Dir()
+	edit := func(path, old, new string) {
+		t.Helper()
+		s := readFile(t, filepath.Join(dir, path))
+		if !strings.Contains(s, old) {
+			t.Fatalf("%s has no %q", path, old)
+		}
+		r.Write(path, strings.ReplaceAll(s, old, new))
+	}
+	const zlib = "pkg:apk/alpine/zlib@1.2.13-r0?arch=x86_64&distro=alpine-3.17.2&upstream=zlib"
+
+	r.Branch("zlib")
+	r.Checkout("zlib")
+	edit("sbom/service-tool.cdx.xml", "1.2.10-r0", "1.2.13-r0")
+	r.Commit("Upgrade zlib in the service tool (CR-021)")
+	t.Run("upgrade without updating the register", func(t *testing.T) {
+		code, res, _ := runCheck(t, "check", "pr", "--dir", dir, "--base", "main", "--head", "zlib", "--title", "CR-021: upgrade zlib")
+		if code != 1 {
+			t.Fatalf("exit %d", code)
+		}
+		res.only(t, "TG403 "+zlib)
+		if !strings.Contains(res.Findings[0].Message, "at version 1.2.10-r0, but the product contains 1.2.13-r0") {
+			t.Errorf("message: %s", res.Findings[0].Message)
+		}
+	})
+	t.Run("upgrade with the register updated (class A: identification only)", func(t *testing.T) {
+		edit("docs/soup/soup.yml", "version: 1.2.10-r0", "version: 1.2.13-r0")
+		r.Commit("Register zlib 1.2.13 (CR-021)")
+		code, res, errs := runCheck(t, "check", "pr", "--dir", dir, "--base", "main", "--head", "zlib", "--title", "CR-021: upgrade zlib")
+		if code != 0 {
+			t.Fatalf("exit %d %v\n%s", code, res.findings(), errs)
+		}
+	})
+
+	r.Checkout("main")
+	r.Branch("freertos")
+	r.Checkout("freertos")
+	edit("sbom/firmware-freertos.spdx", "V11.2.0", "V11.3.0")
+	edit("docs/soup/soup.yml", "    version: V11.2.0\n    identifier: cpe:2.3:o:amazon:freertos:V11.2.0", "    version: V11.3.0\n    identifier: cpe:2.3:o:amazon:freertos:V11.3.0")
+	r.Commit("FreeRTOS V11.3.0 (CR-021)")
+	t.Run("class C upgrade without an anomaly review of the new version", func(t *testing.T) {
+		code, res, _ := runCheck(t, "check", "pr", "--dir", dir, "--base", "main", "--head", "freertos", "--title", "CR-021: FreeRTOS V11.3.0")
+		if code != 1 {
+			t.Fatalf("exit %d", code)
+		}
+		res.only(t, "TG407 FreeRTOS-Kernel@V11.3.0")
+		if !strings.Contains(res.Findings[0].Message, `covers version "V11.2.0", not the version in use V11.3.0`) {
+			t.Errorf("message: %s", res.Findings[0].Message)
+		}
+	})
+
+	r.Checkout("main")
+	edit("docs/soup/soup.yml", "  - name: busybox\n", "  - name: busybox-unused\n")
+	r.Commit("Tidy the register (CR-021)")
+	r.Tag("v2.3.1", true, "2.3.1")
+	t.Run("release with an unregistered component", func(t *testing.T) {
+		code, res, _ := runCheck(t, "check", "release", "--dir", dir, "--tag", "v2.3.1")
+		if code != 1 {
+			t.Fatalf("exit %d", code)
+		}
+		var soupFindings []string
+		for _, f := range res.findings() {
+			if strings.HasPrefix(f, "TG4") {
+				soupFindings = append(soupFindings, f)
+			}
+		}
+		if strings.Join(soupFindings, "; ") != "TG402 busybox@1.35.0; TG409 busybox-unused" {
+			t.Errorf("SOUP findings = %v", soupFindings)
+		}
+	})
+}

@@ -108,6 +108,49 @@ present; the whole model lint. Formats: text, json, markdown, sarif.`,
 	checkCmd.AddCommand(prCmd, releaseCmd)
 	root.AddCommand(checkCmd)
 
+	var so cli.SOUPOptions
+	soupCmd := &cobra.Command{
+		Use:   "soup",
+		Short: "The SOUP list: soup list, soup diff, soup sync",
+	}
+	soupList := &cobra.Command{
+		Use:   "list",
+		Short: "Write the SOUP list: SBOM components with their register entries and known anomalies",
+		Long: `Write the SOUP list (IEC 62304 8.1.2): every component of the SBOMs (--sbom, or the policy's
+soup.sboms) with its register entry (--register, or the policy's soup.register) and, with --osv or
+--osv-db, the published anomalies of the exact version in use (7.1.3).
+Formats: md, csv, json, html, xlsx, cyclonedx.`,
+		Args: cobra.NoArgs,
+		Run:  func(*cobra.Command, []string) { code = cli.SOUPList(o, so) },
+	}
+	sl := soupList.Flags()
+	sl.StringArrayVar(&so.SBOMs, "sbom", nil, "SBOM file or glob (repeatable; default: the policy's soup.sboms)")
+	sl.StringVar(&so.Register, "register", "", "SOUP register file (default: the policy's soup.register)")
+	sl.BoolVar(&so.OSV, "osv", false, "look the exact versions up at osv.dev")
+	sl.StringVar(&so.OSVURL, "osv-url", "", "OSV API base URL (default https://api.osv.dev)")
+	sl.StringVar(&so.OSVDB, "osv-db", "", "offline OSV database: a directory of <Ecosystem>/all.zip")
+	soupDiff := &cobra.Command{
+		Use:   "diff",
+		Short: "Compare two SBOMs: added, removed, upgraded, downgraded, license changed",
+		Long:  `Compare two SBOMs by package, ordering versions with each ecosystem's own semantics. Formats: text, json, markdown.`,
+		Args:  cobra.NoArgs,
+		Run:   func(*cobra.Command, []string) { code = cli.SOUPDiff(o, so) },
+	}
+	soupDiff.Flags().StringVar(&so.Base, "base", "", "the earlier SBOM")
+	soupDiff.Flags().StringVar(&so.Head, "head", "", "the later SBOM")
+	soupSync := &cobra.Command{
+		Use:   "sync",
+		Short: "Add skeleton register entries for unregistered components, leaving the rest of the file untouched",
+		Args:  cobra.NoArgs,
+		Run:   func(*cobra.Command, []string) { code = cli.SOUPSync(o, so) },
+	}
+	ss := soupSync.Flags()
+	ss.StringArrayVar(&so.SBOMs, "sbom", nil, "SBOM file or glob (repeatable; default: the policy's soup.sboms)")
+	ss.StringVar(&so.Register, "register", "", "SOUP register file (default: the policy's soup.register)")
+	ss.BoolVar(&so.DryRun, "dry-run", false, "say what would be added without writing")
+	soupCmd.AddCommand(soupList, soupDiff, soupSync)
+	root.AddCommand(soupCmd)
+
 	root.AddCommand(&cobra.Command{
 		Use:   "rules",
 		Short: "List the rule catalog with IEC 62304 / ISO 14971 clauses and classes",

@@ -78,20 +78,12 @@ func readRegister(tree fs.FS, cfg *config.Config, read RegisterFunc) ([]model.SO
 		return nil, nil, nil
 	}
 	items, warns, err := read(tree, path)
-	if errors.Is(err, fs.ErrNotExist) && defaulted(cfg, "soup.register") {
+	if errors.Is(err, fs.ErrNotExist) && cfg.IsDefault("soup.register") {
 		return nil, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered")}, nil
 	}
 	return items, warns, err
 }
 
-func defaulted(cfg *config.Config, key string) bool {
-	for _, k := range cfg.Defaulted {
-		if k == key || k == "soup" {
-			return true
-		}
-	}
-	return false
-}
 
 // soupFacts gathers the SOUP list at tree (and, for a pull request, the
 // SBOM changes from baseTree). It returns nil when the policy names no SBOM

@@ -114,3 +114,14 @@ func (c *Config) describe(key string) string {
 	}
 	return string(b)
 }
+
+// IsDefault reports whether key (dotted, "soup.register") took its default:
+// the key itself, or its whole section, was not in the policy.
+func (c *Config) IsDefault(key string) bool {
+	for _, k := range c.Defaulted {
+		if k == key || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const corpus = "../../testdata/sbom"
+
+type soupListJSON struct {
+	Documents []struct {
+		File         string
+		Format       string
+		SpecVersion  string `json:"spec_version"`
+		PackagesRead int    `json:"packages_read"`
+	}
+	Components []struct {
+		Name, Version, Supplier, PURL string
+		Licenses                      []string
+		Direct                        *bool
+		Register                      *struct{ Name string }
+		Anomalies                     *struct {
+			Status string
+			Found  []struct{ Record struct{ ID string } }
+		}
+	}
+}
+
+func soupList(t *testing.T, args ...string) soupListJSON {
+	t.Helper()
+	code, out, errs := tracegate(t, append([]string{"soup", "list", "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var l soupListJSON
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// soup list reads real SBOMs in every format the corpus holds and reports
+// each document as read.
+func TestSOUPListCorpus(t *testing.T) {
+	for _, f := range []struct {
+		file, format, version string
+		read                  int
+	}{
+		{"spdx/tagvalue/bom-shelter__istio-release-1.13.1.spdx", "spdx-tag-value", "SPDX-2.2", 3461},
+		{"cyclonedx/json/sbomqs__apache_airflow-sbom-2.8.0-python3.10.json", "cyclonedx-json", "1.5", 1749},
+		{"spdx/json/bom-shelter__grype-v0.32.0-sbom.spdx.json", "spdx-json", "SPDX-2.2", 1160},
+		{"spdx/spdx3/spdx-examples__example11-sbom.spdx3.json", "spdx3-jsonld", "3.0.1", 4},
+		{"cyclonedx/xml/bom-examples__laravel-7.12.0-bom.1.1.xml", "cyclonedx-xml", "1.1", 62},
+	} {
+		l := soupList(t, "--sbom", filepath.Join(corpus, f.file))
+		d := l.Documents[0]
+		if d.Format != f.format || d.SpecVersion != f.version || d.PackagesRead != f.read {
+			t.Errorf("%s: %+v", f.file, d)
+		}
+		for _, c := range l.Components {
+			if c.Register != nil {
+				t.Errorf("%s: %s matched a register that was not given", f.file, c.Name)
+			}
+		}
+	}
+}
+
+// The anomalies of the exact version in use, from an offline OSV database
+// built from real records: golang.org/x/net at a 2021 pseudo-version is
+// affected by GO-2022-1144 (fixed in 0.4.0); gogo/protobuf v1.3.2 is the fix
+// of GO-2021-0053, so not affected.
+func TestSOUPListOfflineOSV(t *testing.T) {
+	db := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(db, "Go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	zf, err := os.Create(filepath.Join(db, "Go", "all.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	records, _ := filepath.Glob("../../testdata/osv/records/*GO-*.json")
+	for _, r := range records {
+		data, err := os.ReadFile(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := zw.Create(filepath.Base(r))
+		w.Write(data)
+	}
+	zw.Close()
+	zf.Close()
+
+	l := soupList(t, "--sbom", filepath.Join(corpus, "cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json"), "--osv-db", db)
+	found := map[string][]string{}
+	status := map[string]string{}
+	for _, c := range l.Components {
+		if c.Anomalies == nil {
+			t.Fatalf("%s: not looked up", c.Name)
+		}
+		status[c.Name+"@"+c.Version] = c.Anomalies.Status
+		for _, a := range c.Anomalies.Found {
+			found[c.Name+"@"+c.Version] = append(found[c.Name+"@"+c.Version], a.Record.ID)
+		}
+	}
+	if ids := found["golang.org/x/net@v0.0.0-20210525063256-abc453219eb5"]; len(ids) == 0 || ids[0] != "GO-2022-1144" {
+		t.Errorf("golang.org/x/net: %v (%s)", ids, status["golang.org/x/net@v0.0.0-20210525063256-abc453219eb5"])
+	}
+	if ids := found["github.com/gogo/protobuf@v1.3.2"]; len(ids) != 0 || status["github.com/gogo/protobuf@v1.3.2"] != "checked" {
+		t.Errorf("gogo/protobuf v1.3.2 (the fix): %v, %s", ids, status["github.com/gogo/protobuf@v1.3.2"])
+	}
+}
+
+func TestSOUPDiff(t *testing.T) {
+	// The same BOM in JSON and XML: nothing changed.
+	code, out, errs := tracegate(t, "soup", "diff", "--format", "json",
+		"--base", filepath.Join(corpus, "cyclonedx/json/bom-examples__juice-shop-via_npm-bare-bom.1.4.json"),
+		"--head", filepath.Join(corpus, "cyclonedx/xml/bom-examples__juice-shop-via_npm-bare-bom.1.4.xml"))
+	if code != 0 || !strings.Contains(out, `"changes": []`) {
+		t.Fatalf("exit %d %s\n%s", code, errs, out[:min(len(out), 500)])
+	}
+	// A real upgrade, made by editing a copy of a real SBOM.
+	src, err := os.ReadFile(filepath.Join(corpus, "cyclonedx/xml/osv-scanner__alpine.cdx.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := filepath.Join(t.TempDir(), "head.cdx.xml")
+	if err := os.WriteFile(head, []byte(strings.ReplaceAll(string(src), "1.2.10-r0", "1.2.13-r0")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = tracegate(t, "soup", "diff", "--base", filepath.Join(corpus, "cyclonedx/xml/osv-scanner__alpine.cdx.xml"), "--head", head)
+	if code != 0 || !strings.Contains(out, "1 upgraded") || !strings.Contains(out, "upgraded  pkg:apk/alpine/zlib@1.2.13-r0") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestSOUPSync(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "soup.yml")
+	original := "# Our register.\nsoup:\n  - name: FreeRTOS-Kernel   # kept as written\n    version: V11.2.0\n"
+	if err := os.WriteFile(reg, []byte(original), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sboms := []string{"--sbom", filepath.Join(sample, "sbom/*.spdx"), "--sbom", filepath.Join(sample, "sbom/*.cdx.xml")}
+	code, out, errs := tracegate(t, append([]string{"soup", "sync", "--register", reg}, sboms...)...)
+	if code != 0 || !strings.Contains(out, "added 16 skeleton entries") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	got, _ := os.ReadFile(reg)
+	if !strings.HasPrefix(string(got), original) || !strings.Contains(string(got), "TODO(tracegate)") {
+		t.Errorf("register rewritten instead of appended to:\n%s", got)
+	}
+	code, out, _ = tracegate(t, append([]string{"soup", "sync", "--register", reg}, sboms...)...)
+	if code != 0 || !strings.Contains(out, "every component is registered") {
+		t.Errorf("second sync: exit %d\n%s", code, out)
+	}
+	l := soupList(t, append([]string{"--register", reg}, sboms...)...)
+	for _, c := range l.Components {
+		if c.Register == nil {
+			t.Errorf("%s not registered after sync", c.Name)
+		}
+	}
+}
