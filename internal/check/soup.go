@@ -84,7 +84,6 @@ func readRegister(tree fs.FS, cfg *config.Config, read RegisterFunc) ([]model.SO
 	return items, warns, err
 }
 
-
 // soupFacts gathers the SOUP list at tree (and, for a pull request, the
 // SBOM changes from baseTree). It returns nil when the policy names no SBOM
 // and no register and none was given.
