@@ -11,6 +11,12 @@ import (
 	"github.com/tracegate/tracegate/internal/cli"
 )
 
+// commands are the commands defined in other files of this package, each
+// registering itself in an init function, so that a face's command lives
+// with nothing else. Each takes the global options and where to put the
+// exit code.
+var commands []func(o *cli.Options, code *int) *cobra.Command
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -158,6 +164,10 @@ Formats: md, csv, json, html, xlsx, cyclonedx.`,
 		Args:  cobra.NoArgs,
 		Run:   func(*cobra.Command, []string) { code = cli.Rules(o) },
 	})
+
+	for _, add := range commands {
+		root.AddCommand(add(&o, &code))
+	}
 
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
