@@ -37,7 +37,7 @@ func WriteSOUP(w io.Writer, l *soup.List, format string, opts SOUPOptions) error
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, l)
+		return writeJSONLines(w, l)
 	case "csv":
 		return soupCSV(w, newSOUPView(l, opts))
 	case "md", "markdown":

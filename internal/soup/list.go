@@ -42,21 +42,32 @@ type Document struct {
 
 // ListEntry is one component of the SOUP list.
 type ListEntry struct {
-	Name      string          `json:"name"`
-	Group     string          `json:"group,omitempty"`
-	Version   string          `json:"version"`
-	Supplier  string          `json:"supplier"`
-	PURL      string          `json:"purl"`
-	CPEs      []string        `json:"cpes,omitempty"`
-	Licenses  []string        `json:"licenses"`
-	Direct    *bool           `json:"direct"` // null: the SBOM does not tell
-	Type      string          `json:"type,omitempty"`
-	NotSOUP   bool            `json:"not_soup,omitempty"` // hardware or data, not software
-	Component model.Component `json:"component"`
-	Register  *model.SOUPItem `json:"register"`
-	MatchedBy string          `json:"matched_by,omitempty"`
-	Documents []string        `json:"documents"`
-	Anomalies *AnomalyLookup  `json:"anomalies,omitempty"`
+	Name     string   `json:"name"`
+	Group    string   `json:"group,omitempty"`
+	Version  string   `json:"version"`
+	Supplier string   `json:"supplier"`
+	PURL     string   `json:"purl"`
+	CPEs     []string `json:"cpes,omitempty"`
+	Licenses []string `json:"licenses"`
+	Direct   *bool    `json:"direct"` // null: the SBOM does not tell
+	Type     string   `json:"type,omitempty"`
+	NotSOUP  bool     `json:"not_soup,omitempty"` // hardware or data, not software
+	// The rest of what the SBOM says, once: the flat fields above are the
+	// list's columns, the component itself is not repeated in JSON.
+	SupplierFrom     string            `json:"supplier_from,omitempty"`
+	LicenseDetails   []model.License   `json:"license_details,omitempty"`
+	Hashes           map[string]string `json:"hashes,omitempty"`
+	DownloadLocation string            `json:"download_location,omitempty"`
+	Ecosystem        string            `json:"ecosystem,omitempty"`
+	Dependency       model.Dependency  `json:"dependency"`
+	ElementID        string            `json:"element_id,omitempty"`
+	Source           input.Pos         `json:"source"`
+	Elements         int               `json:"elements"`
+	Component        model.Component   `json:"-"`
+	Register         *model.SOUPItem   `json:"register"`
+	MatchedBy        string            `json:"matched_by,omitempty"`
+	Documents        []string          `json:"documents"`
+	Anomalies        *AnomalyLookup    `json:"anomalies,omitempty"`
 }
 
 // AnomalySource is the anomaly database consulted.
@@ -78,7 +89,8 @@ type AnomalyLookup struct {
 func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string) *List {
 	l := &List{Schema: ListSchema, Register: registerFile, Documents: []Document{}, Components: []ListEntry{}, Stale: []model.SOUPItem{}}
 	var all []model.Component
-	seen := map[model.ComponentKey]int{}
+	// docsOf holds, per component, the documents naming it; its keys are
+	// the components already taken.
 	docsOf := map[model.ComponentKey][]string{}
 	for _, d := range docs {
 		doc := Document{File: d.File, Format: string(d.Format), SpecVersion: d.SpecVersion, PackagesRead: d.PackagesRead,
@@ -93,16 +105,16 @@ func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string
 		l.Warnings = append(l.Warnings, d.Warnings...)
 		for _, c := range d.Components {
 			k := c.Key()
-			docsOf[k] = append(docsOf[k], d.File)
-			if _, ok := seen[k]; ok {
-				continue
+			prev, ok := docsOf[k]
+			docsOf[k] = append(prev, d.File)
+			if !ok {
+				all = append(all, c)
 			}
-			seen[k] = len(all)
-			all = append(all, c)
 		}
 	}
 	entries, stale := Match(all, register)
 	SortEntries(entries)
+	l.Components = make([]ListEntry, 0, len(entries))
 	for _, e := range entries {
 		l.Components = append(l.Components, entryOf(e, docsOf[e.Component.Key()]))
 	}
@@ -115,7 +127,9 @@ func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string
 func entryOf(e Entry, docs []string) ListEntry {
 	c := e.Component
 	le := ListEntry{Name: c.Name, Group: c.Group, Version: c.Version, Supplier: c.Supplier, PURL: c.PURL, CPEs: c.CPEs,
-		Type: c.Type, NotSOUP: NotSOUP(c), Component: c, Register: e.Item, MatchedBy: e.By, Documents: docs, Licenses: []string{}}
+		Type: c.Type, NotSOUP: NotSOUP(c), Component: c, Register: e.Item, MatchedBy: e.By, Documents: docs, Licenses: []string{},
+		SupplierFrom: c.SupplierFrom, LicenseDetails: c.Licenses, Hashes: c.Hashes, DownloadLocation: c.DownloadLocation,
+		Ecosystem: c.Ecosystem, Dependency: c.Dependency, ElementID: c.ElementID, Source: c.Source, Elements: c.Elements}
 	for _, lic := range c.Licenses {
 		le.Licenses = append(le.Licenses, lic.Expression)
 	}

@@ -1,8 +1,11 @@
 package soup
 
 import (
+	"os"
 	"reflect"
 	"testing"
+
+	"github.com/tracegate/tracegate/internal/ingest/sbom"
 
 	"github.com/tracegate/tracegate/internal/model"
 )
@@ -93,5 +96,37 @@ func TestDiff(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("diff:\n got %q\nwant %q", got, want)
+	}
+}
+
+// canonicalKey is PackageKey for the canonical purls the SBOM reader
+// writes: checked on every purl of the corpus's largest files.
+func TestCanonicalKey(t *testing.T) {
+	files := []string{
+		"cyclonedx/json/sbomqs__apache_airflow-sbom-2.8.0-python3.10.json",
+		"cyclonedx/json/bom-examples__juice-shop-via_npm-bare-bom.1.4.json",
+		"cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json",
+		"spdx/json/bom-shelter__grype-v0.32.0-sbom.spdx.json",
+		"cyclonedx/xml/osv-scanner__alpine.cdx.xml",
+		"cyclonedx/json/cyclonedx-node-npm__deps-from-git_1.6.json",
+	}
+	n := 0
+	for _, f := range files {
+		doc, err := sbom.Read(os.DirFS("../../testdata/sbom"), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range doc.Components {
+			if c.PURL == "" {
+				continue
+			}
+			n++
+			if got, want := canonicalKey(c.PURL), PackageKey(c.PURL); got != want {
+				t.Errorf("canonicalKey(%q) = %q, PackageKey = %q", c.PURL, got, want)
+			}
+		}
+	}
+	if n < 3500 {
+		t.Errorf("only %d purls checked", n)
 	}
 }
