@@ -46,3 +46,11 @@ func PosAt(file string, data []byte, off int64) Pos {
 	col := int(off) - bytes.LastIndexByte(before, '\n')
 	return Pos{File: file, Line: line, Col: col}
 }
+
+// Before orders positions within one file: by line, then column.
+func (p Pos) Before(q Pos) bool {
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}

@@ -240,3 +240,23 @@ func DottedKey(ptr string) string {
 	}
 	return b.String()
 }
+
+// Describe names a value produced by Value for messages: "null", "the
+// boolean true", "the number 3.1", "a list", "a mapping", `text "x"`.
+func Describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return fmt.Sprintf("the boolean %t", x)
+	case float64:
+		return fmt.Sprintf("the number %s", strconv.FormatFloat(x, 'g', -1, 64))
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	case string:
+		return fmt.Sprintf("text %q", x)
+	}
+	return fmt.Sprintf("%T", v)
+}

@@ -229,7 +229,7 @@ func (f fields) flag(key string, def bool) bool {
 	case map[string]any:
 		b = len(x) > 0
 	}
-	f.log.warnf(f.at(key), "%s: %s read as %t, as Doorstop reads it; write true or false", f.name(key), describe(v), b)
+	f.log.warnf(f.at(key), "%s: %s read as %t, as Doorstop reads it; write true or false", f.name(key), yamlsrc.Describe(v), b)
 	return b
 }
 
@@ -243,7 +243,7 @@ func (f fields) links(key string) []string {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		f.log.errorf(f.at(key), "", "%s: expected a list of parent UIDs, got %s", f.name(key), describe(v))
+		f.log.errorf(f.at(key), "", "%s: expected a list of parent UIDs, got %s", f.name(key), yamlsrc.Describe(v))
 		return nil
 	}
 	var out []string
@@ -261,12 +261,12 @@ func (f fields) links(key string) []string {
 			}
 			for k, stamp := range x {
 				if _, ok := stamp.(string); !ok && stamp != nil {
-					f.log.errorf(p, "", "%s[%d]: fingerprint of %s: expected text, got %s", f.name(key), i, k, describe(stamp))
+					f.log.errorf(p, "", "%s[%d]: fingerprint of %s: expected text, got %s", f.name(key), i, k, yamlsrc.Describe(stamp))
 				}
 				uid = k
 			}
 		default:
-			f.log.errorf(p, "quote the value if it is meant as a UID", "%s[%d]: expected a parent UID, got %s", f.name(key), i, describe(e))
+			f.log.errorf(p, "quote the value if it is meant as a UID", "%s[%d]: expected a parent UID, got %s", f.name(key), i, yamlsrc.Describe(e))
 			continue
 		}
 		uid = strings.TrimSpace(uid)

@@ -92,7 +92,7 @@ func TestDoorstopRead(t *testing.T) {
 		// yes is a boolean to Doorstop's YAML 1.1 parser.
 		item("SRS-006.yml", "active: yes\nnormative: On\n", list{"SRS-006@1:1 type=srs status=active"}, nil),
 		item("SRS-014.yml", "active: 0\n", nil, list{
-			"reqs/srs/SRS-014.yml:1:9: active: number 0 read as false, as Doorstop reads it; write true or false",
+			"reqs/srs/SRS-014.yml:1:9: active: the number 0 read as false, as Doorstop reads it; write true or false",
 			"reqs/srs/SRS-014.yml:1:9: SRS-014 is inactive (active: false) and is not read as a requirement"}),
 		item("SRS-015.yml", "normative: false\nlevel: 1.0\ntext: Heading\n", nil, nil),
 		item("SRS-007.yml", "normative: false\nlinks: [SYS-001]\n", nil, list{
@@ -100,7 +100,7 @@ func TestDoorstopRead(t *testing.T) {
 		item("SRS-008.yml", "links:\n- SYS-001: a\n  SYS-002: b\n", nil, nil,
 			wantErr{"reqs/srs/SRS-008.yml:2:3", "links[0]: expected one parent UID, got 2 keys"}),
 		item("SRS-009.yml", "links: SYS-001\n", nil, nil, wantErr{"reqs/srs/SRS-009.yml:1:8", "links: expected a list of parent UIDs"}),
-		item("SRS-010.yml", "links:\n- 17\n", nil, nil, wantErr{"reqs/srs/SRS-010.yml:2:3", "links[0]: expected a parent UID, got number 17"}),
+		item("SRS-010.yml", "links:\n- 17\n", nil, nil, wantErr{"reqs/srs/SRS-010.yml:2:3", "links[0]: expected a parent UID, got the number 17"}),
 		item("SRS-011.yml", "- a list\n", nil, nil, wantErr{"reqs/srs/SRS-011.yml:1:1", "a Doorstop item must be a mapping"}),
 		item("SRS-012.yml", "text: a\n---\ntext: b\n", nil, nil, wantErr{"reqs/srs/SRS-012.yml:2:1", "holds 2 YAML documents"}),
 		item("SRS-013.yml", "verification: tested\nclass: X\n", nil, nil,
@@ -147,7 +147,7 @@ func TestDoorstopDocument(t *testing.T) {
 			errs: []wantErr{
 				{"d/.doorstop.yml:2:11", "settings.prefix is empty"},
 				{"d/.doorstop.yml:3:8", `invalid UID separator "/"`},
-				{"d/.doorstop.yml:4:11", "settings.digits: expected a positive whole number, got number 2.5"},
+				{"d/.doorstop.yml:4:11", "settings.digits: expected a positive whole number, got the number 2.5"},
 				{"d/.doorstop.yml:5:15", `unknown item format "rst"`},
 			}},
 		{name: "wrong shapes", files: mapFS(cfg, "settings: [prefix]\nattributes:\n  defaults: 3\n  publish: {a: b}\n"),

@@ -118,7 +118,7 @@ func loadDoorstopDocument(fsys fs.FS, dir string) (*doorstopDocument, error) {
 	if settings.set("digits") {
 		n, ok := settings.m["digits"].(float64)
 		if !ok || n < 1 || n != math.Trunc(n) || n > 100 {
-			log.errorf(settings.at("digits"), "", "settings.digits: expected a positive whole number, got %s", describe(settings.m["digits"]))
+			log.errorf(settings.at("digits"), "", "settings.digits: expected a positive whole number, got %s", yamlsrc.Describe(settings.m["digits"]))
 		} else {
 			doc.digits = int(n)
 		}
@@ -178,7 +178,7 @@ func (f fields) mapping(key string) fields {
 	case map[string]any:
 		sub.m = v
 	default:
-		f.log.errorf(f.at(key), "", "%s: expected a mapping, got %s", f.name(key), describe(v))
+		f.log.errorf(f.at(key), "", "%s: expected a mapping, got %s", f.name(key), yamlsrc.Describe(v))
 	}
 	return sub
 }

@@ -97,7 +97,7 @@ func (f fields) text(key string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		f.log.errorf(f.at(key), "quote the value if it is meant as text", "%s: expected text, got %s", f.name(key), describe(v))
+		f.log.errorf(f.at(key), "quote the value if it is meant as text", "%s: expected text, got %s", f.name(key), yamlsrc.Describe(v))
 		return ""
 	}
 	return strings.TrimSpace(s)
@@ -168,13 +168,13 @@ func (f fields) list(key string, commas bool) []string {
 			p := yamlsrc.Lookup(f.pos, fmt.Sprintf("%s/%d", f.child(key), i))
 			s, ok := e.(string)
 			if !ok {
-				f.log.errorf(p, "quote the value if it is meant as an ID", "%s[%d]: expected text, got %s", f.name(key), i, describe(e))
+				f.log.errorf(p, "quote the value if it is meant as an ID", "%s[%d]: expected text, got %s", f.name(key), i, yamlsrc.Describe(e))
 				continue
 			}
 			add(s, p)
 		}
 	default:
-		f.log.errorf(f.at(key), "", "%s: expected a list or a single value, got %s", f.name(key), describe(v))
+		f.log.errorf(f.at(key), "", "%s: expected a list or a single value, got %s", f.name(key), yamlsrc.Describe(v))
 	}
 	return out
 }
@@ -239,25 +239,6 @@ func (f fields) extensions(r *model.Requirement) {
 
 // extensionKeys are the keys extensions reads.
 var extensionKeys = []string{"risk_controls", "verification", "status", "class", "type", "item", "evidence", "tests"}
-
-// describe names the YAML kind of a value for messages.
-func describe(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return fmt.Sprintf("%t", x)
-	case float64:
-		return fmt.Sprintf("number %v", x)
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a mapping"
-	case string:
-		return fmt.Sprintf("text %q", x)
-	}
-	return fmt.Sprintf("%T", v)
-}
 
 // describeItem names the mapping at ptr for messages.
 func describeItem(ptr string) string {

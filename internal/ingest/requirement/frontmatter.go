@@ -78,5 +78,5 @@ func mappingOf(file string, v any, pos map[string]input.Pos, what string) (map[s
 	if p.File == "" {
 		p = input.Pos{File: file, Line: 1}
 	}
-	return nil, input.Errorf(p, "%s must be a mapping of keys to values, got %s", what, describe(v))
+	return nil, input.Errorf(p, "%s must be a mapping of keys to values, got %s", what, yamlsrc.Describe(v))
 }

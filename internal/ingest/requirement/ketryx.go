@@ -111,7 +111,7 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		log.warnf(f.self(), "item has no itemType; read as a requirement")
 	}
 	keys := sortedKeys(m)
-	sort.SliceStable(keys, func(i, j int) bool { return before(f.keyAt(keys[i]), f.keyAt(keys[j])) })
+	sort.SliceStable(keys, func(i, j int) bool { return f.keyAt(keys[i]).Before(f.keyAt(keys[j])) })
 	for _, key := range keys {
 		if looksLikeKetryxField(key) && !slices.Contains(ketryxFields, key) && !slices.Contains(ketryxRelations, key) {
 			log.warnf(f.keyAt(key), "%q is not a Ketryx item field; ignored", key)

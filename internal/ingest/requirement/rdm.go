@@ -106,7 +106,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	read := func(f fields, id string, src input.Pos) {
 		for k := range f.m {
 			if !slices.Contains(rdmFields, k) && !slices.Contains(extensionKeys, k) {
-				if p0, seen := unknown[k]; !seen || before(f.keyAt(k), p0) {
+				if p0, seen := unknown[k]; !seen || f.keyAt(k).Before(p0) {
 					unknown[k] = f.keyAt(k)
 				}
 			}
@@ -130,7 +130,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 			ptr := "/" + itoa(i)
 			m, ok := e.(map[string]any)
 			if !ok {
-				log.errorf(yamlsrc.Lookup(pos, ptr), "", "[%d]: expected a requirement (a mapping with id, title, description ...), got %s", i, describe(e))
+				log.errorf(yamlsrc.Lookup(pos, ptr), "", "[%d]: expected a requirement (a mapping with id, title, description ...), got %s", i, yamlsrc.Describe(e))
 				continue
 			}
 			f := fields{file: p, ptr: ptr, m: m, pos: pos, log: log}
@@ -139,7 +139,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	case map[string]any:
 		top := fields{file: p, m: x, pos: pos, log: log}
 		keys := sortedKeys(x)
-		sort.SliceStable(keys, func(i, j int) bool { return before(top.keyAt(keys[i]), top.keyAt(keys[j])) })
+		sort.SliceStable(keys, func(i, j int) bool { return top.keyAt(keys[i]).Before(top.keyAt(keys[j])) })
 		for _, k := range keys {
 			id := strings.TrimSpace(k)
 			if id == "" {
@@ -150,7 +150,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 			read(f, id, top.keyAt(k))
 		}
 	default:
-		return nil, input.Errorf(yamlsrc.Lookup(pos, ""), "expected a list of requirements, got %s", describe(v))
+		return nil, input.Errorf(yamlsrc.Lookup(pos, ""), "expected a list of requirements, got %s", yamlsrc.Describe(v))
 	}
 	if len(reqs) == 0 && len(log.errs) == 0 {
 		log.warnf(input.Pos{File: p}, "file holds no requirements")
@@ -159,7 +159,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	for k := range unknown {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return before(unknown[keys[i]], unknown[keys[j]]) })
+	sort.Slice(keys, func(i, j int) bool { return unknown[keys[i]].Before(unknown[keys[j]]) })
 	for _, k := range keys {
 		log.warnf(unknown[k], "key %q is neither an rdm requirement field nor a tracegate one; ignored in every requirement of this file", k)
 	}
@@ -175,12 +175,4 @@ func joinText(parts ...string) string {
 		}
 	}
 	return strings.Join(kept, "\n\n")
-}
-
-// before orders positions within a file.
-func before(a, b input.Pos) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
 }

@@ -61,7 +61,7 @@ func TestRDMRead(t *testing.T) {
 		{name: "wrong types",
 			files: mapFS(f, "- id: SRS-1\n  system_requirements: [6]\n  title: [a]\n"),
 			errs: []wantErr{
-				{"data/requirements.yml:2:25", "[0].system_requirements[0]: expected text, got number 6"},
+				{"data/requirements.yml:2:25", "[0].system_requirements[0]: expected text, got the number 6"},
 				{"data/requirements.yml:3:10", "[0].title: expected text, got a list"},
 			}},
 		{name: "scalar", files: mapFS(f, "requirements\n"), errs: []wantErr{{"data/requirements.yml:1:1", "expected a list of requirements"}}},

@@ -66,7 +66,7 @@ func (d *decoder) text(ptr string, m map[string]any, key string) string {
 	s, ok := v.(string)
 	if !ok {
 		p := child(ptr, key)
-		d.fail(d.at(p), d.quoteHint(d.at(p), v), "%s: expected text, got %s", yamlsrc.DottedKey(p), describe(v))
+		d.fail(d.at(p), d.quoteHint(d.at(p), v), "%s: expected text, got %s", yamlsrc.DottedKey(p), yamlsrc.Describe(v))
 		return ""
 	}
 	return strings.TrimSpace(s)
@@ -99,13 +99,13 @@ func (d *decoder) list(ptr string, m map[string]any, key string) []string {
 		for i, e := range x {
 			s, ok := e.(string)
 			if !ok {
-				d.fail(d.at(index(p, i)), d.quoteHint(d.at(index(p, i)), e), "%s[%d]: expected text, got %s", yamlsrc.DottedKey(p), i, describe(e))
+				d.fail(d.at(index(p, i)), d.quoteHint(d.at(index(p, i)), e), "%s[%d]: expected text, got %s", yamlsrc.DottedKey(p), i, yamlsrc.Describe(e))
 				continue
 			}
 			add(s, d.at(index(p, i)))
 		}
 	default:
-		d.fail(d.at(p), "", "%s: expected a list or a single value, got %s", yamlsrc.DottedKey(p), describe(v))
+		d.fail(d.at(p), "", "%s: expected a list or a single value, got %s", yamlsrc.DottedKey(p), yamlsrc.Describe(v))
 	}
 	return out
 }
@@ -120,7 +120,7 @@ func (d *decoder) review(ptr string, m map[string]any, key string) *model.Anomal
 	rm, ok := v.(map[string]any)
 	if !ok {
 		d.fail(d.at(p), "write the review as a mapping with version, date, reviewer, sources, summary and anomalies",
-			"%s: expected a mapping, got %s", yamlsrc.DottedKey(p), describe(v))
+			"%s: expected a mapping, got %s", yamlsrc.DottedKey(p), yamlsrc.Describe(v))
 		return nil
 	}
 	r := &model.AnomalyReview{
@@ -157,7 +157,7 @@ func (d *decoder) anomalies(p string, v any, text bool) []model.ReviewedAnomaly 
 	}
 	list, ok := v.([]any)
 	if !ok {
-		d.fail(d.at(p), "", "%s: expected a list of anomalies, got %s", yamlsrc.DottedKey(p), describe(v))
+		d.fail(d.at(p), "", "%s: expected a list of anomalies, got %s", yamlsrc.DottedKey(p), yamlsrc.Describe(v))
 		return nil
 	}
 	var out []model.ReviewedAnomaly
@@ -178,7 +178,7 @@ func (d *decoder) anomalies(p string, v any, text bool) []model.ReviewedAnomaly 
 			out = append(out, a)
 			continue
 		}
-		d.fail(d.at(ep), "", "%s: expected an anomaly {id, assessment}, got %s", yamlsrc.DottedKey(ep), describe(e))
+		d.fail(d.at(ep), "", "%s: expected an anomaly {id, assessment}, got %s", yamlsrc.DottedKey(ep), yamlsrc.Describe(e))
 	}
 	return out
 }
@@ -201,7 +201,7 @@ func (d *decoder) quoteHint(p input.Pos, v any) string {
 	if raw == "" {
 		return "quote the value if it is meant as text"
 	}
-	return fmt.Sprintf("quote it, \"%s\", if it is meant as text: YAML reads the unquoted %s as %s", raw, raw, describe(v))
+	return fmt.Sprintf("quote it, \"%s\", if it is meant as text: YAML reads the unquoted %s as %s", raw, raw, yamlsrc.Describe(v))
 }
 
 // withQuoteHints attaches quoteHint to the schema errors that sit at a
@@ -255,23 +255,4 @@ func rawToken(t *text, p input.Pos) string {
 		return ""
 	}
 	return s
-}
-
-// describe names the YAML kind of a value for messages.
-func describe(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return fmt.Sprintf("the boolean %t", x)
-	case float64:
-		return fmt.Sprintf("the number %s", strconv.FormatFloat(x, 'g', -1, 64))
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "a mapping"
-	case string:
-		return fmt.Sprintf("text %q", x)
-	}
-	return fmt.Sprintf("%T", v)
 }

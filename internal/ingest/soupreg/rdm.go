@@ -79,12 +79,12 @@ func (d *decoder) rdm(list []any) ([]model.SOUPItem, []string) {
 		ptr := index("", i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			d.fail(d.at(ptr), "", "[%d]: expected a SOUP entry (a mapping with title, version, purpose ...), got %s", i, describe(e))
+			d.fail(d.at(ptr), "", "[%d]: expected a SOUP entry (a mapping with title, version, purpose ...), got %s", i, yamlsrc.Describe(e))
 			continue
 		}
 		for k := range m {
 			if !slices.Contains(rdmFields, k) && !slices.Contains(rdmExtensions, k) && !strings.HasPrefix(k, "x-") {
-				if p, seen := unknown[k]; !seen || before(d.keyAt(child(ptr, k)), p) {
+				if p, seen := unknown[k]; !seen || d.keyAt(child(ptr, k)).Before(p) {
 					unknown[k] = d.keyAt(child(ptr, k))
 				}
 			}
@@ -101,7 +101,7 @@ func (d *decoder) rdm(list []any) ([]model.SOUPItem, []string) {
 		for k := range unknown {
 			keys = append(keys, k)
 		}
-		sort.Slice(keys, func(i, j int) bool { return before(unknown[keys[i]], unknown[keys[j]]) })
+		sort.Slice(keys, func(i, j int) bool { return unknown[keys[i]].Before(unknown[keys[j]]) })
 		quoted := make([]string, len(keys))
 		for i, k := range keys {
 			quoted[i] = fmt.Sprintf("%q", k)
@@ -199,14 +199,6 @@ func joinText(parts ...string) string {
 		}
 	}
 	return strings.Join(kept, "\n\n")
-}
-
-// before orders positions within a file.
-func before(a, b input.Pos) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
 }
 
 func plural(n int, one, many string) string {

@@ -104,7 +104,7 @@ func parse(path string, data []byte) (*register, error) {
 	case map[string]any:
 		r.items, ptrs = d.native(v)
 	default:
-		d.fail(d.at(""), "start the file with soup: and list the entries below it", "expected a soup: list of SOUP entries, got %s", describe(v))
+		d.fail(d.at(""), "start the file with soup: and list the entries below it", "expected a soup: list of SOUP entries, got %s", yamlsrc.Describe(v))
 	}
 	if len(d.errs) == 0 {
 		d.check(r.items, ptrs)
@@ -113,7 +113,7 @@ func parse(path string, data []byte) (*register, error) {
 		yamlsrc.SortErrors(d.errs)
 		return nil, d.errs
 	}
-	sort.SliceStable(d.warns, func(i, j int) bool { return before(d.warns[i].Pos, d.warns[j].Pos) })
+	sort.SliceStable(d.warns, func(i, j int) bool { return d.warns[i].Pos.Before(d.warns[j].Pos) })
 	r.warns = append(r.warns, d.warns...)
 	return r, nil
 }
