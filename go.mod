@@ -11,6 +11,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/package-url/packageurl-go v0.1.7
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	github.com/sethvargo/go-githubactions v1.4.0
 	github.com/spdx/gordf v0.0.0-20250128162952-000978ccd6fb
 	github.com/spdx/tools-golang v0.5.7
 	github.com/spf13/cobra v1.10.2

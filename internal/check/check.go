@@ -17,6 +17,7 @@ import (
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/osv"
+	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/trace"
 )
 
@@ -58,6 +59,14 @@ type Options struct {
 	Tests  []string
 	FailOn gate.Severity
 	SOUP   SOUPOptions
+	// SOUPList, when set, is given the SOUP list the gate judged (when the
+	// policy or SOUP.SBOMs name any SBOM or register), so that a face can
+	// write it beside the result without reading the SBOMs twice.
+	SOUPList func(*soup.List)
+
+	// keep, when set, is handed the release gate's facts and the tree they
+	// were read from (ReleaseWithDocs).
+	keep func(*gate.ReleaseFacts, fs.FS)
 }
 
 // UsageError is a problem with what was asked (an unknown ref, a policy

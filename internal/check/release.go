@@ -172,7 +172,11 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
 		NoHistory: !history, SOUP: sf,
 	}
-	return gate.EvaluateRelease(f, opts.FailOn), nil
+	res := gate.EvaluateRelease(f, opts.FailOn)
+	if opts.keep != nil {
+		opts.keep(f, tree)
+	}
+	return res, nil
 }
 
 // openProblems lists the problem reports open at the release: the record

@@ -125,6 +125,9 @@ func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, base
 		list.AddAnomalies(report)
 		f.LookedUp = true
 	}
+	if opts.SOUPList != nil {
+		opts.SOUPList(list)
+	}
 	return f, nil
 }
 

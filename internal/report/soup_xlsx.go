@@ -166,18 +166,24 @@ func writeSheet[T any](b *xlsxBook, name string, cols []soupColumn[T], rows []T)
 // finish sets the workbook's properties: fixed, so that the same inputs
 // give the same bytes.
 func (b *xlsxBook) finish(v *soupView) error {
-	when := v.Opts.Generated
-	if when.IsZero() {
-		when = time.Unix(0, 0)
-	}
-	ts := when.UTC().Format(time.RFC3339)
 	title := "SOUP list"
 	if v.Product != "" {
 		title += " — " + v.Product
 	}
+	return b.setProps(title, "SOUP list (IEC 62304 8.1.2)", "Made by "+v.Opts.toolName(), v.Opts.Generated)
+}
+
+// setProps sets the workbook's core and app properties, dated when (the
+// Unix epoch when zero) rather than left to the library's clock, and makes
+// the first sheet active.
+func (b *xlsxBook) setProps(title, subject, description string, when time.Time) error {
+	if when.IsZero() {
+		when = time.Unix(0, 0)
+	}
+	ts := when.UTC().Format(time.RFC3339)
 	if err := b.f.SetDocProps(&excelize.DocProperties{
-		Title: xlsxText(visibleText(title)), Subject: "SOUP list (IEC 62304 8.1.2)", Creator: "tracegate", LastModifiedBy: "tracegate",
-		Description: xlsxText(visibleText("Made by " + v.Opts.toolName())), Created: ts, Modified: ts, Language: "en",
+		Title: xlsxText(visibleText(title)), Subject: xlsxText(visibleText(subject)), Creator: "tracegate", LastModifiedBy: "tracegate",
+		Description: xlsxText(visibleText(description)), Created: ts, Modified: ts, Language: "en",
 	}); err != nil {
 		return err
 	}

@@ -1,0 +1,106 @@
+package check
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/facts/ghfacts"
+	"github.com/tracegate/tracegate/internal/facts/gitrepo"
+	"github.com/tracegate/tracegate/internal/githubapi"
+	"github.com/tracegate/tracegate/internal/ingest/readers"
+	"github.com/tracegate/tracegate/internal/ingest/soupreg"
+)
+
+// Local says where a face that runs beside a checkout (the CLI, the Action)
+// finds its facts: the work tree and, with a token, GitHub.
+type Local struct {
+	// Dir is the work tree. With NeedGit it must be the top of a git work
+	// tree; without, git history is used only when it is.
+	Dir     string
+	NeedGit bool
+	// Token, APIURL (GITHUB_API_URL; empty means github.com) and Repo
+	// (owner/name) reach GitHub; without a token there is no tracker and
+	// NoToken says why, in the face's words ("no GitHub token was given").
+	Token, APIURL, Repo string
+	NoToken             string
+}
+
+// Open builds the Sources of a local checkout. The returned function
+// releases the repository; it is never nil when err is nil. Problems with
+// what was asked (no repository where one is needed, a bad API URL, a token
+// without a repository) are *UsageError.
+func Open(ctx context.Context, l Local) (*Sources, func(), error) {
+	dir := l.Dir
+	if dir == "" {
+		dir = "."
+	}
+	src := &Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: l.Repo, WorkTree: os.DirFS(dir), RepoDir: dir}
+	closeRepo := func() {}
+	repo, err := gitrepo.Open(ctx, dir)
+	switch {
+	case err != nil && l.NeedGit:
+		return nil, nil, &UsageError{err}
+	case err == nil && !sameDir(dir, repo.Dir()):
+		repo.Close()
+		if l.NeedGit {
+			return nil, nil, usage("%s is inside the git repository %s but not its top; the gates read the repository from its top", dir, repo.Dir())
+		}
+	case err == nil:
+		src.Repo = repo
+		closeRepo = func() { repo.Close() }
+		if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
+			src.WorkHead = head
+		}
+	}
+	fail := func(err error) (*Sources, func(), error) {
+		closeRepo()
+		return nil, nil, err
+	}
+	ep, err := githubapi.ParseAPIURL(l.APIURL)
+	if err != nil {
+		return fail(usage("GITHUB_API_URL: %w", err))
+	}
+	host := "github.com"
+	if !ep.DotCom {
+		host = strings.TrimPrefix(ep.API.Hostname(), "api.")
+	}
+	src.Hosts = []string{host}
+	if l.Token == "" {
+		src.NoTracker = l.NoToken
+		if src.NoTracker == "" {
+			src.NoTracker = "no GitHub token was given"
+		}
+		return src, closeRepo, nil
+	}
+	if l.Repo == "" {
+		return fail(usage("a GitHub token was given but no repository: set --repo owner/name (or GITHUB_REPOSITORY)"))
+	}
+	client, err := githubapi.NewClient(githubapi.Options{APIURL: l.APIURL, Token: l.Token})
+	if err != nil {
+		return fail(&UsageError{err})
+	}
+	tr, err := ghfacts.New(client, l.Repo)
+	if err != nil {
+		return fail(&UsageError{err})
+	}
+	src.Tracker, src.PRs = tr, tr
+	return src, closeRepo, nil
+}
+
+// sameDir reports whether two paths name the same directory.
+func sameDir(a, b string) bool {
+	ra, err1 := filepath.Abs(a)
+	rb, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if x, err := filepath.EvalSymlinks(ra); err == nil {
+		ra = x
+	}
+	if x, err := filepath.EvalSymlinks(rb); err == nil {
+		rb = x
+	}
+	return ra == rb
+}

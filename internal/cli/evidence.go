@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/check"
+	"github.com/tracegate/tracegate/internal/evidence"
+	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/githubapi"
+)
+
+// EvidenceOptions are the flags of `tracegate evidence` beyond the gate's.
+type EvidenceOptions struct {
+	Out    string
+	Upload bool
+	SBOMs  []string
+}
+
+// Evidence writes the release evidence bundle (tracegate evidence): the
+// release gate is run as `check release` runs it, and its documents are
+// written whatever the verdict; the exit code follows the verdict. With
+// Upload, the bundle's assets are attached to the GitHub release of the
+// tag.
+func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
+	ctx := context.Background()
+	sev, ok := gate.ParseSeverity(c.FailOn)
+	if !ok {
+		return o.fail(usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", c.FailOn)})
+	}
+	if o.Format != "" && o.Format != "text" && o.Format != "json" {
+		return o.fail(usageError{fmt.Errorf("--format %q: evidence writes text or json (the documents themselves are in the bundle)", o.Format)})
+	}
+	if e.Out == "" {
+		return o.fail(usageError{fmt.Errorf("evidence needs --out DIR: where to write the bundle")})
+	}
+	c.fromEnv()
+	if e.Upload {
+		switch {
+		case c.Tag == "":
+			return o.fail(usageError{fmt.Errorf("--upload needs --tag: a release candidate has no GitHub release")})
+		case c.Token == "":
+			return o.fail(usageError{fmt.Errorf("--upload needs a GitHub token (--github-token or GITHUB_TOKEN)")})
+		case c.Repo == "":
+			return o.fail(usageError{fmt.Errorf("--upload needs the repository (--repo owner/name or GITHUB_REPOSITORY)")})
+		}
+	}
+	date, err := evidence.ParseSourceDateEpoch(Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return o.fail(usageError{err})
+	}
+	ep, err := githubapi.ParseAPIURL(c.APIURL)
+	if err != nil {
+		return o.fail(usageError{fmt.Errorf("GITHUB_API_URL: %w", err)})
+	}
+	src, closeRepo, err := o.sources(ctx, c, c.Tag != "")
+	if err != nil {
+		return o.fail(err)
+	}
+	defer closeRepo()
+	opts := evidence.Options{
+		Check:    check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev, SOUP: check.SOUPOptions{SBOMs: e.SBOMs}},
+		Previous: c.Previous, Tool: tool(), Date: date,
+		Product: c.Repo, RepoURL: RepoWebURL(ep, c.Repo),
+	}
+	if opts.Product == "" {
+		if abs, err := filepath.Abs(orDot(o.Dir)); err == nil {
+			opts.Product = filepath.Base(abs)
+		}
+	}
+	b, err := evidence.Build(ctx, src, c.Tag, e.Out, opts)
+	if err != nil {
+		if check.IsUsage(err) {
+			return o.fail(usageError{err})
+		}
+		return o.fail(err)
+	}
+	var uploaded []evidence.Uploaded
+	var upErr error
+	if e.Upload {
+		client, err := githubapi.NewClient(githubapi.Options{APIURL: c.APIURL, Token: c.Token})
+		if err != nil {
+			return o.fail(usageError{err})
+		}
+		uploaded, upErr = evidence.Upload(ctx, client, c.Repo, c.Tag, b)
+	}
+	if werr := o.write(func(w writer) error { return writeBundleSummary(w, o.Format, b, uploaded) }); werr != nil {
+		return o.fail(werr)
+	}
+	if upErr != nil {
+		fmt.Fprintf(o.Stderr, "tracegate: %s\n", upErr)
+		fmt.Fprintln(o.Stderr, "tracegate: the bundle was written but not attached to the release (exit 3)")
+		return ExitError
+	}
+	return verdictCode(b.Result.Verdict)
+}
+
+func orDot(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+// RepoWebURL is the web address of a repository on the GitHub the API
+// URL names: https://github.com/o/r, https://HOST/o/r for GitHub
+// Enterprise Server, https://SUB.ghe.com/o/r. Empty without a repository.
+func RepoWebURL(ep githubapi.Endpoints, repo string) string {
+	if repo == "" || strings.Count(repo, "/") != 1 {
+		return ""
+	}
+	switch {
+	case ep.DotCom:
+		return "https://github.com/" + repo
+	case strings.HasSuffix(ep.API.Path, "/api/v3/"):
+		return ep.API.Scheme + "://" + ep.API.Host + strings.TrimSuffix(ep.API.Path, "api/v3/") + repo
+	}
+	return ep.API.Scheme + "://" + strings.TrimPrefix(ep.API.Host, "api.") + "/" + repo
+}
+
+// writeBundleSummary says what was written (and uploaded): in text for a
+// terminal, in JSON for a script.
+func writeBundleSummary(w writer, format string, b *evidence.Bundle, up []evidence.Uploaded) error {
+	if format == "json" {
+		type asset struct {
+			Name     string `json:"name"`
+			ID       int64  `json:"id"`
+			URL      string `json:"url"`
+			Replaced bool   `json:"replaced"`
+		}
+		out := struct {
+			Verdict      string          `json:"verdict"`
+			Subject      string          `json:"subject"`
+			Dir          string          `json:"dir"`
+			Zip          string          `json:"zip"`
+			ZipSHA256    string          `json:"zip_sha256"`
+			InputsDigest string          `json:"inputs_digest"`
+			Date         string          `json:"date,omitempty"`
+			DateFrom     string          `json:"date_from,omitempty"`
+			Files        []evidence.File `json:"files"`
+			Uploaded     []asset         `json:"uploaded,omitempty"`
+		}{Verdict: string(b.Result.Verdict), Subject: b.Result.Subject, Dir: b.Dir, Zip: b.Zip, ZipSHA256: b.ZipSHA256,
+			InputsDigest: b.InputsDigest, DateFrom: b.DateFrom, Files: b.Files}
+		if !b.Date.IsZero() {
+			out.Date = b.Date.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		for _, u := range up {
+			out.Uploaded = append(out.Uploaded, asset{u.Name, u.ID, u.URL, u.Replaced})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(w, "tracegate evidence: %s — %s\n", strings.ToUpper(string(b.Result.Verdict)), b.Result.Subject)
+	s := b.Result.Summary
+	fmt.Fprintf(w, "  %d errors, %d warnings, %d notes; %d rules failed\n", s.Errors, s.Warnings, s.Notes, s.RulesFailed)
+	fmt.Fprintf(w, "bundle:  %s (%d files and %s)\n", b.Dir, len(b.Files), evidence.ManifestFile)
+	fmt.Fprintf(w, "zip:     %s\n         sha256 %s\n", b.Zip, b.ZipSHA256)
+	fmt.Fprintf(w, "inputs:  sha256 %s\n", b.InputsDigest)
+	if b.Date.IsZero() {
+		fmt.Fprintln(w, "dated:   not dated (no commit date; SOURCE_DATE_EPOCH not set)")
+	} else {
+		fmt.Fprintf(w, "dated:   %s (%s)\n", b.Date.UTC().Format("2006-01-02 15:04:05Z"), b.DateFrom)
+	}
+	for _, u := range up {
+		verb := "uploaded"
+		if u.Replaced {
+			verb = "replaced"
+		}
+		fmt.Fprintf(w, "%s %s %s\n", verb, u.Name, u.URL)
+	}
+	return nil
+}
