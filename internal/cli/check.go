@@ -4,18 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/facts/event"
-	"github.com/tracegate/tracegate/internal/facts/ghfacts"
-	"github.com/tracegate/tracegate/internal/facts/gitrepo"
 	"github.com/tracegate/tracegate/internal/gate"
-	"github.com/tracegate/tracegate/internal/githubapi"
-	"github.com/tracegate/tracegate/internal/ingest/readers"
-	"github.com/tracegate/tracegate/internal/ingest/soupreg"
 	"github.com/tracegate/tracegate/internal/report"
 )
 
@@ -153,60 +147,19 @@ func (o *Options) checkFlags(c CheckOptions) (gate.Severity, error) {
 // root is the top of the git work tree: with needGit, --dir must be it;
 // without, git is used only when it is.
 func (o *Options) sources(ctx context.Context, c CheckOptions, needGit bool) (*check.Sources, func(), error) {
-	dir := o.Dir
-	if dir == "" {
-		dir = "."
-	}
 	if _, err := o.repo(); err != nil {
 		return nil, nil, err
 	}
-	src := &check.Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: c.Repo, WorkTree: os.DirFS(dir), RepoDir: dir}
-	closeRepo := func() {}
-	repo, err := gitrepo.Open(ctx, dir)
-	switch {
-	case err != nil && needGit:
-		return nil, nil, usageError{err}
-	case err == nil && !sameDir(dir, repo.Dir()):
-		repo.Close()
-		if needGit {
-			return nil, nil, usageError{fmt.Errorf("--dir %s is inside the git repository %s but not its top; the gates read the repository from its top", dir, repo.Dir())}
+	src, closeRepo, err := check.Open(ctx, check.Local{
+		Dir: o.Dir, NeedGit: needGit, Token: c.Token, APIURL: c.APIURL, Repo: c.Repo,
+		NoToken: "no GitHub token was given (--github-token or GITHUB_TOKEN)",
+	})
+	if err != nil {
+		if check.IsUsage(err) {
+			return nil, nil, usageError{err}
 		}
-	case err == nil:
-		src.Repo = repo
-		closeRepo = func() { repo.Close() }
-		if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
-			src.WorkHead = head
-		}
+		return nil, nil, err
 	}
-	ep, err := githubapi.ParseAPIURL(c.APIURL)
-	if err != nil {
-		closeRepo()
-		return nil, nil, usageError{fmt.Errorf("GITHUB_API_URL: %w", err)}
-	}
-	host := "github.com"
-	if !ep.DotCom {
-		host = strings.TrimPrefix(ep.API.Hostname(), "api.")
-	}
-	src.Hosts = []string{host}
-	if c.Token == "" {
-		src.NoTracker = "no GitHub token was given (--github-token or GITHUB_TOKEN)"
-		return src, closeRepo, nil
-	}
-	if c.Repo == "" {
-		closeRepo()
-		return nil, nil, usageError{fmt.Errorf("a GitHub token was given but no repository: set --repo owner/name (or GITHUB_REPOSITORY)")}
-	}
-	client, err := githubapi.NewClient(githubapi.Options{APIURL: c.APIURL, Token: c.Token})
-	if err != nil {
-		closeRepo()
-		return nil, nil, usageError{err}
-	}
-	tr, err := ghfacts.New(client, c.Repo)
-	if err != nil {
-		closeRepo()
-		return nil, nil, usageError{err}
-	}
-	src.Tracker, src.PRs = tr, tr
 	return src, closeRepo, nil
 }
 
@@ -225,20 +178,4 @@ func (o *Options) finish(res *gate.Result, err error) int {
 		return o.failed(err, o.Output != "" && o.Output != "-")
 	}
 	return verdictCode(res.Verdict)
-}
-
-// sameDir reports whether two paths name the same directory.
-func sameDir(a, b string) bool {
-	ra, err1 := filepath.Abs(a)
-	rb, err2 := filepath.Abs(b)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	if x, err := filepath.EvalSymlinks(ra); err == nil {
-		ra = x
-	}
-	if x, err := filepath.EvalSymlinks(rb); err == nil {
-		rb = x
-	}
-	return ra == rb
 }

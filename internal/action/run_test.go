@@ -1,0 +1,267 @@
+package action
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
+	"github.com/tracegate/tracegate/internal/githubapi/fakegithub"
+)
+
+// prStep is a pull_request event for branch head of r against main, with
+// the repository's real SHAs in a real payload, and a fake GitHub that
+// serves the pull request with the given current title and body.
+func prStep(t *testing.T, r *gittest.Repo, gh *fakegithub.Server, number int, head, title, body string) *step {
+	t.Helper()
+	base, headSHA := r.Run("rev-parse", "main"), r.Run("rev-parse", head)
+	ev := payload(t, "pull_request.opened.json", map[string]any{
+		"number": number, "pull_request.number": number, "pull_request.title": title, "pull_request.body": body,
+		"pull_request.head.ref": head, "pull_request.head.sha": headSHA,
+		"pull_request.base.ref": "main", "pull_request.base.sha": base,
+		"repository.full_name": ghRepo,
+	})
+	s := newStep(t, r.Dir(), "pull_request", ev).set("GITHUB_REF", "refs/pull/7/merge", "GITHUB_SHA", headSHA)
+	if gh != nil {
+		gh.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: number, Title: title, Body: body, HeadRef: head, HeadSHA: headSHA, BaseRef: "main", BaseSHA: base})
+		s.set("INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL())
+	}
+	return s
+}
+
+func fakeGitHub(t *testing.T) *fakegithub.Server {
+	gh := fakegithub.New(t)
+	gh.AddRepo(ghRepo)
+	gh.AddIssue(ghRepo, fakegithub.Issue{Number: 14, Title: "Night mode", Labels: []string{"change-request", "approved"}, Body: "Dim the display at night."})
+	return gh
+}
+
+func TestRunPullRequest(t *testing.T) {
+	r := sampleRepo(t, true)
+	r.Branch("readme")
+	r.Checkout("readme")
+	r.Write("README.md", readFile(t, filepath.Join(r.Dir(), "README.md"))+"\nA change.\n")
+	r.Commit("Change the readme")
+	gh := fakeGitHub(t)
+
+	t.Run("no link fails the step", func(t *testing.T) {
+		s := prStep(t, r, gh, 7, "readme", "Tidy the readme", "")
+		if code := s.run(); code != exitFail {
+			t.Fatalf("exit %d\n%s", code, s.out.String())
+		}
+		out := s.outputs()
+		if out["result"] != "fail" || !strings.HasSuffix(out["findings-json"], "tracegate-pr.json") || out["soup-list"] == "" {
+			t.Errorf("outputs %q", out)
+		}
+		if got := strings.Join(s.rules(), "; "); got != "TG201 pull request #7 “Tidy the readme”" {
+			t.Errorf("findings %s", got)
+		}
+		for _, f := range []string{out["findings-json"], out["sarif"], out["soup-list"], filepath.Join(out["evidence-dir"], "tracegate-pr.md")} {
+			if _, err := os.Stat(f); err != nil || filepath.Dir(f) != out["evidence-dir"] {
+				t.Errorf("result file %s: %v", f, err)
+			}
+		}
+		var sarif struct{ Version string }
+		if err := json.Unmarshal([]byte(readFile(t, out["sarif"])), &sarif); err != nil || sarif.Version != "2.1.0" {
+			t.Errorf("SARIF: %v %q", err, sarif.Version)
+		}
+		log := s.out.String()
+		if !strings.HasPrefix(log, "::add-mask::"+fakegithub.DefaultToken+"\n") || strings.Count(log, fakegithub.DefaultToken) != 1 {
+			t.Errorf("the token is not masked first, or printed again:\n%s", log)
+		}
+		if !strings.Contains(log, "::error title=TG201 pr-linked::pull request #7 “Tidy the readme”: ") {
+			t.Errorf("no annotation for TG201:\n%s", log)
+		}
+		if !strings.Contains(s.summary(), "TG201") {
+			t.Errorf("summary:\n%s", s.summary())
+		}
+		if gh.Count("GET", "/api/v3/repos/acme/syringeflow/pulls/7") != 1 {
+			t.Error("the pull request was not read from the API")
+		}
+	})
+
+	t.Run("a link to an approved change request passes", func(t *testing.T) {
+		s := prStep(t, r, gh, 8, "readme", "Readme for night mode", "Implements #14.")
+		if code := s.run(); code != exitPass {
+			t.Fatalf("exit %d\n%s", code, s.out.String())
+		}
+		if out := s.outputs(); out["result"] != "pass" {
+			t.Errorf("outputs %q", out)
+		}
+	})
+
+	// A re-run reuses the first run's event: the description edited since
+	// then is read from the API.
+	t.Run("a link added after the event counts", func(t *testing.T) {
+		s := prStep(t, r, nil, 9, "readme", "Readme", "")
+		gh.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: 9, Title: "Readme", Body: "Implements #14.", HeadRef: "readme", BaseRef: "main"})
+		s.set("INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL())
+		if code := s.run(); code != exitPass {
+			t.Fatalf("exit %d\n%s", code, s.out.String())
+		}
+	})
+
+	t.Run("GitHub failing is an error whatever fail-on says", func(t *testing.T) {
+		s := prStep(t, r, gh, 10, "readme", "Readme", "Implements #14.").set("INPUT_FAIL_ON", "never")
+		gh.FailNext("/api/v3/repos/acme/syringeflow/issues/14", http.StatusUnauthorized, nil, 1)
+		if code := s.run(); code != exitError {
+			t.Fatalf("exit %d\n%s", code, s.out.String())
+		}
+		if out := s.outputs(); out["result"] != "error" {
+			t.Errorf("outputs %q", out)
+		}
+		if res := s.result(); res.Verdict != "error" || len(res.Errors) == 0 {
+			t.Errorf("result %+v", res)
+		}
+		if strings.Count(s.out.String(), fakegithub.DefaultToken) != 1 || strings.Contains(s.summary()+readFile(t, s.outputs()["findings-json"]), fakegithub.DefaultToken) {
+			t.Error("the token leaked")
+		}
+	})
+
+	t.Run("without a token the event is judged and issues cannot be looked up", func(t *testing.T) {
+		s := prStep(t, r, nil, 11, "readme", "Readme", "Implements #14.")
+		if code := s.run(); code != exitFail {
+			t.Fatalf("exit %d\n%s", code, s.out.String())
+		}
+		res := s.result()
+		if len(res.Findings) == 0 || !strings.Contains(strings.Join(func() []string {
+			var m []string
+			for _, f := range res.Findings {
+				m = append(m, f.Message)
+			}
+			return m
+		}(), " "), "the github-token input is empty") {
+			t.Errorf("findings %+v", res.Findings)
+		}
+	})
+}
+
+// A shallow clone (actions/checkout's default fetch-depth: 1) lacks the
+// base: the step errors and says to fetch the history.
+func TestRunPullRequestShallowClone(t *testing.T) {
+	r := sampleRepo(t, false)
+	r.Branch("readme")
+	r.Checkout("readme")
+	r.Write("README.md", "changed\n")
+	r.Commit("Change the readme (CR-021)")
+	r.Write("README.md", "changed again\n")
+	r.Commit("Change it again (CR-021)")
+	clone := filepath.Join(t.TempDir(), "clone")
+	cmd := exec.Command("git", "clone", "-q", "--depth", "1", "--branch", "readme", "file://"+r.Dir(), clone)
+	cmd.Env = gittest.Env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	s := prStep(t, r, nil, 7, "readme", "CR-021: readme", "")
+	s.set("GITHUB_WORKSPACE", clone)
+	code := s.run()
+	if code == exitPass || code == exitFail {
+		t.Fatalf("exit %d\n%s", code, s.out.String())
+	}
+	res := s.result()
+	if s.outputs()["result"] != "error" || len(res.Errors) == 0 || !strings.Contains(res.Errors[0], "fetch-depth: 0") {
+		t.Errorf("result %+v\n%s", res, s.out.String())
+	}
+}
+
+func TestRunRelease(t *testing.T) {
+	r := sampleRepo(t, false)
+	r.Write("docs/notes.md", "Release notes (CR-021).\n")
+	sha := r.Commit("Release notes (CR-021)")
+	r.Tag("v2.4.0", true, "SyringeFlow SP-1 2.4.0")
+	ev := payload(t, "push.tag-created.json", map[string]any{"ref": "refs/tags/v2.4.0", "after": sha, "repository.full_name": ghRepo})
+
+	// The sample's release fails on purpose: SRS-008 fails its test,
+	// SRS-046 has none (testdata/sample-device/README.md).
+	for _, tc := range []struct {
+		failOn string
+		code   int
+	}{{"error", exitFail}, {"never", exitPass}} {
+		s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/tags/v2.4.0", "GITHUB_SHA", sha, "INPUT_FAIL_ON", tc.failOn,
+			"INPUT_EVIDENCE_DIR", "evidence", "INPUT_SARIF_FILE", "out/gate.sarif")
+		if code := s.run(); code != tc.code {
+			t.Fatalf("fail-on %s: exit %d\n%s", tc.failOn, code, s.out.String())
+		}
+		out := s.outputs()
+		if out["result"] != "fail" {
+			t.Errorf("fail-on %s: result %q: the verdict must not depend on fail-on never", tc.failOn, out["result"])
+		}
+		if out["evidence-dir"] != filepath.Join(r.Dir(), "evidence") || out["sarif"] != filepath.Join(r.Dir(), "out/gate.sarif") || out["soup-list"] != filepath.Join(r.Dir(), "evidence/soup-list.json") {
+			t.Errorf("paths %q", out)
+		}
+		got := strings.Join(s.rules(), "; ")
+		if !strings.Contains(got, "TG302 SRS-008") || !strings.Contains(got, "TG302 SRS-046") {
+			t.Errorf("findings %s", got)
+		}
+		var list struct{ Components []json.RawMessage }
+		if err := json.Unmarshal([]byte(readFile(t, out["soup-list"])), &list); err != nil || len(list.Components) == 0 {
+			t.Errorf("SOUP list: %v, %d components", err, len(list.Components))
+		}
+		if tc.failOn == "never" && !strings.Contains(s.out.String(), "::notice::tracegate release: the gate failed; fail-on is never") {
+			t.Errorf("log:\n%s", s.out.String())
+		}
+	}
+}
+
+func TestRunValidateAndMisconfiguration(t *testing.T) {
+	r := sampleRepo(t, false)
+	ev := payload(t, "push.branch-created.json", map[string]any{"repository.full_name": ghRepo})
+	s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/heads/main")
+	if code := s.run(); code != exitPass {
+		t.Fatalf("exit %d\n%s", code, s.out.String())
+	}
+	if res := s.result(); res.Gate != "validate" || res.Verdict != "pass" {
+		t.Errorf("result %+v", res)
+	}
+
+	// Nothing can be evaluated: the step still says so in its outputs and
+	// files, and fails.
+	for name, set := range map[string][]string{
+		"not in a workflow":   {"GITHUB_WORKSPACE", ""},
+		"bad input":           {"INPUT_FAIL_ON", "maybe"},
+		"policy missing":      {"INPUT_CONFIG", "no/such.yml"},
+		"mode pr on a push":   {"INPUT_MODE", "pr"},
+		"release of no tag":   {"INPUT_MODE", "release", "GITHUB_EVENT_NAME", "workflow_dispatch", "GITHUB_REF", "refs/tags/v9"},
+		"workspace not a dir": {"GITHUB_WORKSPACE", filepath.Join(r.Dir(), "README.md"), "INPUT_MODE", "release", "GITHUB_REF", "refs/tags/v2.3.0", "GITHUB_EVENT_NAME", "workflow_dispatch"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/heads/main").set(set...)
+			if code := s.run(); code != exitUsage {
+				t.Fatalf("exit %d\n%s", code, s.out.String())
+			}
+			if res := s.result(); s.outputs()["result"] != "error" || res.Verdict != "error" || len(res.Errors) != 1 {
+				t.Errorf("result %+v", res)
+			}
+			if !strings.Contains(s.out.String(), "::error title=tracegate%3A evaluation error::") {
+				t.Errorf("no error annotation:\n%s", s.out.String())
+			}
+		})
+	}
+}
+
+// Text from the pull request reaches the log only between stop-commands
+// markers, so that it cannot issue workflow commands.
+func TestRunLogCannotIssueCommands(t *testing.T) {
+	r := sampleRepo(t, false)
+	r.Branch("x")
+	r.Checkout("x")
+	r.Write("README.md", "x\n")
+	r.Commit("x")
+	s := prStep(t, r, nil, 7, "x", "::add-mask::pass", "")
+	s.run()
+	log := s.out.String()
+	start := strings.Index(log, "::stop-commands::tracegate-")
+	if start < 0 {
+		t.Fatalf("no stop-commands:\n%s", log)
+	}
+	tok := strings.TrimPrefix(strings.SplitN(log[start:], "\n", 2)[0], "::stop-commands::")
+	end := strings.Index(log, "::"+tok+"::")
+	title := strings.Index(log, "“::add-mask::pass”")
+	if end < 0 || title < start || title > end {
+		t.Errorf("the title is printed outside the fence:\n%s", log)
+	}
+}
