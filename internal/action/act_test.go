@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -318,14 +319,25 @@ func TestAct(t *testing.T) {
 		ev["after"] = sha
 		gh := fakegithub.New(t)
 		gh.AddRepo(ghRepo)
+		gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v2.4.0", Draft: true})
 		code, log := act(t, r, "push", ev, "GITHUB_API_URL="+gh.APIURL())
 		if code != 0 {
 			t.Errorf("act exited %d:\n%s", code, log)
 		}
 		// The sample's release fails on purpose (SRS-008, SRS-046); the
-		// gate step continues on error so that the next step reads it.
+		// gate step continues on error so that the next step reads it. The
+		// bundle is written and attached whatever the verdict.
 		mustContain(t, log, "building it from source", "tracegate release gate: push of tag v2.4.0",
 			"::error col=5,file=docs/requirements/dose-engine.yml,line=63,title=TG302 requirements-verified::",
-			"tracegate release result: fail (step outcome failure)", "soup list: soup-list.json", "Job succeeded")
+			"tracegate release result: fail (step outcome failure)", "soup list: soup-list.json",
+			"bundle tracegate-evidence-v2.4.0: manifest verified", "tracegate-evidence-v2.4.0.zip: OK",
+			"attached tracegate-evidence-v2.4.0.zip to the release v2.4.0", "Job succeeded")
+		var names []string
+		for _, a := range gh.ReleaseAssets(ghRepo, "v2.4.0") {
+			names = append(names, a.Name)
+		}
+		if len(names) != 6 || !slices.Contains(names, "tracegate-evidence-v2.4.0-report.html") {
+			t.Errorf("release assets %v", names)
+		}
 	})
 }

@@ -9,13 +9,15 @@
 // result where a workflow reads it:
 //
 //   - the result files in the evidence directory: the JSON result, SARIF, the
-//     summary as Markdown and, when SBOMs were judged, the SOUP list;
+//     summary as Markdown and, when SBOMs were judged, the SOUP list; for
+//     the release gate, the evidence bundle of internal/evidence, attached
+//     to the tag's GitHub release as the upload-evidence input says;
 //   - the step summary, within GitHub's 1 MiB per step, summarised rather
 //     than cut, pointing to the JSON result for the rest;
 //   - annotations for the ten most severe findings (GitHub shows ten per
 //     step; the summary says how many more there are);
-//   - the step outputs result, findings-json, soup-list, evidence-dir and
-//     sarif, written with a fresh random heredoc delimiter each;
+//   - the step outputs result, findings-json, soup-list, evidence-dir,
+//     evidence-bundle, evidence-zip and sarif, written with a fresh random heredoc delimiter each;
 //   - the exit status: non-zero when the gate fails at fail-on and always
 //     when the evaluation could not complete (fail closed).
 //

@@ -33,6 +33,10 @@ type Inputs struct {
 	FailOn      string
 	SARIFFile   string // where to write SARIF; "" is EvidenceDir/tracegate-GATE.sarif
 	EvidenceDir string // where the result files go; "" is $RUNNER_TEMP/tracegate
+	// UploadEvidence says whether the release gate attaches its evidence
+	// bundle to the GitHub release of the tag: auto when the release
+	// exists, true always (a missing release fails the step), false never.
+	UploadEvidence string
 }
 
 // readInputs reads the inputs. The token is masked before anything else
@@ -49,11 +53,15 @@ func readInputs(gha *githubactions.Action) (Inputs, error) {
 	in.FailOn = strings.ToLower(gha.GetInput("fail_on"))
 	in.SARIFFile = gha.GetInput("sarif_file")
 	in.EvidenceDir = gha.GetInput("evidence_dir")
+	in.UploadEvidence = strings.ToLower(gha.GetInput("upload_evidence"))
 	if in.Mode == "" {
 		in.Mode = ModeAuto
 	}
 	if in.FailOn == "" {
 		in.FailOn = "error"
+	}
+	if in.UploadEvidence == "" {
+		in.UploadEvidence = "auto"
 	}
 	switch in.Mode {
 	case ModeAuto, ModePR, ModeRelease, ModeValidate:
@@ -64,6 +72,11 @@ func readInputs(gha *githubactions.Action) (Inputs, error) {
 	case "error", "warning", "note", "never":
 	default:
 		return in, fmt.Errorf("input fail-on is %q: use error, warning, note or never", in.FailOn)
+	}
+	switch in.UploadEvidence {
+	case "auto", "true", "false":
+	default:
+		return in, fmt.Errorf("input upload-evidence is %q: use auto, true or false", in.UploadEvidence)
 	}
 	return in, nil
 }

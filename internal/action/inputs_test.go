@@ -16,15 +16,16 @@ func TestReadInputs(t *testing.T) {
 		want Inputs
 		err  string
 	}{
-		{"defaults", map[string]string{}, Inputs{Mode: ModeAuto, FailOn: "error"}, ""},
+		{"defaults", map[string]string{}, Inputs{Mode: ModeAuto, FailOn: "error", UploadEvidence: "auto"}, ""},
 		{"everything", map[string]string{
 			"INPUT_MODE": " Release ", "INPUT_CONFIG": "policy/gate.yml", "INPUT_SBOM": "sbom/a.spdx.json\n\n  sbom/{b,c}.cdx.json  \n",
 			"INPUT_TESTS": "reports/**/*.xml", "INPUT_GITHUB_TOKEN": "ghs_x", "INPUT_FAIL_ON": "never",
-			"INPUT_SARIF_FILE": "out/t.sarif", "INPUT_EVIDENCE_DIR": "evidence",
+			"INPUT_SARIF_FILE": "out/t.sarif", "INPUT_EVIDENCE_DIR": "evidence", "INPUT_UPLOAD_EVIDENCE": "True",
 		}, Inputs{Mode: ModeRelease, Config: "policy/gate.yml", SBOMs: []string{"sbom/a.spdx.json", "sbom/{b,c}.cdx.json"},
-			Tests: []string{"reports/**/*.xml"}, Token: "ghs_x", FailOn: "never", SARIFFile: "out/t.sarif", EvidenceDir: "evidence"}, ""},
+			Tests: []string{"reports/**/*.xml"}, Token: "ghs_x", FailOn: "never", SARIFFile: "out/t.sarif", EvidenceDir: "evidence", UploadEvidence: "true"}, ""},
 		{"unknown mode", map[string]string{"INPUT_MODE": "gate"}, Inputs{}, `input mode is "gate"`},
 		{"unknown fail-on", map[string]string{"INPUT_FAIL_ON": "sometimes"}, Inputs{}, `input fail-on is "sometimes"`},
+		{"unknown upload-evidence", map[string]string{"INPUT_UPLOAD_EVIDENCE": "yes"}, Inputs{}, `input upload-evidence is "yes"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

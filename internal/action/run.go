@@ -15,8 +15,10 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/tracegate/tracegate/internal/check"
+	"github.com/tracegate/tracegate/internal/evidence"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/version"
@@ -51,6 +53,9 @@ type Files struct {
 	SARIF    string // output sarif
 	Markdown string // the step summary as written
 	SOUPList string // the SOUP list as JSON (output soup-list); "" when no SBOM was judged
+	// Bundle and Zip are the release gate's evidence bundle, written in
+	// Dir (outputs evidence-bundle and evidence-zip); "" for other gates.
+	Bundle, Zip string
 }
 
 // Run runs the Action: it evaluates the gate the inputs and the event
@@ -61,16 +66,20 @@ func Run(ctx context.Context, env Env) int {
 	gha := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
 	// First thing: the token is masked before anything can print it.
 	in, inErr := readInputs(gha)
-	r := &run{gha: gha, out: env.Stdout, in: in, gh: readContext(env.Getenv)}
+	r := &run{gha: gha, out: env.Stdout, getenv: env.Getenv, in: in, gh: readContext(env.Getenv)}
 	return r.main(ctx, inErr)
 }
 
 type run struct {
-	gha  *githubactions.Action
-	out  io.Writer
-	in   Inputs
-	gh   Context
-	soup *soup.List
+	gha    *githubactions.Action
+	out    io.Writer
+	getenv func(string) string
+	in     Inputs
+	gh     Context
+	dir    string // the evidence directory, absolute; "" until made
+	soup   *soup.List
+	// bundle is the release gate's evidence bundle, once written.
+	bundle *evidence.Bundle
 }
 
 func (r *run) main(ctx context.Context, inErr error) int {
@@ -84,6 +93,9 @@ func (r *run) main(ctx context.Context, inErr error) int {
 		err = usagef("GITHUB_WORKSPACE is not set: `tracegate action` runs as a step of a GitHub Actions workflow (locally, use tracegate check)")
 	default:
 		p, err = plan(r.in.Mode, r.gh)
+	}
+	if err == nil {
+		r.dir, err = r.evidenceDir()
 	}
 	if err == nil {
 		r.gha.Infof("tracegate %s gate: %s", p.Gate, p.Why)
@@ -103,6 +115,12 @@ func (r *run) main(ctx context.Context, inErr error) int {
 	if werr != nil {
 		// The verdict cannot be published: the step fails, whatever it was.
 		r.gha.Errorf("tracegate could not write its result files: %s", werr)
+	}
+	if uerr := r.upload(ctx, p); uerr != nil {
+		// The gate's verdict stands, but the release lacks its evidence:
+		// the step fails so that nobody takes the release as documented.
+		r.gha.Errorf("tracegate could not attach the evidence bundle to the release %s: %s", p.Tag, uerr)
+		werr = errors.Join(werr, uerr)
 	}
 	r.log(res)
 	as, total := annotations(res)
@@ -192,10 +210,80 @@ func (r *run) evaluate(ctx context.Context, p Plan) (*gate.Result, error) {
 		}
 		return res, err
 	case gate.GateRelease:
-		return check.Release(ctx, src, p.Tag, "", opts)
+		return r.release(ctx, src, p, opts)
 	default:
 		return check.Validate(src, opts)
 	}
+}
+
+// release runs the release gate by writing its evidence bundle, which
+// evaluates the gate and records that same evaluation with its documents:
+// the bundle attached to a release is the record of the run that gated it,
+// not of a second one. It is written into the evidence directory whatever
+// the verdict; an evaluation that cannot complete writes none.
+func (r *run) release(ctx context.Context, src *check.Sources, p Plan, opts check.Options) (*gate.Result, error) {
+	date, err := evidence.ParseSourceDateEpoch(r.getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	o := evidence.Options{Check: opts, Date: date, Product: r.gh.Repository}
+	if r.gh.Repository != "" && strings.HasPrefix(r.gh.ServerURL, "https://") {
+		o.RepoURL = strings.TrimSuffix(r.gh.ServerURL, "/") + "/" + r.gh.Repository
+	}
+	if o.Product == "" {
+		o.Product = filepath.Base(r.gh.Workspace)
+	}
+	b, err := evidence.Build(ctx, src, p.Tag, r.dir, o)
+	if err != nil {
+		return b.Result, err
+	}
+	r.bundle = b
+	r.gha.Infof("tracegate wrote the evidence bundle %s (%d files, zip SHA-256 %s)", b.Dir, len(b.Files)+1, b.ZipSHA256)
+	return b.Result, nil
+}
+
+// upload attaches the evidence bundle to the GitHub release of the tag as
+// the upload-evidence input says: auto when the release exists (a release
+// event, or a tag push after a step that made the release), true always
+// (no release is an error), false never. The release itself is never
+// created or edited: publishing stays the workflow's decision.
+func (r *run) upload(ctx context.Context, p Plan) error {
+	if r.bundle == nil || r.in.UploadEvidence == "false" {
+		return nil
+	}
+	if p.Tag == "" {
+		if r.in.UploadEvidence == "true" {
+			return errors.New("upload-evidence is true, but the run is on no tag: a release candidate has no GitHub release")
+		}
+		return nil
+	}
+	if r.in.Token == "" {
+		if r.in.UploadEvidence == "true" {
+			return errors.New("upload-evidence is true, but the github-token input is empty")
+		}
+		r.gha.Noticef("no GitHub token: the evidence bundle is not attached to the release %s", p.Tag)
+		return nil
+	}
+	client, err := githubapi.NewClient(githubapi.Options{APIURL: r.gh.APIURL, Token: r.in.Token})
+	if err != nil {
+		return err
+	}
+	up, err := evidence.Upload(ctx, client, r.gh.Repository, p.Tag, r.bundle)
+	if errors.Is(err, evidence.ErrNoRelease) && r.in.UploadEvidence == "auto" {
+		r.gha.Noticef("there is no GitHub release for %s yet: the evidence bundle is not attached (it is in the evidence-zip output; run on the release event, or create the release in an earlier step, to attach it)", p.Tag)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, u := range up {
+		verb := "attached"
+		if u.Replaced {
+			verb = "replaced"
+		}
+		r.gha.Infof("%s %s to the release %s: %s", verb, u.Name, p.Tag, u.URL)
+	}
+	return nil
 }
 
 // currentPR completes the event's pull request with its current title,
@@ -228,8 +316,9 @@ func short(sha string) string {
 	return sha
 }
 
-// write writes the result files into the evidence directory.
-func (r *run) write(res *gate.Result, p Plan) (Files, error) {
+// evidenceDir makes the evidence directory: the input, else
+// $RUNNER_TEMP/tracegate, else a new temporary directory.
+func (r *run) evidenceDir() (string, error) {
 	dir := r.in.EvidenceDir
 	switch {
 	case dir != "":
@@ -239,7 +328,7 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 	default:
 		d, err := os.MkdirTemp("", "tracegate-")
 		if err != nil {
-			return Files{}, err
+			return "", fmt.Errorf("evidence-dir: %w", err)
 		}
 		dir = d
 	}
@@ -248,8 +337,23 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 		dir = abs
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Files{Dir: dir}, fmt.Errorf("evidence-dir: %w", err)
+		return "", fmt.Errorf("evidence-dir: %w", err)
 	}
+	return dir, nil
+}
+
+// write writes the result files into the evidence directory.
+func (r *run) write(res *gate.Result, p Plan) (Files, error) {
+	if r.dir == "" {
+		// The run stopped before the directory was made; the errored
+		// result is still written.
+		d, err := r.evidenceDir()
+		if err != nil {
+			return Files{}, err
+		}
+		r.dir = d
+	}
+	dir := r.dir
 	base := "tracegate-" + res.Gate
 	f := Files{Dir: dir, JSON: filepath.Join(dir, base+".json"), SARIF: filepath.Join(dir, base+".sarif"), Markdown: filepath.Join(dir, base+".md")}
 	if r.in.SARIFFile != "" {
@@ -272,6 +376,9 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 	}
 	if err := writeFile(f.SARIF, func(w io.Writer) error { return report.WriteResultSARIF(w, res, gate.Catalog(), sarif) }); err != nil {
 		return f, err
+	}
+	if r.bundle != nil {
+		f.Bundle, f.Zip = r.bundle.Dir, r.bundle.Zip
 	}
 	if r.soup != nil {
 		f.SOUPList = filepath.Join(dir, "soup-list.json")
@@ -382,6 +489,8 @@ func (r *run) outputs(result string, f Files) error {
 		{"sarif", f.SARIF},
 		{"soup-list", f.SOUPList},
 		{"evidence-dir", f.Dir},
+		{"evidence-bundle", f.Bundle},
+		{"evidence-zip", f.Zip},
 	})
 	if err != nil {
 		return err

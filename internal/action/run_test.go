@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -263,5 +264,111 @@ func TestRunLogCannotIssueCommands(t *testing.T) {
 	title := strings.Index(log, "“::add-mask::pass”")
 	if end < 0 || title < start || title > end {
 		t.Errorf("the title is printed outside the fence:\n%s", log)
+	}
+}
+
+// The release gate writes the evidence bundle of its own evaluation and
+// attaches it to the tag's release; a re-run replaces the assets. Without
+// a release, auto notes it and true fails the step.
+func TestRunReleaseEvidence(t *testing.T) {
+	r := sampleRepo(t, false)
+	sha := r.Run("rev-parse", "HEAD")
+	gh := fakeGitHub(t)
+	gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v2.3.0"})
+	gh.AddReleaseAsset(ghRepo, "v2.3.0", fakegithub.ReleaseAsset{Name: "firmware.bin", ContentType: "application/octet-stream", Data: []byte{1}})
+	ev := payload(t, "release.published.json", map[string]any{"release.tag_name": "v2.3.0", "repository.full_name": ghRepo})
+	step := func(set ...string) *step {
+		return newStep(t, r.Dir(), "release", ev).set("GITHUB_REF", "refs/tags/v2.3.0", "GITHUB_SHA", sha,
+			"INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL()).set(set...)
+	}
+
+	var first map[string]string
+	for run := 1; run <= 2; run++ {
+		s := step()
+		// The sample's release fails on purpose (SRS-008, SRS-046).
+		if code := s.run(); code != exitFail {
+			t.Fatalf("run %d: exit %d\n%s", run, code, s.out.String())
+		}
+		out := s.outputs()
+		if out["result"] != "fail" || filepath.Base(out["evidence-bundle"]) != "tracegate-evidence-v2.3.0" || out["evidence-zip"] != out["evidence-bundle"]+".zip" || filepath.Dir(out["evidence-bundle"]) != out["evidence-dir"] {
+			t.Fatalf("run %d: outputs %q", run, out)
+		}
+		// The bundle records the evaluation that gated: the same findings.
+		var bundled, gated struct {
+			Verdict  string
+			Findings []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out["evidence-bundle"], "result.json"))), &bundled); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(readFile(t, out["findings-json"])), &gated); err != nil {
+			t.Fatal(err)
+		}
+		if bundled.Verdict != "fail" || len(bundled.Findings) != len(gated.Findings) || len(gated.Findings) == 0 {
+			t.Errorf("run %d: bundle %s with %d findings, gate %s with %d", run, bundled.Verdict, len(bundled.Findings), gated.Verdict, len(gated.Findings))
+		}
+		for _, f := range []string{"report.html", "evidence.xlsx", "MANIFEST.sha256"} {
+			if _, err := os.Stat(filepath.Join(out["evidence-bundle"], f)); err != nil {
+				t.Errorf("run %d: %v", run, err)
+			}
+		}
+		verb := map[int]string{1: "attached", 2: "replaced"}[run]
+		if !strings.Contains(s.out.String(), "::"+verb+" tracegate-evidence-v2.3.0.zip to the release v2.3.0") &&
+			!strings.Contains(s.out.String(), verb+" tracegate-evidence-v2.3.0.zip to the release v2.3.0") {
+			t.Errorf("run %d: log does not say %q:\n%s", run, verb, s.out.String())
+		}
+		var names []string
+		for _, a := range gh.ReleaseAssets(ghRepo, "v2.3.0") {
+			names = append(names, a.Name)
+			if a.Name == "tracegate-evidence-v2.3.0.zip" && string(a.Data) != readFile(t, out["evidence-zip"]) {
+				t.Errorf("run %d: the attached zip is not the one written", run)
+			}
+		}
+		if len(names) != 7 || !slices.Contains(names, "firmware.bin") {
+			t.Errorf("run %d: assets %v", run, names)
+		}
+		if run == 1 {
+			first = out
+		} else if readFile(t, out["evidence-zip"]) != readFile(t, first["evidence-zip"]) {
+			t.Errorf("a re-run on the same inputs wrote a different zip")
+		}
+	}
+
+	// A tag without a release: auto says so and the verdict decides; true
+	// fails the step and the result says error, so that no later step
+	// gated on the result publishes a release without its evidence.
+	r.Tag("v2.3.1", true, "2.3.1")
+	push := payload(t, "push.tag-created.json", map[string]any{"ref": "refs/tags/v2.3.1", "after": sha, "repository.full_name": ghRepo})
+	for _, tc := range []struct {
+		upload string
+		code   int
+		result string
+		log    string
+	}{
+		{"auto", exitFail, "fail", "::notice::there is no GitHub release for v2.3.1 yet"},
+		{"true", exitError, "error", "::error::tracegate could not attach the evidence bundle to the release v2.3.1"},
+		{"false", exitFail, "fail", ""},
+	} {
+		s := newStep(t, r.Dir(), "push", push).set("GITHUB_REF", "refs/tags/v2.3.1", "GITHUB_SHA", sha,
+			"INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL(), "INPUT_UPLOAD_EVIDENCE", tc.upload)
+		gh.ResetLog()
+		if code := s.run(); code != tc.code {
+			t.Errorf("upload-evidence %s: exit %d, want %d\n%s", tc.upload, code, tc.code, s.out.String())
+		}
+		if got := s.outputs()["result"]; got != tc.result {
+			t.Errorf("upload-evidence %s: result %q, want %q", tc.upload, got, tc.result)
+		}
+		if tc.log != "" && !strings.Contains(s.out.String(), tc.log) {
+			t.Errorf("upload-evidence %s: log lacks %q:\n%s", tc.upload, tc.log, s.out.String())
+		}
+		asked := 0
+		for _, req := range gh.Requests() {
+			if strings.Contains(req.Path, "/releases") {
+				asked++
+			}
+		}
+		if (asked == 0) != (tc.upload == "false") {
+			t.Errorf("upload-evidence %s: %d release requests", tc.upload, asked)
+		}
 	}
 }
