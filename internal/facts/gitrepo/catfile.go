@@ -44,6 +44,11 @@ func (e *objectError) Error() string { return e.msg }
 
 // read returns the content of object oid, which must be of type want.
 func (c *catFile) read(ctx context.Context, oid, want string) ([]byte, error) {
+	// A done context fails the read before it starts: the kill that
+	// AfterFunc schedules for it races with a quick reply.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reading git object %s: %w", oid, err)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for attempt := 0; ; attempt++ {
