@@ -21,25 +21,10 @@
 # The release fails its gate (unregistered SOUP, unverified requirements):
 # exit status 1 is a completed run; 2 or 3 aborts.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init evidence.sh "${1:-7}"
 
-runs="${1:-7}"
-case "$runs" in
-'' | *[!0-9]* | 0)
-	echo "usage: bench/evidence.sh [RUNS]   RUNS is a positive integer (default 7)" >&2
-	exit 2
-	;;
-esac
-if [ ! -x /usr/bin/time ]; then
-	echo "bench/evidence.sh: needs GNU time at /usr/bin/time (Debian package 'time')" >&2
-	exit 2
-fi
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-out=bench/out
-bin="$PWD/$out/tracegate"
 sbom=testdata/sbom/spdx/tagvalue/bom-shelter__istio-release-1.13.1.spdx
-mkdir -p "$out"
-go build -o "$bin" ./cmd/tracegate
 if [ "${REGEN:-0}" = 1 ]; then
 	rm -rf "$out/dhf" "$out/gates" "$out/evidence-repo"
 fi
@@ -61,37 +46,11 @@ if [ ! -d "$repo" ]; then
 		tag -a v2.1.0 -m "v2.1.0"
 fi
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-
-echo "bench/evidence.sh: $runs runs ($(go version | cut -d' ' -f3), $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+bench_header "$runs runs"
 echo "repository: $(git -C "$repo" rev-list --count v1.0.0..v2.1.0) commits between v1.0.0 and v2.1.0; SBOM $(grep -c '^PackageName:' "$repo/sbom/istio-release.spdx") packages"
 echo "evidence --tag v2.1.0 --previous-tag v1.0.0"
-printf '  %-4s %8s %8s %12s\n' run wall_s cpu_s peak_rss_kib
-for i in $(seq 1 "$runs"); do
-	dest="$tmp/run$i"
-	status=0
-	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$bin" evidence --dir "$repo" --tag v2.1.0 --previous-tag v1.0.0 --out "$dest" \
-		>"$tmp/out.txt" 2>"$tmp/stderr" || status=$?
-	if [ "$status" -ge 2 ]; then
-		echo "bench/evidence.sh: tracegate evidence exited $status:" >&2
-		cat "$tmp/stderr" >&2
-		exit 1
-	fi
-	read -r wall user sys rss < <(tail -n 1 "$tmp/time")
-	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-	printf '  %-4s %8s %8s %12s\n' "$i" "$wall" "$cpu" "$rss"
-	echo "$wall" >>"$tmp/walls"
-	echo "$cpu" >>"$tmp/cpus"
-	echo "$rss" >>"$tmp/rss"
-	if [ "$i" -gt 2 ]; then
-		rm -rf "$dest" # keep the first two, to compare
-	fi
-done
-printf '  %-4s %8s %8s %12s\n' median "$(median <"$tmp/walls")" "$(median <"$tmp/cpus")" "$(median <"$tmp/rss")"
-head -n 1 "$tmp/out.txt"
+measure . "$bin" evidence --dir "$repo" --tag v2.1.0 --previous-tag v1.0.0 --out "$tmp/run{i}"
+head -n 1 "$tmp/out"
 
 bundle="$tmp/run1/tracegate-evidence-v2.1.0"
 echo "bundle: $(find "$bundle" -type f | wc -l) files, $(du -sh "$bundle" | cut -f1); zip $(du -h "$bundle.zip" | cut -f1); report.html $(du -h "$bundle/report.html" | cut -f1), evidence.xlsx $(du -h "$bundle/evidence.xlsx" | cut -f1)"

@@ -1,0 +1,77 @@
+# Shared by the bench/*.sh scripts: sourced, not run.
+#
+#   bench_init NAME RUNS     checks RUNS and GNU time, moves to the module's
+#                            root, builds tracegate into $bin, makes $tmp
+#   bench_header TEXT        one line naming the runs, Go, CPUs and commit
+#   measure DIR CMD...       runs CMD RUNS times in DIR under GNU time and
+#                            prints wall time, CPU time (user + system, which
+#                            a busy machine does not inflate) and peak RSS
+#                            per run, then their medians. An argument {i} is
+#                            replaced by the run's number. Exit status 0 or 1
+#                            is a completed run (1: the gate failed); 2 or 3
+#                            aborts with tracegate's error. The last run's
+#                            stdout is left in $tmp/out; the medians in
+#                            $median_wall, $median_cpu, $median_rss.
+#   median                   the median of the numbers on stdin
+
+bench_init() {
+	bench_name="$1"
+	runs="$2"
+	case "$runs" in
+	'' | *[!0-9]* | 0)
+		echo "usage: bench/$bench_name [RUNS]   RUNS is a positive integer" >&2
+		exit 2
+		;;
+	esac
+	if [ ! -x /usr/bin/time ]; then
+		echo "bench/$bench_name: needs GNU time at /usr/bin/time (Debian package 'time')" >&2
+		exit 2
+	fi
+	cd "$(dirname "${BASH_SOURCE[1]}")/.."
+	out=bench/out
+	bin="$PWD/$out/tracegate"
+	mkdir -p "$out"
+	go build -o "$bin" ./cmd/tracegate
+	tmp="$(mktemp -d)"
+	trap 'rm -rf "$tmp"' EXIT
+}
+
+bench_header() {
+	echo "bench/$bench_name: $1 ($(go version | cut -d' ' -f3), $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+}
+
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+measure() {
+	local dir="$1" i status wall user sys rss
+	shift
+	: >"$tmp/walls"
+	: >"$tmp/cpus"
+	: >"$tmp/rsss"
+	printf '  %-6s %8s %8s %12s\n' run wall_s cpu_s peak_rss_kib
+	for i in $(seq 1 "$runs"); do
+		local args=("${@//\{i\}/$i}")
+		status=0
+		(cd "$dir" && /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${args[@]}" >"$tmp/out" 2>"$tmp/stderr") || status=$?
+		if [ "$status" -ge 2 ]; then
+			echo "bench/$bench_name: ${args[*]} exited $status:" >&2
+			cat "$tmp/stderr" >&2
+			exit 1
+		fi
+		# GNU time puts "Command exited with non-zero status N" before its
+		# format line when the command exits non-zero: the numbers are last.
+		read -r wall user sys rss < <(tail -n 1 "$tmp/time")
+		local cpu
+		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+		printf '  %-6s %8s %8s %12s\n' "$i" "$wall" "$cpu" "$rss"
+		echo "$wall" >>"$tmp/walls"
+		echo "$cpu" >>"$tmp/cpus"
+		echo "$rss" >>"$tmp/rsss"
+	done
+	median_wall=$(median <"$tmp/walls")
+	median_cpu=$(median <"$tmp/cpus")
+	median_rss=$(median <"$tmp/rsss")
+	printf '  %-6s %8s %8s %12s\n' median "$median_wall" "$median_cpu" "$median_rss"
+}
