@@ -223,16 +223,25 @@ var hashAlgorithms = map[string]struct {
 // length of its hex digest (0 when the algorithm allows several), or
 // ok=false for an algorithm it does not know.
 func HashAlgorithm(name string) (normalised string, hexLen int, ok bool) {
-	k := strings.Map(func(r rune) rune {
+	// The key is built on the stack: this runs for every hash of every
+	// component, and a map lookup of string(bytes) does not allocate.
+	var k [16]byte
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		switch {
-		case r == '-' || r == '_' || r == ' ':
-			return -1
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
+		case c == '-' || c == '_' || c == ' ':
+			continue
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
 		}
-		return r
-	}, name)
-	a, ok := hashAlgorithms[k]
+		if n == len(k) {
+			return "", 0, false // longer than any known name
+		}
+		k[n] = c
+		n++
+	}
+	a, ok := hashAlgorithms[string(k[:n])]
 	return a.name, a.hex, ok
 }
 

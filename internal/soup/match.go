@@ -4,7 +4,7 @@
 package soup
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -162,14 +162,28 @@ func NotSOUP(c model.Component) bool {
 
 // SortEntries orders entries by name, group and version for documents.
 func SortEntries(es []Entry) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := &es[i].Component, &es[j].Component
-		if !strings.EqualFold(a.Name, b.Name) {
-			return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	// The lower-case names are made once, not in every comparison.
+	type keyed struct {
+		name string
+		e    *Entry
+	}
+	ks := make([]keyed, len(es))
+	for i := range es {
+		ks[i] = keyed{strings.ToLower(es[i].Component.Name), &es[i]}
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int {
+		a, b := &x.e.Component, &y.e.Component
+		if c := strings.Compare(x.name, y.name); c != 0 && !strings.EqualFold(a.Name, b.Name) {
+			return c
 		}
-		if a.Group != b.Group {
-			return a.Group < b.Group
+		if c := strings.Compare(a.Group, b.Group); c != 0 {
+			return c
 		}
-		return a.Version < b.Version
+		return strings.Compare(a.Version, b.Version)
 	})
+	sorted := make([]Entry, len(es))
+	for i, k := range ks {
+		sorted[i] = *k.e
+	}
+	copy(es, sorted)
 }

@@ -353,12 +353,12 @@ func normalise(src *source, e *rawComponent, format string) model.Component {
 	}
 	for _, h := range e.hashes {
 		alg, hexLen, ok := model.HashAlgorithm(h.alg)
-		v := strings.ToLower(strings.TrimSpace(h.value))
+		v, hex := lowerHex(strings.TrimSpace(h.value))
 		switch {
 		case !ok:
 			ns.add("checksum-unknown", c.Source, at(quote(h.alg), e.path()))
 			continue
-		case v == "" || (hexLen > 0 && len(v) != hexLen) || !isHex(v):
+		case v == "" || (hexLen > 0 && len(v) != hexLen) || !hex:
 			ns.add("checksum-invalid", c.Source, at(quote(h.alg+": "+h.value), e.path()))
 			continue
 		}
@@ -400,13 +400,24 @@ func unpin(c *model.Component) {
 	}
 }
 
-func isHex(s string) bool {
+// lowerHex returns s in lower case and whether it is all hex digits. A
+// digest already in lower case, as most are, is returned as it is.
+func lowerHex(s string) (string, bool) {
+	upper := false
 	for i := 0; i < len(s); i++ {
-		if !hexDigit[s[i]] {
-			return false
+		c := s[i]
+		switch {
+		case hexDigit[c]:
+		case 'A' <= c && c <= 'F':
+			upper = true
+		default:
+			return s, false
 		}
 	}
-	return true
+	if upper {
+		s = strings.ToLower(s)
+	}
+	return s, true
 }
 
 var hexDigit = func() (t [256]bool) {

@@ -3,6 +3,7 @@ package sbom
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tracegate/tracegate/internal/model"
@@ -29,12 +30,65 @@ func TestHashAlgorithm(t *testing.T) {
 		{"md5", "MD5", 32, true},
 		{"ADLER32", "ADLER32", 8, true},
 		{"SHA3-999", "", 0, false},
+		{"sha 1", "SHA-1", 40, true},
+		{"SHA-256-SHA-256-SHA-256", "", 0, false}, // longer than any name
+		{"ＳＨＡ256", "", 0, false},                  // full-width letters are not a spelling of it
 		{"", "", 0, false},
 	} {
 		got, hex, ok := model.HashAlgorithm(tc.in)
 		if got != tc.want || hex != tc.hex || ok != tc.ok {
 			t.Errorf("HashAlgorithm(%q) = %q, %d, %v; want %q, %d, %v", tc.in, got, hex, ok, tc.want, tc.hex, tc.ok)
 		}
+	}
+}
+
+func TestLowerHex(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"0a1f", "0a1f", true},
+		{"0A1F", "0a1f", true},
+		{"", "", true}, // empty is rejected by the caller
+		{"0a1g", "0a1g", false},
+		{"0a 1f", "0a 1f", false},
+		{"éa", "éa", false},
+	} {
+		got, ok := lowerHex(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("lowerHex(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// Digests are read in lower case; unknown algorithms and values that are
+// not a digest of the algorithm's length are skipped with a warning, never
+// kept half-read.
+func TestHashesRead(t *testing.T) {
+	bom := `{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [
+	{"type": "library", "name": "zlib", "version": "1.3", "purl": "pkg:generic/zlib@1.3", "hashes": [
+		{"alg": "SHA-256", "content": "  9A93B2B7DFDAC77CEBA5A558A580E74667DD6FEDE4585B91EEFB60F03B72DF23 "},
+		{"alg": "SHA-1", "content": "abc"},
+		{"alg": "MD5", "content": "zz3456789012345678901234567890zz"},
+		{"alg": "SHA-512", "content": "` + strings.Repeat("ab", 64) + `"}
+	]}]}`
+	doc, err := ReadBytes("bom.cdx.json", []byte(bom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Components) != 1 {
+		t.Fatalf("%d components", len(doc.Components))
+	}
+	want := map[string]string{"SHA-256": "9a93b2b7dfdac77ceba5a558a580e74667dd6fede4585b91eefb60f03b72df23", "SHA-512": strings.Repeat("ab", 64)}
+	if got := doc.Components[0].Hashes; !maps.Equal(got, want) {
+		t.Errorf("hashes %v, want %v", got, want)
+	}
+	var warned []string
+	for _, w := range doc.Warnings {
+		warned = append(warned, w.String())
+	}
+	if text := strings.Join(warned, "\n"); !strings.Contains(text, "bom.cdx.json: skipped 2 checksums whose value is not a hex digest") || !strings.Contains(text, "SHA-1: abc") {
+		t.Errorf("warnings do not count and name the skipped digests:\n%s", text)
 	}
 }
 

@@ -628,3 +628,22 @@ func TestDependencyGraphs(t *testing.T) {
 		}
 	})
 }
+
+func TestContainsKey(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want bool
+	}{
+		{`"bomFormat": "CycloneDX"`, true},
+		{`{"a": "xbomFormat", "b": 1}`, false}, // inside another string
+		{`{"a": "omFormat"}`, false},
+		{`bomFormat"`, false},
+		{`{"spdxVersion": "SPDX-2.3", "n": {"bomFormat": 1}}`, true}, // nested: the full scan decides
+		{`"bomFormat`, false},
+		{``, false},
+	} {
+		if got := containsKey([]byte(tc.data), `"bomFormat"`); got != tc.want {
+			t.Errorf("containsKey(%s) = %v", tc.data, got)
+		}
+	}
+}

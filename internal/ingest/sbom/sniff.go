@@ -269,12 +269,30 @@ func ambiguous(ms []member, rest []byte) bool {
 	for _, m := range ms {
 		switch m.key {
 		case "spdxVersion":
-			return bytes.Contains(rest, []byte(`"bomFormat"`))
+			return containsKey(rest, `"bomFormat"`)
 		case "bomFormat":
-			return bytes.Contains(rest, []byte(`"spdxVersion"`))
+			return containsKey(rest, `"spdxVersion"`)
 		}
 	}
 	return false
+}
+
+// containsKey reports whether data holds key, a quoted JSON key. The
+// search starts from the key's third byte: a quote, the first, is the
+// commonest byte of JSON, and a search led by it stalls on every string,
+// which on a large SBOM costs more than reading the rest of the key.
+func containsKey(data []byte, key string) bool {
+	tail := key[2:]
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(tail))
+		if i < 0 {
+			return false
+		}
+		if at := off + i; at >= 2 && string(data[at-2:at]) == key[:2] {
+			return true
+		}
+		off += i + 1
+	}
 }
 
 // trailing checks what follows a JSON document that ends at end: a second
