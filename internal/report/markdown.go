@@ -344,20 +344,7 @@ func (d *mdDoc) inputsSection(allow int) string {
 	if len(d.r.Inputs) == 0 {
 		return ""
 	}
-	items := map[string]int{}
-	for _, in := range d.r.Inputs {
-		items[in.Kind] += in.Items
-	}
-	kinds := make([]string, 0, len(items))
-	for k := range items {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%s %d", mdInline(k, 40), items[k])
-	}
-	s := fmt.Sprintf("Read %s: %s.\n\n", plural(len(d.r.Inputs), "file", "files"), strings.Join(parts, ", "))
+	s := fmt.Sprintf("Read %s: %s.\n\n", plural(len(d.r.Inputs), "file", "files"), mdInline(inputCounts(d.r.Inputs), 2000))
 	if len(s) > allow {
 		return ""
 	}

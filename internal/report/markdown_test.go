@@ -518,3 +518,21 @@ func TestWriteResultFormats(t *testing.T) {
 		t.Errorf("unknown format: %v", err)
 	}
 }
+
+// The Markdown names what was read as the text report does.
+func TestMarkdownInputsLine(t *testing.T) {
+	r := baseResult(gate.Pass)
+	r.Inputs = []model.InputFile{
+		{Path: "reports/unit.xml", Kind: "tests", Items: 4},
+		{Path: "docs/problem-reports/PRB-1.yml", Kind: model.KindProblemReport, Items: 2},
+		{Path: "docs/requirements/a.yml", Kind: "requirements", Items: 5},
+	}
+	summarise(r)
+	var b bytes.Buffer
+	if err := WriteResultMarkdown(&b, r, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Read 3 files: requirements 5, tests 4, problem reports 2.\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("no %q in\n%s", want, b.String())
+	}
+}
