@@ -7,8 +7,8 @@
 #   scripts/release-build.sh VERSION [OUT_DIR] [os/arch ...]
 #
 # The default targets are linux, darwin and windows on amd64 and arm64.
-# Binaries are static (CGO_ENABLED=0), built with -trimpath and stamped with
-# the version and commit; archives are reproducible (sorted entries, fixed
+# Binaries are built by scripts/build.sh (static, -trimpath, stamped with the
+# version and commit); archives are reproducible (sorted entries, fixed
 # owner and time: SOURCE_DATE_EPOCH, else the commit's date).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,6 @@ targets=("$@")
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo "")
 epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
-pkg=github.com/tracegate/tracegate/internal/version
-ldflags="-s -w -X $pkg.Version=$version -X $pkg.Commit=$commit"
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -37,7 +35,7 @@ for t in "${targets[@]}"; do
 	stage="$work/${os}_${arch}"
 	mkdir -p "$stage"
 	echo "building $os/$arch"
-	CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" go build -trimpath -ldflags "$ldflags" -o "$stage/tracegate$exe" ./cmd/tracegate
+	GOOS="$os" GOARCH="$arch" scripts/build.sh "$stage/tracegate$exe" "$version" "$commit"
 	cp LICENSE README.md "$stage/"
 	touch -d "@$epoch" "$stage"/*
 	if [ "$os" = windows ]; then
