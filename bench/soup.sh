@@ -46,6 +46,10 @@ echo "library decode (floor)"
 measure . "$out/sbomfloor" cyclonedx-json "$out/big.cdx.json"
 echo "tracegate soup list --format json"
 measure . "$bin" soup list --format json --sbom "$out/big.cdx.json"
+if command -v syft >/dev/null 2>&1; then
+	echo "syft convert (cyclonedx-json)"
+	measure . syft convert "$out/big.cdx.json" -o cyclonedx-json
+fi
 if ! command -v syft >/dev/null 2>&1; then
 	echo "(syft is not installed: no syft comparison; it takes minutes to build and is not part of CI)"
 fi

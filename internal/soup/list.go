@@ -88,10 +88,16 @@ type AnomalyLookup struct {
 // Components present in several documents appear once, naming each.
 func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string) *List {
 	l := &List{Schema: ListSchema, Register: registerFile, Documents: []Document{}, Components: []ListEntry{}, Stale: []model.SOUPItem{}}
-	var all []model.Component
+	n := 0
+	for _, d := range docs {
+		n += len(d.Components)
+	}
+	// Sized up front: components are large, and growing these by doubling
+	// cost more than the rest of the list.
+	all := make([]model.Component, 0, n)
 	// docsOf holds, per component, the documents naming it; its keys are
 	// the components already taken.
-	docsOf := map[model.ComponentKey][]string{}
+	docsOf := make(map[model.ComponentKey][]string, n)
 	for _, d := range docs {
 		doc := Document{File: d.File, Format: string(d.Format), SpecVersion: d.SpecVersion, PackagesRead: d.PackagesRead,
 			Components: len(d.Components), Warnings: d.Warnings}

@@ -162,17 +162,18 @@ func NotSOUP(c model.Component) bool {
 
 // SortEntries orders entries by name, group and version for documents.
 func SortEntries(es []Entry) {
-	// The lower-case names are made once, not in every comparison.
+	// Entries are large: sort small keys (the lower-case name made once,
+	// not in every comparison), then move each entry once into place.
 	type keyed struct {
 		name string
-		e    *Entry
+		i    int
 	}
 	ks := make([]keyed, len(es))
 	for i := range es {
-		ks[i] = keyed{strings.ToLower(es[i].Component.Name), &es[i]}
+		ks[i] = keyed{strings.ToLower(es[i].Component.Name), i}
 	}
 	slices.SortStableFunc(ks, func(x, y keyed) int {
-		a, b := &x.e.Component, &y.e.Component
+		a, b := &es[x.i].Component, &es[y.i].Component
 		if c := strings.Compare(x.name, y.name); c != 0 && !strings.EqualFold(a.Name, b.Name) {
 			return c
 		}
@@ -181,9 +182,27 @@ func SortEntries(es []Entry) {
 		}
 		return strings.Compare(a.Version, b.Version)
 	})
-	sorted := make([]Entry, len(es))
-	for i, k := range ks {
-		sorted[i] = *k.e
+	// from[j] is the index of the entry that belongs at j; each cycle of
+	// the permutation is rotated with one entry held aside.
+	from := make([]int, len(ks))
+	for j, k := range ks {
+		from[j] = k.i
 	}
-	copy(es, sorted)
+	for i := range es {
+		if from[i] < 0 || from[i] == i {
+			continue
+		}
+		held := es[i]
+		j := i
+		for {
+			k := from[j]
+			from[j] = -1
+			if k == i {
+				es[j] = held
+				break
+			}
+			es[j] = es[k]
+			j = k
+		}
+	}
 }

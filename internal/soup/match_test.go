@@ -1,6 +1,10 @@
 package soup
 
 import (
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,5 +29,36 @@ func TestSortEntries(t *testing.T) {
 	}
 	if want := "e d c f b g a"; strings.Join(got, " ") != want {
 		t.Errorf("order %v, want %s", got, want)
+	}
+}
+
+// SortEntries moves entries by permutation cycles: it must agree with a
+// plain stable sort on any input.
+func TestSortEntriesAgreesWithStableSort(t *testing.T) {
+	names := []string{"a", "A", "b", "B", "zlib", "Zlib", "é", "É"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		es := make([]Entry, rng.IntN(40))
+		for i := range es {
+			es[i] = Entry{Component: model.Component{Name: names[rng.IntN(len(names))], Group: names[rng.IntN(2)],
+				Version: strconv.Itoa(rng.IntN(3)), PURL: strconv.Itoa(i)}}
+		}
+		want := slices.Clone(es)
+		sort.SliceStable(want, func(i, j int) bool {
+			a, b := &want[i].Component, &want[j].Component
+			if !strings.EqualFold(a.Name, b.Name) {
+				return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+			}
+			if a.Group != b.Group {
+				return a.Group < b.Group
+			}
+			return a.Version < b.Version
+		})
+		SortEntries(es)
+		for i := range es {
+			if es[i].Component.PURL != want[i].Component.PURL {
+				t.Fatalf("round %d: position %d holds %+v, want %+v", round, i, es[i].Component, want[i].Component)
+			}
+		}
 	}
 }
