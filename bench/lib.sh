@@ -7,9 +7,9 @@
 #                            prints wall time, CPU time (user + system, which
 #                            a busy machine does not inflate) and peak RSS
 #                            per run, then their medians. An argument {i} is
-#                            replaced by the run's number. Exit status 0 or 1
-#                            is a completed run (1: the gate failed); 2 or 3
-#                            aborts with tracegate's error. The last run's
+#                            replaced by the run's number. Exit status 0, or 1
+#                            from tracegate (the gate failed), is a completed
+#                            run; anything else aborts with the error. The last run's
 #                            stdout is left in $tmp/out; the medians in
 #                            $median_wall, $median_cpu, $median_rss.
 #   median                   the median of the numbers on stdin
@@ -55,7 +55,9 @@ measure() {
 		local args=("${@//\{i\}/$i}")
 		status=0
 		(cd "$dir" && /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${args[@]}" >"$tmp/out" 2>"$tmp/stderr") || status=$?
-		if [ "$status" -ge 2 ]; then
+		# Exit status 1 is tracegate's "the gate failed", a completed run;
+		# for any other program it is a failure.
+		if [ "$status" -ge 2 ] || { [ "$status" -eq 1 ] && [ "${args[0]}" != "$bin" ]; }; then
 			echo "bench/$bench_name: ${args[*]} exited $status:" >&2
 			cat "$tmp/stderr" >&2
 			exit 1
