@@ -8,10 +8,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
@@ -290,19 +288,8 @@ func (c *Config) check() input.Errors {
 	return errs
 }
 
-var (
-	compiled    *jsonschema.Schema
-	compileErr  error
-	compileOnce sync.Once
-)
-
 // Schema returns the compiled policy schema.
-func Schema() (*jsonschema.Schema, error) {
-	compileOnce.Do(func() {
-		compiled, compileErr = yamlsrc.Compile("https://github.com/tracegate/tracegate/schema/tracegate.schema.json", schema.Policy)
-	})
-	return compiled, compileErr
-}
+var Schema = yamlsrc.CompileOnce("https://github.com/tracegate/tracegate/schema/tracegate.schema.json", schema.Policy)
 
 // validateSchema checks the policy against the published schema.
 func validateSchema(value any, pos map[string]input.Pos) input.Errors {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -17,8 +18,9 @@ import (
 
 var printer = message.NewPrinter(language.English)
 
-// Compile compiles an embedded JSON Schema published under url.
-func Compile(url string, data []byte) (*jsonschema.Schema, error) {
+// Compiler holds an embedded JSON Schema published under url, ready to
+// compile it or one of its definitions (url + "#/$defs/name").
+func Compiler(url string, data []byte) (*jsonschema.Compiler, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", url, err)
@@ -27,7 +29,23 @@ func Compile(url string, data []byte) (*jsonschema.Schema, error) {
 	if err := c.AddResource(url, doc); err != nil {
 		return nil, fmt.Errorf("schema %s: %w", url, err)
 	}
+	return c, nil
+}
+
+// Compile compiles an embedded JSON Schema published under url.
+func Compile(url string, data []byte) (*jsonschema.Schema, error) {
+	c, err := Compiler(url, data)
+	if err != nil {
+		return nil, err
+	}
 	return c.Compile(url)
+}
+
+// CompileOnce returns a function that compiles the schema on its first
+// call and returns that result ever after: the binary validates with
+// exactly the schema embedded from schema/, compiled once per process.
+func CompileOnce(url string, data []byte) func() (*jsonschema.Schema, error) {
+	return sync.OnceValues(func() (*jsonschema.Schema, error) { return Compile(url, data) })
 }
 
 // Validate checks a value produced by Value against sch and returns one

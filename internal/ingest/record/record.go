@@ -9,9 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -22,18 +19,7 @@ import (
 // Reader reads record files.
 type Reader struct{}
 
-var (
-	compiled    *jsonschema.Schema
-	compileErr  error
-	compileOnce sync.Once
-)
-
-func recordSchema() (*jsonschema.Schema, error) {
-	compileOnce.Do(func() {
-		compiled, compileErr = yamlsrc.Compile("https://github.com/tracegate/tracegate/schema/record.schema.json", schema.Record)
-	})
-	return compiled, compileErr
-}
+var recordSchema = yamlsrc.CompileOnce("https://github.com/tracegate/tracegate/schema/record.schema.json", schema.Record)
 
 // reserved keys are record attributes, not fields.
 var reserved = map[string]bool{"id": true, "title": true, "state": true, "labels": true, "approved": true, "approved_by": true, "approved_on": true, "url": true}

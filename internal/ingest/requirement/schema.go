@@ -1,12 +1,11 @@
 package requirement
 
 import (
-	"bytes"
-	"fmt"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/tracegate/tracegate/internal/yamlsrc"
 	"github.com/tracegate/tracegate/schema"
 )
 
@@ -28,14 +27,9 @@ var (
 // exactly the schema published in the repository.
 func schemas() (file, item *jsonschema.Schema, err error) {
 	schemaOnce.Do(func() {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Requirements))
+		c, err := yamlsrc.Compiler(schemaURL, schema.Requirements)
 		if err != nil {
-			schemaErr = fmt.Errorf("schema %s: %w", schemaURL, err)
-			return
-		}
-		c := jsonschema.NewCompiler()
-		if err := c.AddResource(schemaURL, doc); err != nil {
-			schemaErr = fmt.Errorf("schema %s: %w", schemaURL, err)
+			schemaErr = err
 			return
 		}
 		if fileSchema, schemaErr = c.Compile(schemaURL); schemaErr != nil {

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"strconv"
-	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
@@ -43,9 +40,7 @@ func (Native) Read(fsys fs.FS, path string) (*ingest.Items, error) {
 
 const riskSchemaURL = "https://github.com/tracegate/tracegate/schema/risk.schema.json"
 
-var riskSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	return yamlsrc.Compile(riskSchemaURL, schema.Risk)
-})
+var riskSchema = yamlsrc.CompileOnce(riskSchemaURL, schema.Risk)
 
 const unknownKeyHint = "check the spelling against schema/risk.schema.json: an unknown key is an error so that a typo never drops a risk control link"
 

@@ -3,9 +3,7 @@ package soupreg
 import (
 	"io/fs"
 	"sort"
-	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -64,9 +62,7 @@ type register struct {
 
 const schemaURL = "https://github.com/tracegate/tracegate/schema/soup.schema.json"
 
-var soupSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	return yamlsrc.Compile(schemaURL, schema.SOUP)
-})
+var soupSchema = yamlsrc.CompileOnce(schemaURL, schema.SOUP)
 
 const unknownKeyHint = "check the spelling against schema/soup.schema.json: an unknown key is an error so that a typo never drops an anomaly review; keys of your own start with x-"
 
