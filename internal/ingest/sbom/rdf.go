@@ -79,7 +79,7 @@ func (spdxRDF) decode(src *source) (*parsed, error) {
 			more = relTypeEdits(src.data, rt[1])
 		} else if iri := unknownPredicate(err); iri != "" && !removed[iri] {
 			removed[iri] = true
-			more = elementEdits(src.data, iri)
+			more = propertyEdits(src.data, iri)
 		}
 		if len(more) == 0 {
 			break
@@ -148,21 +148,7 @@ var rdfChecksumAlgorithms = map[string]bool{
 // checksumEdits removes the spdx:checksum properties whose algorithm
 // tools-golang's RDF reader does not know.
 func checksumEdits(data []byte) []edit {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	var edits []edit
-	for {
-		before := d.InputOffset()
-		tok, err := d.Token()
-		if err != nil {
-			if err == io.EOF {
-				return edits
-			}
-			return nil
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Space != nsSPDX || se.Name.Local != "checksum" {
-			continue
-		}
+	return elementEdits(data, nsSPDX, "checksum", "rdf-checksum", func(d *xml.Decoder, se *xml.StartElement) (string, bool, error) {
 		var c struct {
 			Checksum struct {
 				Algorithm struct {
@@ -170,14 +156,12 @@ func checksumEdits(data []byte) []edit {
 				} `xml:"algorithm"`
 			} `xml:"Checksum"`
 		}
-		if d.DecodeElement(&c, &se) != nil {
-			return nil
+		if err := d.DecodeElement(&c, se); err != nil {
+			return "", false, err
 		}
 		_, alg, _ := strings.Cut(c.Checksum.Algorithm.Resource, "checksumAlgorithm_")
-		if alg != "" && !rdfChecksumAlgorithms[strings.ToLower(alg)] {
-			edits = append(edits, edit{from: int(before), to: int(d.InputOffset()), kind: "rdf-checksum", example: alg})
-		}
-	}
+		return alg, alg != "" && !rdfChecksumAlgorithms[strings.ToLower(alg)], nil
+	})
 }
 
 var unknownRelType = regexp.MustCompile(`unknown relationshipType: '([A-Za-z]+)'`)
@@ -226,14 +210,25 @@ func applyEdits(data []byte, edits []edit) []byte {
 	return append(out, data[last:]...)
 }
 
-// elementEdits removes every element of the property iri
+// propertyEdits removes every element of the property iri
 // (namespace#local) from an RDF/XML document.
-func elementEdits(data []byte, iri string) []edit {
+func propertyEdits(data []byte, iri string) []edit {
 	i := strings.LastIndexAny(iri, "#/")
 	if i < 0 {
 		return nil
 	}
 	space, local := iri[:i+1], iri[i+1:]
+	return elementEdits(data, space, local, "rdf-unknown", func(d *xml.Decoder, _ *xml.StartElement) (string, bool, error) {
+		return "<spdx:" + local + ">", true, d.Skip()
+	})
+}
+
+// elementEdits removes the elements space:local of an XML document that
+// judge, which consumes each element, says to remove; example names the
+// element in the repair's warning. nil when the document does not parse:
+// the reader then reports the library's own error.
+func elementEdits(data []byte, space, local string, kind noteKind,
+	judge func(*xml.Decoder, *xml.StartElement) (example string, remove bool, err error)) []edit {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var edits []edit
 	for {
@@ -249,10 +244,13 @@ func elementEdits(data []byte, iri string) []edit {
 		if !ok || se.Name.Space != space || se.Name.Local != local {
 			continue
 		}
-		if d.Skip() != nil {
+		example, remove, err := judge(d, &se)
+		if err != nil {
 			return nil
 		}
-		edits = append(edits, edit{from: int(before), to: int(d.InputOffset()), kind: "rdf-unknown", example: "<spdx:" + local + ">"})
+		if remove {
+			edits = append(edits, edit{from: int(before), to: int(d.InputOffset()), kind: kind, example: example})
+		}
 	}
 }
 
