@@ -232,14 +232,13 @@ func (g *Graph) linkRequirements() {
 		if g.reqByID[r.ID] != r {
 			continue // a duplicate: links are taken from the first definition only
 		}
-		for _, p := range r.Requirement.Parents {
-			if pr := g.reqByID[p]; pr != nil && pr != r {
+		from := BrokenLink{FromKind: config.KindRequirement, From: r.ID, Field: "parents", ToKind: config.KindRequirement, Pos: r.Source}
+		resolve(g, from, r.Requirement.Parents, g.reqByID, func(pr *Requirement) {
+			if pr != r { // a requirement listed as its own parent is reported as a cycle (findCycles)
 				r.Parents = append(r.Parents, pr)
 				pr.Children = append(pr.Children, r)
-			} else if pr == nil {
-				g.dangling(config.KindRequirement, r.ID, "parents", p, config.KindRequirement, r.Source)
 			}
-		}
+		})
 	}
 }
 
@@ -267,44 +266,24 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 		if g.hazByID[h.ID] != h {
 			continue
 		}
-		for _, id := range h.Hazard.Controls {
-			if c := g.ctrlByID[id]; c != nil {
-				linkCH(c, h)
-			} else {
-				g.dangling(config.KindHazard, h.ID, "risk_controls", id, config.KindRiskControl, h.Source)
-			}
-		}
+		from := BrokenLink{FromKind: config.KindHazard, From: h.ID, Field: "risk_controls", ToKind: config.KindRiskControl, Pos: h.Source}
+		resolve(g, from, h.Hazard.Controls, g.ctrlByID, func(c *RiskControl) { linkCH(c, h) })
 	}
 	for _, c := range g.RiskControls {
 		if g.ctrlByID[c.ID] != c {
 			continue
 		}
-		for _, id := range c.RiskControl.Hazards {
-			if h := g.hazByID[id]; h != nil {
-				linkCH(c, h)
-			} else {
-				g.dangling(config.KindRiskControl, c.ID, "hazards", id, config.KindHazard, c.Source)
-			}
-		}
-		for _, id := range c.RiskControl.Requirements {
-			if r := g.reqByID[id]; r != nil {
-				linkCR(c, r)
-			} else {
-				g.dangling(config.KindRiskControl, c.ID, "requirements", id, config.KindRequirement, c.Source)
-			}
-		}
+		from := BrokenLink{FromKind: config.KindRiskControl, From: c.ID, Field: "hazards", ToKind: config.KindHazard, Pos: c.Source}
+		resolve(g, from, c.RiskControl.Hazards, g.hazByID, func(h *Hazard) { linkCH(c, h) })
+		from.Field, from.ToKind = "requirements", config.KindRequirement
+		resolve(g, from, c.RiskControl.Requirements, g.reqByID, func(r *Requirement) { linkCR(c, r) })
 	}
 	for _, r := range g.Requirements {
 		if g.reqByID[r.ID] != r {
 			continue
 		}
-		for _, id := range r.Requirement.RiskControls {
-			if c := g.ctrlByID[id]; c != nil {
-				linkCR(c, r)
-			} else {
-				g.dangling(config.KindRequirement, r.ID, "risk_controls", id, config.KindRiskControl, r.Source)
-			}
-		}
+		from := BrokenLink{FromKind: config.KindRequirement, From: r.ID, Field: "risk_controls", ToKind: config.KindRiskControl, Pos: r.Source}
+		resolve(g, from, r.Requirement.RiskControls, g.ctrlByID, func(c *RiskControl) { linkCR(c, r) })
 	}
 	for _, c := range g.RiskControls {
 		sortByID(c.Hazards, func(h *Hazard) string { return h.ID })
@@ -315,6 +294,20 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 	}
 	for _, r := range g.Requirements {
 		sortByID(r.Controls, func(c *RiskControl) string { return c.ID })
+	}
+}
+
+// resolve links each ID of one field to the item byID holds for it, or
+// records the link, described by from, as dangling.
+func resolve[T any](g *Graph, from BrokenLink, ids []string, byID map[string]*T, link func(*T)) {
+	for _, id := range ids {
+		if t := byID[id]; t != nil {
+			link(t)
+			continue
+		}
+		b := from
+		b.To = id
+		g.Dangling = append(g.Dangling, b)
 	}
 }
 
