@@ -19,6 +19,7 @@ import (
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
+	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/version"
@@ -304,16 +305,9 @@ func (r *run) currentPR(ctx context.Context, src *check.Sources, pr facts.PullRe
 		pr.URL = cur.URL
 	}
 	if cur.HeadSHA != "" && cur.HeadSHA != pr.HeadSHA {
-		r.gha.Infof("pull request #%d has moved on to %s since this run's event; the gate judges the commits of the event (%s), with the current title, description and labels", pr.Number, short(cur.HeadSHA), short(pr.HeadSHA))
+		r.gha.Infof("pull request #%d has moved on to %s since this run's event; the gate judges the commits of the event (%s), with the current title, description and labels", pr.Number, model.ShortSHA(cur.HeadSHA), model.ShortSHA(pr.HeadSHA))
 	}
 	return pr, nil
-}
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }
 
 // evidenceDir makes the evidence directory: the input, else

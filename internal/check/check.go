@@ -161,14 +161,7 @@ func evidenceWarning(src *Sources, sha string) []input.Warning {
 	}
 	return []input.Warning{input.Warnf(input.Pos{},
 		"test reports were read from the working tree, which is at commit %s, not at the evaluated commit %s: they may not be this commit's evidence",
-		short(src.WorkHead), short(sha))}
-}
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
+		model.ShortSHA(src.WorkHead), model.ShortSHA(sha))}
 }
 
 // errored builds the result of a check that could not complete, with what

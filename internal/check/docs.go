@@ -88,10 +88,10 @@ func commitDate(ctx context.Context, src *Sources, f *gate.ReleaseFacts) (time.T
 	}
 	cs, err := src.Repo.Commits(ctx, "", f.Commit)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("reading the date of commit %s: %w", short(f.Commit), err)
+		return time.Time{}, fmt.Errorf("reading the date of commit %s: %w", model.ShortSHA(f.Commit), err)
 	}
 	if len(cs) == 0 || cs[0].SHA != f.Commit {
-		return time.Time{}, fmt.Errorf("reading the date of commit %s: git listed no such commit", short(f.Commit))
+		return time.Time{}, fmt.Errorf("reading the date of commit %s: git listed no such commit", model.ShortSHA(f.Commit))
 	}
 	return cs[0].Committed, nil
 }

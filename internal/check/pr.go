@@ -51,7 +51,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 		return nil, err
 	}
 	// The pull request cannot weaken its own gate: the policy is the base's.
-	cfg, err := policy(baseTree, opts, "base "+short(baseSHA))
+	cfg, err := policy(baseTree, opts, "base "+model.ShortSHA(baseSHA))
 	if err != nil {
 		return nil, err
 	}
@@ -73,14 +73,14 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	headModel, err := loadModel(headTree, src, cfg, ids, opts, ev)
 	<-done
 	if err != nil {
-		return fail(fmt.Errorf("head %s: %w", short(headSHA), err))
+		return fail(fmt.Errorf("head %s: %w", model.ShortSHA(headSHA), err))
 	}
 	headModel.DHF.Warnings = append(headModel.DHF.Warnings, evidenceWarning(src, headSHA)...)
 	if err = baseErr; err != nil {
 		// The base's own problems are not the pull request's: judge every
 		// lint finding at the head as new, and say why.
 		headModel.DHF.Warnings = append(headModel.DHF.Warnings, input.Warnf(input.Pos{},
-			"the design history file at the base %s could not be read (%v); every model finding at the head is counted as new", short(baseSHA), err))
+			"the design history file at the base %s could not be read (%v); every model finding at the head is counted as new", model.ShortSHA(baseSHA), err))
 		baseModel = nil
 	}
 	mergeBase, err := src.Repo.MergeBase(ctx, baseSHA, headSHA)
@@ -102,7 +102,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	lf.Text(&links, pr.Body, "body")
 	lf.Branch(&links, pr.HeadRef)
 	for _, c := range commits {
-		lf.Text(&links, c.Message, "commit "+short(c.SHA))
+		lf.Text(&links, c.Message, "commit "+model.ShortSHA(c.SHA))
 	}
 
 	// Change requests come from the base: a pull request cannot approve its

@@ -113,7 +113,7 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	var all []trace.Link
 	for _, c := range commits {
 		var l trace.Links
-		lf.Text(&l, c.Message, "commit "+short(c.SHA))
+		lf.Text(&l, c.Message, "commit "+model.ShortSHA(c.SHA))
 		commitLinks[c.SHA] = l.List()
 		all = append(all, l.List()...)
 	}

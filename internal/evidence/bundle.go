@@ -14,6 +14,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/version"
 )
@@ -121,7 +122,7 @@ func BundleName(tag, commit string) string {
 		if commit == "" {
 			return "tracegate-evidence-candidate"
 		}
-		return "tracegate-evidence-candidate-" + commit[:min(12, len(commit))]
+		return "tracegate-evidence-candidate-" + model.ShortSHA(commit)
 	}
 	var b strings.Builder
 	for _, r := range tag {

@@ -148,12 +148,12 @@ type releaseState struct {
 // lint.
 func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	m := f.Model
-	subject := fmt.Sprintf("release %s (commit %s)", f.Tag, short(f.Commit))
+	subject := fmt.Sprintf("release %s (commit %s)", f.Tag, model.ShortSHA(f.Commit))
 	switch {
 	case f.Tag == "" && f.Commit == "":
 		subject = "release candidate (work tree, no git history)"
 	case f.Tag == "":
-		subject = fmt.Sprintf("release candidate (work tree at commit %s)", short(f.Commit))
+		subject = fmt.Sprintf("release candidate (work tree at commit %s)", model.ShortSHA(f.Commit))
 	}
 	res := &Result{Gate: GateRelease, SafetyClass: m.Config.SafetyClass,
 		Subject:  subject,
@@ -188,13 +188,6 @@ func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	res.Release = sum
 	res.decide(failOn)
 	return res
-}
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }
 
 // linkTraces reports whether a link traces a change, and describes it.
@@ -267,9 +260,9 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 			continue
 		}
 		if via == "message" {
-			via = "merge " + short(cm.SHA)
+			via = "merge " + model.ShortSHA(cm.SHA)
 		} else {
-			via = via + " via merge " + short(cm.SHA)
+			via = via + " via merge " + model.ShortSHA(cm.SHA)
 		}
 		mainline := ancestors(inRange, cm.Parents[0], nil)
 		for sha := range ancestors(inRange, cm.Parents[1], mainline) {
@@ -307,8 +300,8 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 			case len(dead) > 0:
 				why += " (it names " + strings.Join(dead, ", ") + ", which resolve to none)"
 			}
-			c.report(class, short(cm.SHA), noPos, "commit %s %s (%s, %s) %s",
-				short(cm.SHA), strconvQuote(oneLine(cm.Subject(), 120)), cm.Author, cm.Committed.UTC().Format("2006-01-02"), why)
+			c.report(class, model.ShortSHA(cm.SHA), noPos, "commit %s %s (%s, %s) %s",
+				model.ShortSHA(cm.SHA), strconvQuote(oneLine(cm.Subject(), 120)), cm.Author, cm.Committed.UTC().Format("2006-01-02"), why)
 		}
 	}
 	if c.checked == 0 {

@@ -451,7 +451,7 @@ func (v *releaseView) changesIntro() string {
 	case s.PreviousTag == "":
 		return fmt.Sprintf("First release: no earlier tag matches the release tag pattern %q; %s listed for the record.", v.Cfg.Release.TagPattern, plural(len(v.Changes), "commit is", "commits are"))
 	}
-	return fmt.Sprintf("Since %s (commit %s): %s, %d not traced. Merge commits trace the commits they bring in.", s.PreviousTag, shortSHA(s.PreviousCommit), plural(len(v.Changes), "commit", "commits"), v.Counts.Untraced)
+	return fmt.Sprintf("Since %s (commit %s): %s, %d not traced. Merge commits trace the commits they bring in.", s.PreviousTag, model.ShortSHA(s.PreviousCommit), plural(len(v.Changes), "commit", "commits"), v.Counts.Untraced)
 }
 
 // dateText says when the document is dated and why that date.

@@ -266,7 +266,7 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 	}
 
 	for _, c := range v.S.Changes {
-		row := changeRow{ChangeTrace: c, Short: shortSHA(c.SHA), URL: v.commitURL(c.SHA), Findings: v.bySubject[shortSHA(c.SHA)]}
+		row := changeRow{ChangeTrace: c, Short: model.ShortSHA(c.SHA), URL: v.commitURL(c.SHA), Findings: v.bySubject[model.ShortSHA(c.SHA)]}
 		for _, id := range c.Links {
 			row.Links = append(row.Links, v.idLink(id))
 		}

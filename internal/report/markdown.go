@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/model"
 )
 
 // DefaultMarkdownBudget is GitHub's limit on a check run's output.summary
@@ -239,7 +240,7 @@ func (d *mdDoc) foot() string {
 		tool = "tracegate"
 	}
 	fmt.Fprintf(&b, "<sub>%s %s", tool, mdInline(r.Tool.Version, 64))
-	if c := mdInline(shortCommit(r.Tool.Commit), 12); c != "" {
+	if c := mdInline(model.ShortSHA(r.Tool.Commit), 12); c != "" {
 		b.WriteString(" (" + c + ")")
 	}
 	if sc := mdInline(r.Schema, 40); sc != "" {
@@ -247,14 +248,6 @@ func (d *mdDoc) foot() string {
 	}
 	b.WriteString("</sub>\n")
 	return b.String()
-}
-
-// shortCommit is the first 12 characters of a commit ID, as git abbreviates.
-func shortCommit(c string) string {
-	if r := []rune(c); len(r) > 12 {
-		return string(r[:12])
-	}
-	return c
 }
 
 func (d *mdDoc) errorsSection(allow int) string {

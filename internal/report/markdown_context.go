@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tracegate/tracegate/internal/model"
 )
 
 // contextSection says what the gate judged: the pull request's links, or
@@ -43,10 +45,10 @@ func (d *mdDoc) contextSection(allow int) string {
 	case rel.Tag != "":
 		prev := "none (first release)"
 		if rel.PreviousTag != "" {
-			prev = fmt.Sprintf("`%s` (`%s`)", mdInline(rel.PreviousTag, 100), shortCommit(rel.PreviousCommit))
+			prev = fmt.Sprintf("`%s` (`%s`)", mdInline(rel.PreviousTag, 100), model.ShortSHA(rel.PreviousCommit))
 		}
 		head = fmt.Sprintf("### Release `%s`\n\nCommit `%s`; previous release %s; %s, %d not traced.\n\n",
-			mdInline(rel.Tag, 100), shortCommit(rel.Commit), prev, plural(len(rel.Changes), "change", "changes"), untraced)
+			mdInline(rel.Tag, 100), model.ShortSHA(rel.Commit), prev, plural(len(rel.Changes), "change", "changes"), untraced)
 	default:
 		head = "### Release candidate\n\n"
 	}

@@ -114,7 +114,7 @@ func writePRSummary(w io.Writer, s *gate.PRSummary) {
 	if s == nil {
 		return
 	}
-	fmt.Fprintf(w, "\nPull request: %d commit(s), %d changed file(s); base %s, head %s\n", s.Commits, s.Changes, shortSHA(s.Base), shortSHA(s.Head))
+	fmt.Fprintf(w, "\nPull request: %d commit(s), %d changed file(s); base %s, head %s\n", s.Commits, s.Changes, model.ShortSHA(s.Base), model.ShortSHA(s.Head))
 	if len(s.Links) == 0 {
 		fmt.Fprintln(w, "Links: none")
 	} else {
@@ -138,7 +138,7 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 	}
 	prev := "none (first release)"
 	if s.PreviousTag != "" {
-		prev = fmt.Sprintf("%s (%s)", s.PreviousTag, shortSHA(s.PreviousCommit))
+		prev = fmt.Sprintf("%s (%s)", s.PreviousTag, model.ShortSHA(s.PreviousCommit))
 	}
 	untraced := 0
 	for _, c := range s.Changes {
@@ -148,9 +148,9 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 	}
 	switch {
 	case s.Tag != "":
-		fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, shortSHA(s.Commit), prev, len(s.Changes), untraced)
+		fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, model.ShortSHA(s.Commit), prev, len(s.Changes), untraced)
 	case s.Commit != "":
-		fmt.Fprintf(w, "\nRelease candidate at %s; previous release %s; %d change(s), %d not traced\n", shortSHA(s.Commit), prev, len(s.Changes), untraced)
+		fmt.Fprintf(w, "\nRelease candidate at %s; previous release %s; %d change(s), %d not traced\n", model.ShortSHA(s.Commit), prev, len(s.Changes), untraced)
 	default:
 		fmt.Fprintln(w, "\nRelease candidate without git history: changes since the previous release are judged by the gate on the release tag")
 	}
@@ -175,11 +175,4 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 	if len(s.Plans) > 0 {
 		fmt.Fprintf(w, "Plans: %d required, %d missing\n", len(s.Plans), len(missing))
 	}
-}
-
-func shortSHA(s string) string {
-	if len(s) > 12 {
-		return s[:12]
-	}
-	return s
 }

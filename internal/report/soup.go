@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/soup"
 )
 
@@ -59,7 +60,7 @@ func (o SOUPOptions) toolName() string {
 		s += " " + v
 	}
 	if c := strings.TrimSpace(o.Commit); c != "" {
-		s += " (" + shortCommit(c) + ")"
+		s += " (" + model.ShortSHA(c) + ")"
 	}
 	return s
 }
