@@ -86,17 +86,20 @@ type run struct {
 func (r *run) main(ctx context.Context, inErr error) int {
 	var p Plan
 	var res *gate.Result
+	// The directory comes first: even a run that stops at once writes its
+	// errored result there.
+	dir, dirErr := r.evidenceDir()
+	r.dir = dir
 	var err error
 	switch {
 	case inErr != nil:
 		err = usagef("%v", inErr)
 	case r.gh.Workspace == "":
 		err = usagef("GITHUB_WORKSPACE is not set: `tracegate action` runs as a step of a GitHub Actions workflow (locally, use tracegate check)")
+	case dirErr != nil:
+		err = dirErr
 	default:
 		p, err = plan(r.in.Mode, r.gh)
-	}
-	if err == nil {
-		r.dir, err = r.evidenceDir()
 	}
 	if err == nil {
 		r.gha.Infof("tracegate %s gate: %s", p.Gate, p.Why)
@@ -338,16 +341,10 @@ func (r *run) evidenceDir() (string, error) {
 
 // write writes the result files into the evidence directory.
 func (r *run) write(res *gate.Result, p Plan) (Files, error) {
-	if r.dir == "" {
-		// The run stopped before the directory was made; the errored
-		// result is still written.
-		d, err := r.evidenceDir()
-		if err != nil {
-			return Files{}, err
-		}
-		r.dir = d
-	}
 	dir := r.dir
+	if dir == "" {
+		return Files{}, errors.New("there is no evidence directory to write to")
+	}
 	base := "tracegate-" + res.Gate
 	f := Files{Dir: dir, JSON: filepath.Join(dir, base+".json"), SARIF: filepath.Join(dir, base+".sarif"), Markdown: filepath.Join(dir, base+".md")}
 	if r.in.SARIFFile != "" {
