@@ -647,3 +647,24 @@ func TestContainsKey(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefixElementID(t *testing.T) {
+	for _, tc := range []struct {
+		id, docRef, elem, fixed string
+		isElem                  bool
+	}{
+		{"SPDXRef-app", "", "SPDXRef-app", "SPDXRef-app", true},
+		{"app", "", "app", "SPDXRef-app", true},
+		{"SPDXRef-", "", "SPDXRef-", "SPDXRef-empty-ID", true},
+		{"DocumentRef-other:lib", "DocumentRef-other:", "lib", "SPDXRef-lib", true},
+		{"DocumentRef-other:SPDXRef-lib", "DocumentRef-other:", "SPDXRef-lib", "SPDXRef-lib", true},
+		{"DocumentRef-other", "", "DocumentRef-other", "DocumentRef-other", false},
+		{"NONE", "", "NONE", "NONE", false},
+		{"NOASSERTION", "", "NOASSERTION", "NOASSERTION", false},
+	} {
+		docRef, elem, fixed, isElem := prefixElementID(tc.id)
+		if docRef != tc.docRef || elem != tc.elem || fixed != tc.fixed || isElem != tc.isElem {
+			t.Errorf("prefixElementID(%q) = %q, %q, %q, %v; want %q, %q, %q, %v", tc.id, docRef, elem, fixed, isElem, tc.docRef, tc.elem, tc.fixed, tc.isElem)
+		}
+	}
+}

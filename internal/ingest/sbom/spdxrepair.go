@@ -137,24 +137,8 @@ func scalarText(v any) string {
 // fixID adds the SPDXRef- prefix an element ID lacks, keeping a
 // DocumentRef- part and the special values NONE and NOASSERTION.
 func (r *spdxRepairer) fixID(id string, path []string) string {
-	if id == "NONE" || id == "NOASSERTION" {
-		return id
-	}
-	docRef, elem := "", id
-	if strings.HasPrefix(id, "DocumentRef-") {
-		i := strings.IndexByte(id, ':')
-		if i < 0 {
-			return id // a document reference alone: not an element ID
-		}
-		docRef, elem = id[:i+1], id[i+1:]
-	}
-	fixed := elem
-	switch {
-	case elem == "SPDXRef-":
-		fixed = "SPDXRef-empty-ID"
-	case !strings.HasPrefix(elem, "SPDXRef-"):
-		fixed = "SPDXRef-" + elem
-	default:
+	docRef, elem, fixed, isElem := prefixElementID(id)
+	if !isElem || fixed == elem {
 		return id
 	}
 	r.change = true
@@ -166,6 +150,33 @@ func (r *spdxRepairer) fixID(id string, path []string) string {
 		r.ns.add("id-prefix", r.at(path), at(quote(elem)+" read as "+quote(fixed), jsonPath(path)))
 	}
 	return docRef + fixed
+}
+
+// prefixElementID splits an SPDX element reference into its DocumentRef-
+// part ("" or "DocumentRef-x:") and its element ID, and gives the element
+// ID with the SPDXRef- prefix it lacks ("SPDXRef-" alone becomes
+// "SPDXRef-empty-ID"); fixed equals elem when nothing lacked. isElem is
+// false for NONE, NOASSERTION and a document reference alone, which are
+// not element IDs and are kept as they are.
+func prefixElementID(id string) (docRef, elem, fixed string, isElem bool) {
+	if id == "NONE" || id == "NOASSERTION" {
+		return "", id, id, false
+	}
+	elem = id
+	if strings.HasPrefix(id, "DocumentRef-") {
+		i := strings.IndexByte(id, ':')
+		if i < 0 {
+			return "", id, id, false
+		}
+		docRef, elem = id[:i+1], id[i+1:]
+	}
+	switch {
+	case elem == "SPDXRef-":
+		return docRef, elem, "SPDXRef-empty-ID", true
+	case !strings.HasPrefix(elem, "SPDXRef-"):
+		return docRef, elem, "SPDXRef-" + elem, true
+	}
+	return docRef, elem, elem, true
 }
 
 // fixAgent returns a supplier/originator value tools-golang accepts; ok is

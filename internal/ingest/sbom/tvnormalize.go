@@ -273,24 +273,13 @@ func hasAgentType(v string, types ...string) bool {
 // counted once.
 func (n *tvNormalizer) fixID(id string, line int) string {
 	id = strings.TrimSpace(id)
-	if id == "NONE" || id == "NOASSERTION" {
+	docRef, elem, fixed, isElem := prefixElementID(id)
+	if !isElem {
 		return id
 	}
-	docRef, elem := "", id
-	if strings.HasPrefix(id, "DocumentRef-") {
-		i := strings.IndexByte(id, ':')
-		if i < 0 {
-			return id
-		}
-		docRef, elem = id[:i+1], id[i+1:]
-	}
-	fixed := elem
 	kind := noteKind("")
-	switch {
-	case elem == "SPDXRef-":
-		fixed, kind = "SPDXRef-empty-ID", "id-prefix"
-	case !strings.HasPrefix(elem, "SPDXRef-"):
-		fixed, kind = "SPDXRef-"+elem, "id-prefix"
+	if fixed != elem {
+		kind = "id-prefix"
 	}
 	if strings.Contains(fixed, ":") {
 		fixed = strings.ReplaceAll(fixed, ":", "-")
