@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"io/fs"
+	"strings"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -67,3 +68,15 @@ type RecordReader interface {
 // IDFinder returns the IDs of one kind found in a text, in order, without
 // duplicates.
 type IDFinder func(text string) []string
+
+// JoinText keeps every part of a text that a format splits in several
+// fields (rdm's description and specifications), as paragraphs.
+func JoinText(parts ...string) string {
+	var kept []string
+	for _, s := range parts {
+		if s != "" {
+			kept = append(kept, s)
+		}
+	}
+	return strings.Join(kept, "\n\n")
+}

@@ -114,7 +114,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		req := model.Requirement{
 			ID:      id,
 			Title:   f.text("title"),
-			Text:    joinText(f.text("description"), f.text("specifications")),
+			Text:    ingest.JoinText(f.text("description"), f.text("specifications")),
 			Type:    f.lower("type"),
 			Parents: f.list("system_requirements", true),
 			Source:  src,
@@ -164,15 +164,4 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		log.warnf(unknown[k], "key %q is neither an rdm requirement field nor a tracegate one; ignored in every requirement of this file", k)
 	}
 	return log.items(reqs)
-}
-
-// joinText keeps both parts of a text that a format splits in two.
-func joinText(parts ...string) string {
-	var kept []string
-	for _, s := range parts {
-		if s != "" {
-			kept = append(kept, s)
-		}
-	}
-	return strings.Join(kept, "\n\n")
 }

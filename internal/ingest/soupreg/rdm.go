@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
@@ -154,7 +155,7 @@ func (d *decoder) rdmEntry(ptr string, m map[string]any) (it model.SOUPItem, rev
 	ref := d.text(ptr, m, "anomaly_reference")
 	summary, listed := d.rdmAnomalies(ptr, m, "anomalies")
 	relevant, relevantListed := d.rdmAnomalies(ptr, m, "relevant_anomalies")
-	summary = joinText(summary, relevant)
+	summary = ingest.JoinText(summary, relevant)
 	listed = append(listed, relevantListed...)
 	if ref == "" && summary == "" && len(listed) == 0 {
 		return it, false
@@ -171,7 +172,7 @@ func (d *decoder) rdmEntry(ptr string, m map[string]any) (it model.SOUPItem, rev
 	if ref != "" && !slices.Contains(r.Sources, ref) {
 		r.Sources = append(r.Sources, ref)
 	}
-	r.Summary = joinText(r.Summary, summary)
+	r.Summary = ingest.JoinText(r.Summary, summary)
 	r.Anomalies = append(r.Anomalies, listed...)
 	return it, r.Version == ""
 }
@@ -188,17 +189,6 @@ func (d *decoder) rdmAnomalies(ptr string, m map[string]any, key string) (string
 	default:
 		return d.text(ptr, m, key), nil
 	}
-}
-
-// joinText keeps both parts of a text that a format splits in two.
-func joinText(parts ...string) string {
-	var kept []string
-	for _, s := range parts {
-		if s != "" {
-			kept = append(kept, s)
-		}
-	}
-	return strings.Join(kept, "\n\n")
 }
 
 func plural(n int, one, many string) string {
