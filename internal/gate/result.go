@@ -141,14 +141,18 @@ type PRSummary struct {
 	Evidence  bool   `json:"evidence"`
 }
 
-// Summary counts findings by severity.
+// Summary counts findings by severity. Warnings counts the warnings
+// raised while reading the inputs too (ReadingWarnings of them): a file
+// repaired or a line skipped is a warning of the evaluation, and a consumer
+// that fails on summary.warnings must see it.
 type Summary struct {
-	Errors        int `json:"errors"`
-	Warnings      int `json:"warnings"`
-	Notes         int `json:"notes"`
-	RulesChecked  int `json:"rules_checked"`
-	RulesFailed   int `json:"rules_failed"`
-	NotApplicable int `json:"rules_not_applicable"`
+	Errors          int `json:"errors"`
+	Warnings        int `json:"warnings"`
+	Notes           int `json:"notes"`
+	ReadingWarnings int `json:"reading_warnings"`
+	RulesChecked    int `json:"rules_checked"`
+	RulesFailed     int `json:"rules_failed"`
+	NotApplicable   int `json:"rules_not_applicable"`
 }
 
 // Policy records which policy judged.
@@ -177,7 +181,7 @@ func (r *Result) decide(failOn Severity) {
 		}
 		return a.Rule < b.Rule
 	})
-	r.Summary = Summary{}
+	r.Summary = Summary{ReadingWarnings: len(r.Warnings), Warnings: len(r.Warnings)}
 	for _, f := range r.Findings {
 		switch f.Severity {
 		case SevError:
@@ -219,6 +223,9 @@ func (r *Result) decide(failOn Severity) {
 func (r *Result) fails(failOn Severity) bool {
 	if failOn.Rank() == 0 {
 		return false
+	}
+	if len(r.Warnings) > 0 && SevWarning.Rank() >= failOn.Rank() {
+		return true
 	}
 	for _, f := range r.Findings {
 		if f.Severity.Rank() >= failOn.Rank() {

@@ -287,3 +287,24 @@ func TestRuleIDsUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingWarningsCount: a warning raised while reading the inputs (a
+// file repaired, a line skipped) is a warning of the evaluation: it fails
+// the gate at --fail-on warning and is in the summary's count, never only
+// in a list below it.
+func TestReadingWarningsCount(t *testing.T) {
+	d := good()
+	d.Warnings = []input.Warning{input.Warnf(input.Pos{File: "reports/x.xml", Line: 2}, "DOCTYPE ignored")}
+	for _, tc := range []struct {
+		failOn Severity
+		want   Verdict
+	}{{SevError, Pass}, {SevWarning, Fail}, {SevNote, Fail}, {"never", Pass}} {
+		res := Validate(newModel(t, model.ClassB, d), tc.failOn)
+		if res.Verdict != tc.want {
+			t.Errorf("fail-on %s: verdict %s, want %s", tc.failOn, res.Verdict, tc.want)
+		}
+		if res.Summary.Warnings != 1 || res.Summary.ReadingWarnings != 1 || len(res.Findings) != 0 {
+			t.Errorf("fail-on %s: summary %+v, findings %+v; want 1 warning, read while reading", tc.failOn, res.Summary, res.Findings)
+		}
+	}
+}

@@ -190,6 +190,9 @@ func (d *mdDoc) head() string {
 	}
 	if len(r.Warnings) > 0 {
 		b.WriteString(" · " + plural(len(r.Warnings), "warning", "warnings") + " while reading")
+		if r.Verdict == gate.Fail && r.FailOn.Rank() > 0 && r.FailOn.Rank() <= gate.SevWarning.Rank() {
+			b.WriteString(", which fail the gate at " + mdInline(string(r.FailOn), 16))
+		}
 	}
 	b.WriteString("\n\n")
 	if failed := d.failedRules(); len(failed) > 0 {

@@ -34,7 +34,15 @@ func resultText(w io.Writer, r *gate.Result) error {
 	if r.Subject != "" {
 		fmt.Fprintf(w, " — %s", r.Subject)
 	}
-	fmt.Fprintf(w, " (%d errors, %d warnings, %d notes; software safety class %s)\n", s.Errors, s.Warnings, s.Notes, r.SafetyClass)
+	reading := ""
+	if s.ReadingWarnings > 0 {
+		reading = fmt.Sprintf(" (%d while reading)", s.ReadingWarnings)
+	}
+	fmt.Fprintf(w, " (%d errors, %d warnings%s, %d notes; software safety class %s)\n", s.Errors, s.Warnings, reading, s.Notes, r.SafetyClass)
+	if r.Verdict == gate.Fail && s.ReadingWarnings > 0 && r.FailOn.Rank() > 0 && r.FailOn.Rank() <= gate.SevWarning.Rank() {
+		fmt.Fprintf(w, "\n%s while reading count at --fail-on %s: each is listed at the end.\n",
+			plural(s.ReadingWarnings, "warning", "warnings"), r.FailOn)
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "\nEVALUATION ERROR  %s\n", e)
 	}
