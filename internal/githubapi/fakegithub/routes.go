@@ -16,6 +16,9 @@ func (s *Server) routes() {
 		s.Handle("GET "+prefix+"/pulls/{number}", s.getPull)
 		s.Handle("GET "+prefix+"/pulls/{number}/commits", s.listPullCommits)
 	}
+	s.gitRoutes()
+	s.actionRoutes()
+	s.checkRoutes()
 }
 
 // urls is the fake's own roots, as the client reached it.

@@ -1,6 +1,8 @@
 package fakegithub
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +29,13 @@ type Request struct {
 	Path   string // the full path, /api/v3 included
 	Query  url.Values
 	Status int // the status the server answered
+	// Host is "api" for the REST API and "download" for the download
+	// host that archives and artifacts redirect to.
+	Host string
+	// Bytes is the size of the answer's body.
+	Bytes int
+	// Auth is set when the request carried an Authorization header.
+	Auth bool
 }
 
 // Fault is an answer the server gives instead of the real one, to matching
@@ -52,6 +61,11 @@ type Server struct {
 	tb  testing.TB
 	srv *httptest.Server
 	mux *http.ServeMux
+	// dl is the download host (GitHub's codeload and the storage service
+	// artifacts are served from): another origin, so that a client that
+	// forwards its token across hosts is caught.
+	dl    *httptest.Server
+	dlMux *http.ServeMux
 
 	mu        sync.Mutex
 	token     string
@@ -62,6 +76,9 @@ type Server struct {
 	log       []Request
 	remaining int
 	reset     time.Time
+	downloads map[string]download // by token
+	runs      runState
+	checks    checkState
 }
 
 // New starts a fake GitHub, closed when the test ends.
@@ -76,10 +93,13 @@ func New(tb testing.TB) *Server {
 		remaining: 4999,
 		reset:     time.Now().Add(time.Hour),
 	}
+	s.dlMux = http.NewServeMux()
 	s.routes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.dl = httptest.NewServer(http.HandlerFunc(s.serveDownload))
 	tb.Cleanup(s.srv.Close)
+	tb.Cleanup(s.dl.Close)
 	return s
 }
 
@@ -177,31 +197,96 @@ func (s *Server) ResetLog() {
 	s.log = nil
 }
 
+// recorder holds an answer back until the handler is done, so that serve
+// can turn a 200 into the 304 a matching If-None-Match asks for, and log
+// the request before the client can see the answer (a test that counts
+// requests right after its last answer sees them all).
 type recorder struct {
 	http.ResponseWriter
 	status int
+	body   []byte
 }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
-	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	return r.ResponseWriter.Write(b)
+	r.body = append(r.body, b...)
+	return len(b), nil
+}
+
+// conditional turns a 200 whose entity tag the request already holds into
+// a 304 without a body, as GitHub answers conditional requests (which do
+// not count against its rate limit). Every 200 gets an ETag.
+func (r *recorder) conditional(req *http.Request) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.status != http.StatusOK || req.Method != http.MethodGet {
+		return
+	}
+	h := r.Header()
+	if h.Get("ETag") == "" {
+		sum := sha256.Sum256(r.body)
+		h.Set("ETag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
+	}
+	if etagMatches(req.Header.Get("If-None-Match"), h.Get("ETag")) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		r.status, r.body = http.StatusNotModified, nil
+	}
+}
+
+// send writes the answer held back.
+func (r *recorder) send() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	r.ResponseWriter.WriteHeader(r.status)
+	r.ResponseWriter.Write(r.body)
+}
+
+// etagMatches compares If-None-Match with an entity tag weakly, as RFC
+// 9110 has it for GET.
+func etagMatches(ifNoneMatch, etag string) bool {
+	if ifNoneMatch == "" || etag == "" {
+		return false
+	}
+	if strings.TrimSpace(ifNoneMatch) == "*" {
+		return true
+	}
+	weak := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
+	for _, t := range strings.Split(ifNoneMatch, ",") {
+		if weak(t) == weak(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish logs the request and sends the answer, in that order.
+func (s *Server) finish(r *http.Request, rec *recorder, host string) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	s.mu.Lock()
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rec.status,
+		Host: host, Bytes: len(rec.body), Auth: r.Header.Get("Authorization") != ""})
+	s.mu.Unlock()
+	rec.send()
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer func() {
-		s.mu.Lock()
-		s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Status: rec.status})
-		s.mu.Unlock()
+		rec.conditional(r)
+		s.finish(r, rec, "api")
 	}()
 	s.mu.Lock()
 	token, remaining, reset := s.token, s.remaining, s.reset

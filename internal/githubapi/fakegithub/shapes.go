@@ -306,6 +306,7 @@ func (u urls) pull(r, head *repo, p *PullRequest, is *issueRec, commits int) map
 func (u urls) commit(r *repo, c Commit) map[string]any {
 	api := u.api + "/repos/" + r.fullName()
 	date := timestamp(orEpoch(c.Date))
+	committed := timestamp(orEpoch(orDefaultTime(c.CommitterDate, c.Date)))
 	committerName, committerEmail := c.CommitterName, c.CommitterEmail
 	if committerName == "" {
 		committerName, committerEmail = c.AuthorName, c.AuthorEmail
@@ -327,10 +328,10 @@ func (u urls) commit(r *repo, c Commit) map[string]any {
 		"commit": map[string]any{
 			"url":           api + "/git/commits/" + c.SHA,
 			"author":        map[string]any{"name": c.AuthorName, "email": c.AuthorEmail, "date": date},
-			"committer":     map[string]any{"name": committerName, "email": committerEmail, "date": date},
+			"committer":     map[string]any{"name": committerName, "email": committerEmail, "date": committed},
 			"message":       c.Message,
 			"comment_count": 0,
-			"tree":          map[string]any{"sha": treeSHA(c.SHA), "url": api + "/git/trees/" + treeSHA(c.SHA)},
+			"tree":          map[string]any{"sha": orDefault(c.Tree, treeSHA(c.SHA)), "url": api + "/git/trees/" + orDefault(c.Tree, treeSHA(c.SHA))},
 			"verification":  map[string]any{"verified": false, "reason": "unsigned", "signature": nil, "payload": nil, "verified_at": nil},
 		},
 		"author":    author,

@@ -54,7 +54,10 @@ type Commit struct {
 	// when CommitterName is empty.
 	AuthorName, AuthorEmail       string
 	CommitterName, CommitterEmail string
-	Date                          time.Time // author and committer date; Epoch when zero
+	Date                          time.Time // author date, and committer date unless CommitterDate is set; Epoch when zero
+	CommitterDate                 time.Time
+	// Tree is the commit's tree; a stand-in derived from SHA when empty.
+	Tree string
 	// Login is the GitHub account the author's e-mail belongs to; the
 	// commit's author is null when empty, as for unknown e-mails.
 	Login string
@@ -87,6 +90,7 @@ type repo struct {
 	labels      map[string]*labelRec // by lower-case name
 	moved       map[int]movedTo
 	gone        map[int]bool
+	git         string // the git repository serving its content (AddGitRepo)
 }
 
 type labelRec struct {
