@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
@@ -242,11 +244,11 @@ func readOne(fsys fs.FS, set Set, j job) outcome {
 			}
 		}
 		if r == nil {
-			// Said aloud, not dropped: a file the glob matched but no reader
-			// recognised may be a requirement file with a broken header.
-			return outcome{items: &Items{Warnings: []input.Warning{input.Warnf(input.Pos{File: j.path},
-				"matched by %s but not recognised as any %s format (%v); skipped — set format: in the policy to read it as one",
-				j.key, j.kind, set.Formats(j.kind))}}}
+			// The policy says the file is a requirement, risk or test
+			// file: one that no reader recognises is evidence that could
+			// not be read (a report with a failing test in it, a class C
+			// requirement), never a file to skip.
+			return outcome{err: notRecognised(j, head, set.Formats(j.kind))}
 		}
 	}
 	items, err := safeRead(r, fsys, j.path)
@@ -294,4 +296,20 @@ func parallel(n int, f func(int)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// notRecognised is the error for a file a policy glob matched that no
+// reader of its kind recognises, saying how it starts.
+func notRecognised(j job, head []byte, formats []string) *input.Error {
+	what := "it is empty"
+	if t := bytes.TrimSpace(head); len(t) > 0 {
+		line, _, _ := bytes.Cut(t, []byte("\n"))
+		if len(line) > 60 {
+			line = append(line[:60:60], "…"...)
+		}
+		what = fmt.Sprintf("it starts with %q", line)
+	}
+	return input.Errorf(input.Pos{File: j.path}, "matched by %s but not recognised as any %s format (%s): %s",
+		j.key, j.kind, strings.Join(formats, ", "), what).
+		WithHint("set format: for this path in the policy to read it as one format and see what does not fit it, or leave the file out with exclude:")
 }

@@ -9,15 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultMaxSize is the largest file a reader accepts unless it asks for
-// another limit. Design-history files are text written by people or tools;
-// anything larger is almost certainly a mistake (a build artefact matched by
-// a glob) and reading it would only exhaust memory.
-const DefaultMaxSize = 64 << 20
-
-// sniffLen is how much of a file is inspected to tell text from binary.
-const sniffLen = 8 << 10
-
 // ErrTooLarge and ErrBinary classify refusals so callers can test for them.
 var (
 	ErrTooLarge = errors.New("file too large")
@@ -59,7 +50,7 @@ func Open(fsys fs.FS, path string, max int64) (*File, error) {
 			Msg:  fmt.Sprintf("file is %s, larger than the %s limit", humanSize(st.Size()), humanSize(max)),
 			Hint: "narrow the glob in the policy file so that it matches only design-history files"}
 	}
-	head := make([]byte, sniffLen)
+	head := make([]byte, HeadLen)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		f.Close()

@@ -3,10 +3,12 @@
 package yamlsrc
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"regexp"
 	"strconv"
@@ -259,4 +261,29 @@ func Describe(v any) string {
 		return fmt.Sprintf("text %q", x)
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// Head is the head of a YAML file for format detection: the HeadLen bytes
+// after its leading comments, however long they are (input.AfterProlog).
+func Head(fsys fs.FS, path string, head []byte) []byte {
+	return input.AfterProlog(fsys, path, head, CommentProlog)
+}
+
+// CommentProlog is the input.Prolog of YAML text: a BOM, blank lines,
+// comments and directives, up to the first line of content (which keeps its
+// indentation).
+func CommentProlog(br *bufio.Reader) error {
+	input.SkipBOM(br)
+	for {
+		c, err := input.PeekLine(br)
+		if err != nil {
+			return err
+		}
+		if c != '\n' && c != '#' && c != '%' {
+			return nil
+		}
+		if err := input.SkipLine(br); err != nil {
+			return err
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package requirement
 
 import (
+	"bufio"
 	"bytes"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -19,9 +20,15 @@ type frontMatter struct {
 // splitFrontMatter splits data at the "---" lines that open and close its
 // front matter (Jekyll's convention, which Doorstop, Ketryx and most static
 // site tools follow; "..." also closes it, as in Pandoc). It returns false
-// when the file does not open with "---", allowing a byte order mark.
+// when the file does not open with "---" after its prolog (a byte order
+// mark, blank lines, HTML comments such as a licence header).
 func splitFrontMatter(file string, data []byte) (*frontMatter, bool, error) {
-	data = bytes.TrimPrefix(data, []byte(bom))
+	n, ok := input.PrologLen(data, markdownProlog)
+	if !ok {
+		return nil, false, nil
+	}
+	before := bytes.Count(data[:n], []byte("\n")) // lines of the prolog
+	data = data[n:]
 	line, rest := cutLine(data)
 	if string(bytes.TrimRight(line, " \t")) != "---" {
 		return nil, false, nil
@@ -32,15 +39,47 @@ func splitFrontMatter(file string, data []byte) (*frontMatter, bool, error) {
 		line, rest = cutLine(rest)
 		if t := string(bytes.TrimRight(line, " \t")); t == "---" || t == "..." {
 			fm := &frontMatter{
-				yaml:     append([]byte("\n"), data[start:off]...),
+				yaml:     append(bytes.Repeat([]byte("\n"), before+1), data[start:off]...),
 				body:     string(rest),
-				bodyLine: n + 1,
+				bodyLine: before + n + 1,
 			}
 			return fm, true, nil
 		}
 	}
-	return nil, true, input.Errorf(input.Pos{File: file, Line: 1}, "front matter opened on line 1 is never closed").
+	return nil, true, input.Errorf(input.Pos{File: file, Line: before + 1}, "front matter opened on line %d is never closed", before+1).
 		WithHint("end the front matter with a line holding only ---")
+}
+
+// markdownProlog reads past what may precede a Markdown file's front
+// matter: a byte order mark, blank lines and HTML comments (a licence
+// header), to the first other content.
+func markdownProlog(br *bufio.Reader) error {
+	input.SkipBOM(br)
+	for {
+		c, err := input.PeekLine(br)
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '\n':
+			if err := input.SkipLine(br); err != nil {
+				return err
+			}
+			continue
+		case '<':
+			if err := input.SkipSpace(br); err != nil {
+				return err
+			}
+			if b, _ := br.Peek(4); string(b) == "<!--" {
+				br.Discard(4)
+				if err := input.SkipUntil(br, "-->"); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		return nil
+	}
 }
 
 // cutLine returns the first line of data without its line end, and the rest.

@@ -68,11 +68,11 @@ var ketryxNotRequirements = []string{
 }
 
 // Detect accepts a Markdown file whose front matter has itemId or itemType.
-func (Ketryx) Detect(_ fs.FS, p string, head []byte) bool {
+func (Ketryx) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isMarkdown(p) {
 		return false
 	}
-	keys, ok := frontMatterKeys(head)
+	keys, ok := frontMatterKeys(fsys, p, head)
 	return ok && (keys["itemId"] || keys["itemType"])
 }
 

@@ -22,11 +22,11 @@ func (Markdown) Format() string    { return "markdown" }
 // Detect accepts a Markdown file that opens with front matter holding an
 // id. A file without front matter (a README) is not a requirement; the
 // loader reports it as unrecognised rather than this reader failing on it.
-func (Markdown) Detect(_ fs.FS, p string, head []byte) bool {
+func (Markdown) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isMarkdown(p) {
 		return false
 	}
-	keys, ok := frontMatterKeys(head)
+	keys, ok := frontMatterKeys(fsys, p, head)
 	return ok && keys["id"]
 }
 

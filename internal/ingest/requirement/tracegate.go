@@ -23,11 +23,11 @@ func (Tracegate) Format() string    { return "tracegate" }
 
 // Detect accepts a YAML file with a top-level id or requirements key, or a
 // top-level list of mappings with an id, in any document of its head.
-func (Tracegate) Detect(_ fs.FS, p string, head []byte) bool {
+func (Tracegate) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isYAML(p) {
 		return false
 	}
-	for _, d := range scanHead(headLines(head)) {
+	for _, d := range scanHead(headLines(yamlsrc.Head(fsys, p, head))) {
 		if d.keys["id"] || (!d.list && d.keys["requirements"]) {
 			return true
 		}

@@ -2,9 +2,12 @@ package requirement
 
 import (
 	"bytes"
+	"io/fs"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/tracegate/tracegate/internal/input"
 )
 
 // Detection judges a file from its first bytes only (input.Open's head), so
@@ -96,9 +99,10 @@ func scanHead(lines []string) []headDoc {
 }
 
 // frontMatterKeys returns the top-level keys of the YAML front matter that
-// head opens with ("---" on the first line), or false when it has none.
-func frontMatterKeys(head []byte) (map[string]bool, bool) {
-	lines := headLines(head)
+// the file opens with ("---" on the first line after its prolog: a BOM,
+// blank lines, HTML comments), or false when it has none.
+func frontMatterKeys(fsys fs.FS, p string, head []byte) (map[string]bool, bool) {
+	lines := headLines(input.AfterProlog(fsys, p, head, markdownProlog))
 	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
 		return nil, false
 	}

@@ -26,8 +26,8 @@ func (Native) Format() string    { return nativeFormat }
 
 // Detect accepts a YAML file whose top level holds a hazards or
 // risk_controls list of mappings.
-func (Native) Detect(_ fs.FS, path string, head []byte) bool {
-	return isYAML(path) && hasTopLevelList(head, "hazards", "risk_controls")
+func (Native) Detect(fsys fs.FS, path string, head []byte) bool {
+	return isYAML(path) && hasTopLevelList(yamlsrc.Head(fsys, path, head), "hazards", "risk_controls")
 }
 
 func (Native) Read(fsys fs.FS, path string) (*ingest.Items, error) {

@@ -70,8 +70,8 @@ func (RDM) Kind() ingest.Kind { return ingest.Risks }
 func (RDM) Format() string    { return rdmFormat }
 
 // Detect accepts a YAML file with a top-level risks list of mappings.
-func (RDM) Detect(_ fs.FS, path string, head []byte) bool {
-	return isYAML(path) && hasTopLevelList(head, "risks")
+func (RDM) Detect(fsys fs.FS, path string, head []byte) bool {
+	return isYAML(path) && hasTopLevelList(yamlsrc.Head(fsys, path, head), "risks")
 }
 
 func (RDM) Read(fsys fs.FS, path string) (*ingest.Items, error) {

@@ -31,22 +31,34 @@ func (GoTestJSON) Format() string    { return "gotest-json" }
 
 // Detect accepts a .json, .jsonl, .log or .txt file whose first line that
 // starts with "{" is a JSON object with an Action key. Lines before it that
-// are not JSON are allowed: go test -json 2>&1 can start with raw output
-// ("go: downloading …").
-func (GoTestJSON) Detect(_ fs.FS, p string, head []byte) bool {
+// are not JSON are allowed, however many (up to input.MaxProlog, streamed):
+// go test -json 2>&1 can start with raw output ("go: downloading …").
+func (GoTestJSON) Detect(fsys fs.FS, p string, head []byte) bool {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".json", ".jsonl", ".log", ".txt":
 	default:
 		return false
 	}
-	for _, line := range bytes.Split(head, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] != '{' {
-			continue
+	line, _, _ := bytes.Cut(input.AfterProlog(fsys, p, head, chatter), []byte("\n"))
+	return hasActionKey(line)
+}
+
+// chatter reads past a BOM and the lines before the first that starts
+// with "{": what go and the build print before test2json's first event.
+func chatter(br *bufio.Reader) error {
+	input.SkipBOM(br)
+	for {
+		c, err := input.PeekLine(br)
+		if err != nil {
+			return err
 		}
-		return hasActionKey(line)
+		if c == '{' {
+			return nil
+		}
+		if err := input.SkipLine(br); err != nil {
+			return err
+		}
 	}
-	return false
 }
 
 // hasActionKey reports whether the JSON object that line starts with has a
@@ -150,6 +162,9 @@ func (r *goTestReader) scan(src io.Reader) error {
 	br := bufio.NewReaderSize(src, 64<<10)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\uFEFF"))
+		}
 		if len(line) > 0 {
 			r.line(bytes.TrimSpace(line), n)
 		}

@@ -1,6 +1,8 @@
 package testreport
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -37,73 +39,97 @@ func (JUnit) Format() string    { return "junit" }
 
 // Detect accepts a .xml file whose first element is <testsuites> or
 // <testsuite>, after any BOM, XML declaration, comments, processing
-// instructions and DOCTYPE.
-func (JUnit) Detect(_ fs.FS, p string, head []byte) bool {
+// instructions and DOCTYPE, however long (up to input.MaxProlog, streamed).
+func (JUnit) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !strings.EqualFold(path.Ext(p), ".xml") {
 		return false
 	}
-	name, ok := firstElement(head)
+	name, ok := elementName(input.AfterProlog(fsys, p, head, xmlProlog))
 	return ok && (name == "testsuites" || name == "testsuite")
 }
 
-// firstElement returns the local name of the first element in head.
-func firstElement(head []byte) (string, bool) {
-	s := strings.TrimPrefix(string(head), "\uFEFF")
+// xmlProlog reads past what may precede an XML document's root element: a
+// BOM, white space, the XML declaration and other processing instructions,
+// comments and a DOCTYPE with its internal subset.
+func xmlProlog(br *bufio.Reader) error {
+	input.SkipBOM(br)
 	for {
-		s = strings.TrimLeft(s, " \t\r\n")
+		if err := input.SkipSpace(br); err != nil {
+			return err
+		}
+		b, _ := br.Peek(4)
 		switch {
-		case strings.HasPrefix(s, "<?"):
-			i := strings.Index(s, "?>")
-			if i < 0 {
-				return "", false
+		case bytes.HasPrefix(b, []byte("<?")):
+			br.Discard(2)
+			if err := input.SkipUntil(br, "?>"); err != nil {
+				return err
 			}
-			s = s[i+2:]
-		case strings.HasPrefix(s, "<!--"):
-			i := strings.Index(s[4:], "-->")
-			if i < 0 {
-				return "", false
+		case bytes.HasPrefix(b, []byte("<!--")):
+			br.Discard(4)
+			if err := input.SkipUntil(br, "-->"); err != nil {
+				return err
 			}
-			s = s[4+i+3:]
-		case strings.HasPrefix(s, "<!"):
-			i := directiveEnd(s)
-			if i < 0 {
-				return "", false
+		case bytes.HasPrefix(b, []byte("<!")):
+			if err := skipDirective(br); err != nil {
+				return err
 			}
-			s = s[i:]
-		case strings.HasPrefix(s, "<"):
-			s = s[1:]
-			end := strings.IndexAny(s, " \t\r\n/>")
-			if end <= 0 {
-				return "", false
-			}
-			name := s[:end]
-			if i := strings.IndexByte(name, ':'); i >= 0 {
-				name = name[i+1:]
-			}
-			return name, true
+		case len(b) == 0:
+			return io.EOF
 		default:
-			return "", false
+			return nil
 		}
 	}
 }
 
-// directiveEnd returns the index just past a <!DOCTYPE …> that may hold an
-// internal subset in brackets, or -1.
-func directiveEnd(s string) int {
+// skipDirective reads past a <!DOCTYPE …> that may hold an internal subset
+// in brackets, with quoted strings and comments in it.
+func skipDirective(br *bufio.Reader) error {
+	br.Discard(2)
 	depth := 0
-	for i := 2; i < len(s); i++ {
-		switch s[i] {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '"', '\'':
+			if err := input.SkipUntil(br, string(c)); err != nil {
+				return err
+			}
+		case '<':
+			if b, _ := br.Peek(3); string(b) == "!--" {
+				br.Discard(3)
+				if err := input.SkipUntil(br, "-->"); err != nil {
+					return err
+				}
+			}
 		case '[':
 			depth++
 		case ']':
 			depth--
 		case '>':
 			if depth <= 0 {
-				return i + 1
+				return nil
 			}
 		}
 	}
-	return -1
+}
+
+// elementName returns the local name of the element that b starts with.
+func elementName(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '<' {
+		return "", false
+	}
+	s := string(b[1:min(len(b), 256)])
+	end := strings.IndexAny(s, " \t\r\n/>")
+	if end <= 0 {
+		return "", false
+	}
+	name := s[:end]
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name, true
 }
 
 // Read reads one JUnit XML file.

@@ -1,0 +1,144 @@
+package ingest_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/ingest/readers"
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+)
+
+const policy = `version: 1
+ids: { requirement: 'SRS-\d+' }
+requirements: [{path: "reqs/**"}]
+risks: [{path: "risk/**"}]
+tests: [{path: "reports/**"}]
+test_sources: []
+`
+
+// load reads files with the policy above, every source format: auto.
+func load(t *testing.T, files map[string]string) (*model.DHF, error) {
+	t.Helper()
+	cfg, err := config.Parse(".github/tracegate.yml", []byte(policy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for p, s := range files {
+		fsys[p] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return ingest.Load(fsys, cfg, readers.All(), nil)
+}
+
+const (
+	junit = `<testsuite name="s" tests="2"><testcase classname="c" name="ok"/>` +
+		`<testcase classname="c" name="bad"><failure message="boom"/></testcase></testsuite>`
+	gotest = `{"Action":"run","Package":"p","Test":"TestBad"}
+{"Action":"fail","Package":"p","Test":"TestBad"}
+{"Action":"fail","Package":"p"}
+`
+	markdownReq = "---\nid: SRS-1\ntitle: Hard limit\nstatus: approved\n---\nThe pump shall stop.\n"
+	yamlReq     = "- id: SRS-2\n  title: Soft limit\n  text: The pump shall warn.\n  status: approved\n"
+	riskYAML    = "hazards:\n  - id: HAZ-1\n    hazard: h\n"
+)
+
+// big is a comment line repeated to more than the 8 KiB head that format
+// detection used to judge a file by.
+func big(line string) string { return strings.Repeat(line, 20<<10/len(line)+1) }
+
+// TestAutoReadsPastProlog: a file the policy matches is recognised however
+// much precedes its content — a licence comment, a DOCTYPE, a byte order
+// mark, tool chatter — and its failing tests are read, not dropped with a
+// warning.
+func TestAutoReadsPastProlog(t *testing.T) {
+	cases := []struct {
+		name, path, data string
+		tests, reqs      int
+	}{
+		{"JUnit behind a long comment", "reports/a.xml", `<?xml version="1.0"?>` + "\n<!--" + big(" licence text\n") + "-->\n" + junit, 2, 0},
+		{"JUnit behind a long DOCTYPE", "reports/a.xml", "<!DOCTYPE testsuite [\n" + big("<!-- ] > -->\n<!ENTITY x \"]>\">\n") + "]>\n" + junit, 2, 0},
+		{"JUnit behind processing instructions", "reports/a.xml", big("<?pi data?>\n") + junit, 2, 0},
+		{"JUnit with a BOM", "reports/a.xml", "\uFEFF" + junit, 2, 0},
+		{"go test -json behind go: downloading lines", "reports/go.jsonl", big("go: downloading example.com/mod v1.2.3\n") + gotest, 1, 0},
+		{"go test -json with a BOM", "reports/go.jsonl", "\uFEFF" + `{"Action":"fail","Package":"p","Test":"TestBad"}` + "\n", 1, 0},
+		{"Markdown behind a licence comment", "reqs/a.md", "<!--\n" + big("SPDX-License-Identifier: MIT\n") + "-->\n" + markdownReq, 0, 1},
+		{"Markdown behind blank lines", "reqs/a.md", "\n\n  \n" + markdownReq, 0, 1},
+		{"Markdown behind a one-line comment and a BOM", "reqs/a.md", "\uFEFF<!-- Copyright 2026 -->\n\n" + markdownReq, 0, 1},
+		{"YAML behind a long licence header", "reqs/a.yml", big("# licence text\n") + yamlReq, 0, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dhf, err := load(t, map[string]string{c.path: c.data})
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			if len(dhf.Tests) != c.tests || len(dhf.Requirements) != c.reqs {
+				t.Errorf("%d tests and %d requirements read, want %d and %d (warnings %v)", len(dhf.Tests), len(dhf.Requirements), c.tests, c.reqs, dhf.Warnings)
+			}
+			bad := 0
+			for _, tc := range dhf.Tests {
+				if tc.Outcome.Bad() {
+					bad++
+				}
+			}
+			if c.tests > 0 && bad == 0 {
+				t.Errorf("the failing test was not read: %+v", dhf.Tests)
+			}
+		})
+	}
+}
+
+// TestMarkdownLinesAfterProlog: a front matter that follows a licence
+// comment is reported at the file's own lines.
+func TestMarkdownLinesAfterProlog(t *testing.T) {
+	dhf, err := load(t, map[string]string{"reqs/a.md": "<!-- licence\n  text -->\n\n" + markdownReq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dhf.Requirements) != 1 || dhf.Requirements[0].Source.Line != 5 {
+		t.Fatalf("requirements %+v, want SRS-1 at line 5", dhf.Requirements)
+	}
+	_, err = load(t, map[string]string{"reqs/a.md": "<!-- licence -->\n---\nid: SRS-1\n"})
+	if err == nil || !strings.Contains(err.Error(), "reqs/a.md:2: front matter opened on line 2 is never closed") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestUnrecognisedIsAnError: a file the policy names as a requirement,
+// risk or test file that no reader recognises fails the load, naming the
+// file and what to do; it is never skipped with a warning.
+func TestUnrecognisedIsAnError(t *testing.T) {
+	cases := []struct{ name, path, data, want string }{
+		{"HTML under the tests glob", "reports/index.html", "<html><body>42 tests failed</body></html>", `reports/index.html: matched by tests[0] but not recognised as any tests format (gotest-json, junit): it starts with "<html><body>42 tests failed</body></html>"`},
+		{"XML that is not JUnit", "reports/a.xml", `<?xml version="1.0"?><coverage/>`, "reports/a.xml: matched by tests[0] but not recognised"},
+		{"an empty report", "reports/a.xml", "", "reports/a.xml: matched by tests[0] but not recognised as any tests format (gotest-json, junit): it is empty"},
+		{"a JSON file without events", "reports/a.json", `{"tests": 3}`, "reports/a.json: matched by tests[0] but not recognised"},
+		{"a JUnit report behind more than the prolog limit", "reports/a.xml", "<!--" + strings.Repeat("x", input.MaxProlog) + "-->" + junit, "reports/a.xml: matched by tests[0] but not recognised"},
+		{"a README under the requirements glob", "reqs/README.md", "# Requirements\n\nid: SRS-1\n", "reqs/README.md: matched by requirements[0] but not recognised as any requirements format (doorstop, rdm, ketryx, markdown, tracegate)"},
+		{"Markdown whose front matter has no id", "reqs/a.md", "---\ntitle: x\n---\n", "reqs/a.md: matched by requirements[0] but not recognised"},
+		{"a risk file in no risk format", "risk/r.yml", "risks_list:\n  - id: HAZ-1\n", "risk/r.yml: matched by risks[0] but not recognised as any risks format (rdm, csv, tracegate)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{c.path: c.data, "reports/ok.xml": junit}
+			dhf, err := load(t, files)
+			if err == nil {
+				t.Fatalf("no error; warnings %v", dhf.Warnings)
+			}
+			es, ok := err.(input.Errors)
+			if !ok || len(es) != 1 {
+				t.Fatalf("err = %#v, want one input error", err)
+			}
+			if !strings.HasPrefix(es[0].Error(), c.want) {
+				t.Errorf("error\n  %s\nwant it to start with\n  %s", es[0], c.want)
+			}
+			if !strings.Contains(es[0].Hint, "set format:") || !strings.Contains(es[0].Hint, "exclude:") {
+				t.Errorf("hint %q says neither how to read the file nor how to leave it out", es[0].Hint)
+			}
+		})
+	}
+}
