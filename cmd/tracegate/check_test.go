@@ -251,6 +251,26 @@ func TestCheckRelease(t *testing.T) {
 		}
 	})
 
+	// Evidence the gate cannot read never passes it: a failing test behind
+	// a long licence comment is read and fails the gate; a file the tests
+	// glob matches that is no test report stops the evaluation.
+	t.Run("every matched report is read or the evaluation fails", func(t *testing.T) {
+		defer os.RemoveAll(filepath.Join(dir, "extra"))
+		r.Write("extra/system.xml", "<?xml version=\"1.0\"?>\n<!--"+strings.Repeat(" Licensed under the Apache License 2.0\n", 300)+"-->\n"+
+			`<testsuite name="extra"><testcase classname="tests.system" name="test_bolus_SRS-001"><failure message="rate off by 3 %"/></testcase></testsuite>`)
+		code, res, errs := runCheck(t, "check", "release", "--dir", dir, "--tag", "v2.4.0", "--tests", "extra/*.xml")
+		if code != 1 || res.Verdict != "fail" {
+			t.Fatalf("exit %d, verdict %s, findings %v\n%s", code, res.Verdict, res.findings(), errs)
+		}
+		res.only(t, "TG302 SRS-001", "TG303 tests.system.test_bolus_SRS-001")
+
+		r.Write("extra/summary.xml", `<html><body>1 test failed</body></html>`)
+		code, out, errs := tracegate(t, "check", "release", "--dir", dir, "--tag", "v2.4.0", "--tests", "extra/*.xml")
+		if code != 3 || !strings.Contains(out, "EVALUATION ERROR  extra/summary.xml: matched by tests[2] but not recognised as any tests format") {
+			t.Errorf("exit %d\n%s\n%s", code, out, errs)
+		}
+	})
+
 	t.Run("an open high-criticality problem report fails", func(t *testing.T) {
 		r.Write("docs/problem-reports/PRB-009.yml", `id: PRB-009
 title: Occlusion alarm silent after a warm restart

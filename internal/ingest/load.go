@@ -311,5 +311,5 @@ func notRecognised(j job, head []byte, formats []string) *input.Error {
 	}
 	return input.Errorf(input.Pos{File: j.path}, "matched by %s but not recognised as any %s format (%s): %s",
 		j.key, j.kind, strings.Join(formats, ", "), what).
-		WithHint("set format: for this path in the policy to read it as one format and see what does not fit it, or leave the file out with exclude:")
+		WithHint("set format: for this path in the policy to read it as one format and see what does not fit it, or leave the file out (exclude: in the policy, or a narrower --tests glob)")
 }
