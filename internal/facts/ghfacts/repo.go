@@ -139,6 +139,14 @@ func (r *Repo) Resolve(ctx context.Context, ref string) (string, error) {
 	return sha, nil
 }
 
+// known notes a commit GitHub listed, which Resolve then need not ask
+// about.
+func (r *Repo) known(sha string) {
+	if fullSHA.MatchString(sha) {
+		r.cache.add(r.key("commit", sha), true, 0)
+	}
+}
+
 // resolve asks GitHub.
 func (r *Repo) resolve(ctx context.Context, ref string) (string, error) {
 	start := time.Now()
@@ -214,6 +222,7 @@ func (r *Repo) compare(ctx context.Context, base, head string) (*comparison, err
 			if err != nil {
 				return nil, 0, fmt.Errorf("comparing %s...%s in %s: %w", base, head, r.repo, err)
 			}
+			r.known(c.SHA)
 			out.commits = append(out.commits, c)
 			size += int64(len(c.Message) + 200)
 		}
@@ -307,6 +316,7 @@ func (r *Repo) ancestors(ctx context.Context, head string) ([]facts.Commit, erro
 			if err != nil {
 				return nil, 0, fmt.Errorf("history of %s in %s: %w", head, r.repo, err)
 			}
+			r.known(c.SHA)
 			commits = append(commits, c)
 			size += int64(len(c.Message) + 200)
 		}

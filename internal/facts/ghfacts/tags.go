@@ -40,6 +40,7 @@ func (r *Repo) Tags(ctx context.Context) ([]facts.Tag, error) {
 		if t.GetName() == "" || !fullSHA.MatchString(sha) {
 			return nil, fmt.Errorf("tags of %s: GitHub listed a tag without a name or commit (%q, %q)", r.repo, t.GetName(), sha)
 		}
+		r.known(sha)
 		tags = append(tags, facts.Tag{Name: t.GetName(), Commit: sha})
 		byCommit[sha]++
 	}
