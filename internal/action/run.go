@@ -237,6 +237,7 @@ func (r *run) release(ctx context.Context, src *check.Sources, p Plan, opts chec
 	if o.Product == "" {
 		o.Product = filepath.Base(r.gh.Workspace)
 	}
+	r.completeClone(ctx, src.Repo)
 	b, err := evidence.Build(ctx, src, p.Tag, r.dir, o)
 	if err != nil {
 		return b.Result, err
@@ -244,6 +245,21 @@ func (r *run) release(ctx context.Context, src *check.Sources, p Plan, opts chec
 	r.bundle = b
 	r.gha.Infof("tracegate wrote the evidence bundle %s (%d files, zip SHA-256 %s)", b.Dir, len(b.Files)+1, b.ZipSHA256)
 	return b.Result, nil
+}
+
+// completeClone fetches the history and tags that a checkout with
+// actions/checkout's defaults (one commit, no tags) lacks, so that the
+// release gate finds the previous release rather than failing for want of
+// it. A failed fetch is only a warning: the gate then fails on what is
+// missing, and says what to fetch.
+func (r *run) completeClone(ctx context.Context, repo facts.Repository) {
+	c, ok := repo.(interface{ Complete(context.Context) error })
+	if !ok {
+		return
+	}
+	if err := c.Complete(ctx); err != nil {
+		r.gha.Warningf("tracegate could not fetch the repository's history and tags (%s): the release gate needs them to find the previous release", err)
+	}
 }
 
 // upload attaches the evidence bundle to the GitHub release of the tag as

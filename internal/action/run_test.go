@@ -208,6 +208,29 @@ func TestRunRelease(t *testing.T) {
 	}
 }
 
+// The release gate fetches the history and tags it needs itself: in a
+// checkout with actions/checkout's defaults (one commit, no tags) it finds
+// the previous release and judges the changes since, instead of failing
+// for want of them or taking the release for a first one.
+func TestRunReleaseFetchesHistoryAndTags(t *testing.T) {
+	r := sampleRepo(t, false)
+	r.Write("docs/notes.md", "Notes.\n")
+	sha := r.Commit("Untraced notes")
+	r.Tag("v2.4.0", true, "SyringeFlow SP-1 2.4.0")
+	clone := gittest.Clone(t, r, "--depth", "1", "--no-tags", "--branch", "v2.4.0")
+	ev := payload(t, "push.tag-created.json", map[string]any{"ref": "refs/tags/v2.4.0", "after": sha, "repository.full_name": ghRepo})
+	s := newStep(t, clone.Dir(), "push", ev).set("GITHUB_REF", "refs/tags/v2.4.0", "GITHUB_SHA", sha)
+	if code := s.run(); code != exitFail {
+		t.Fatalf("exit %d\n%s", code, s.out.String())
+	}
+	if got := strings.Join(s.rules(), "; "); !strings.Contains(got, "TG301 "+sha[:12]) {
+		t.Errorf("the untraced change is not judged: %s\n%s", got, s.out.String())
+	}
+	if shallow := clone.Run("rev-parse", "--is-shallow-repository"); shallow != "false" || clone.Run("tag", "-l", "v2.3.0") != "v2.3.0" {
+		t.Errorf("the clone was not completed: shallow %s, tags %q", shallow, clone.Run("tag"))
+	}
+}
+
 func TestRunValidateAndMisconfiguration(t *testing.T) {
 	r := sampleRepo(t, false)
 	ev := payload(t, "push.branch-created.json", map[string]any{"repository.full_name": ghRepo})

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
@@ -85,8 +87,13 @@ func IsUsage(err error) bool {
 }
 
 // policy reads the policy from a tree. The path that was asked for must
-// exist; the default path may be absent (defaults apply).
+// exist; the default path may be absent (defaults apply). The globs given
+// besides the policy are checked first, so that their mistakes are blamed
+// on them.
 func policy(tree fs.FS, opts Options, where string) (*config.Config, error) {
+	if err := flagGlobs(opts); err != nil {
+		return nil, err
+	}
 	path, optional := opts.ConfigPath, false
 	if path == "" {
 		path, optional = config.DefaultPath, true
@@ -196,3 +203,27 @@ func recordsOf(dhf *model.DHF, kind string) []model.Record {
 }
 
 func kindName(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
+// flagGlobs checks the globs given besides the policy (--tests, --sbom, and
+// the Action's tests and sbom inputs): each must parse and name files in
+// the repository, or the run is a usage error that names the glob as given.
+func flagGlobs(opts Options) error {
+	var errs []error
+	for _, f := range []struct {
+		flag  string
+		globs []string
+	}{{"--tests", opts.Tests}, {"--sbom", opts.SOUP.SBOMs}, {"--sbom (base)", opts.SOUP.BaseSBOMs}} {
+		for _, g := range f.globs {
+			switch {
+			case !config.InsideRepo(g):
+				errs = append(errs, fmt.Errorf("%s %q leaves the repository: give a glob relative to the repository root (--dir) that stays inside it", f.flag, g))
+			case !doublestar.ValidatePattern(g):
+				errs = append(errs, fmt.Errorf("%s %q is not a valid glob", f.flag, g))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return &UsageError{errors.Join(errs...)}
+	}
+	return nil
+}

@@ -108,6 +108,9 @@ type recordingRepo struct {
 	rec *recorder
 }
 
+// Unwrap lets facts.AsClone see the clone behind the recorder.
+func (r recordingRepo) Unwrap() facts.Repository { return r.Repository }
+
 func (r recordingRepo) Tree(ctx context.Context, ref string) (fs.FS, error) {
 	t, err := r.Repository.Tree(ctx, ref)
 	if err != nil {

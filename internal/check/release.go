@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/ingest"
@@ -94,8 +92,11 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	var commits []facts.Commit
 	history := src.Repo != nil && sha != ""
 	if history {
-		if prev, err = previousRelease(ctx, src.Repo, tag, sha, previous, cfg.Release.TagPattern); err != nil {
-			return nil, err
+		if prev, err = previousRelease(ctx, src.Repo, tag, sha, previous, cfg.Release); err != nil {
+			if IsUsage(err) {
+				return nil, err
+			}
+			return fail(err)
 		}
 		from := ""
 		if prev != nil {
@@ -211,51 +212,4 @@ func openProblems(ctx context.Context, src *Sources, labels []string, m *gate.Mo
 		}
 	}
 	return out, nil
-}
-
-// previousRelease finds the release before tag: the given ref, or the
-// nearest ancestor of the release commit carrying another tag that matches
-// the pattern. Tags on the release commit itself are not previous releases.
-func previousRelease(ctx context.Context, repo facts.Repository, tag, sha, previous, pattern string) (*facts.Tag, error) {
-	if previous != "" {
-		p, err := repo.Resolve(ctx, previous)
-		if err != nil {
-			return nil, &UsageError{fmt.Errorf("previous release %s: %w", previous, err)}
-		}
-		return &facts.Tag{Name: previous, Commit: p}, nil
-	}
-	tags, err := repo.Tags(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// A shallow clone may lack the previous release's tag: say so rather
-	// than judge everything as a first release.
-	byCommit := map[string][]facts.Tag{}
-	for _, t := range tags {
-		if t.Name == tag || t.Commit == sha {
-			continue
-		}
-		if ok, _ := doublestar.Match(pattern, t.Name); ok {
-			byCommit[t.Commit] = append(byCommit[t.Commit], t)
-		}
-	}
-	if len(byCommit) == 0 {
-		return nil, nil
-	}
-	ancestors, err := repo.Commits(ctx, "", sha)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range ancestors { // newest first
-		if ts := byCommit[c.SHA]; len(ts) > 0 {
-			best := ts[0]
-			for _, t := range ts[1:] { // several tags on one commit: the latest made
-				if t.Date.After(best.Date) {
-					best = t
-				}
-			}
-			return &best, nil
-		}
-	}
-	return nil, nil
 }

@@ -126,8 +126,9 @@ type PRPolicy struct {
 
 // ReleasePolicy holds the options of the release gate.
 type ReleasePolicy struct {
-	TagPattern string `json:"tag_pattern"`
-	Plans      []Plan `json:"plans"`
+	TagPattern string       `json:"tag_pattern"`
+	Plans      []Plan       `json:"plans"`
+	First      FirstRelease `json:"first,omitzero"`
 }
 
 // SOUPPolicy says where the SBOMs and the SOUP register are.

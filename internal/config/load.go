@@ -169,7 +169,7 @@ func (c *Config) check() input.Errors {
 	}
 	seen := map[string]bool{}
 	inside := func(key, g string) {
-		if !insideRepo(g) {
+		if !InsideRepo(g) {
 			bad(key, "%s: %q leaves the repository; paths are relative to the repository root (--dir) and stay inside it", yamlsrc.DottedKey("/"+strings.ReplaceAll(key, ".", "/")), g)
 		}
 	}
@@ -253,6 +253,10 @@ func (c *Config) check() input.Errors {
 	}
 	if !doublestar.ValidatePattern(c.Release.TagPattern) {
 		bad("release.tag_pattern", "release.tag_pattern: invalid glob %q", c.Release.TagPattern)
+	} else if t := c.Release.First.Tag; t != "" {
+		if ok, _ := doublestar.Match(c.Release.TagPattern, t); !ok {
+			bad("release.first", "release.first: %q does not match release.tag_pattern %q, so it cannot name a release", t, c.Release.TagPattern)
+		}
 	}
 	for i, g := range c.PR.RiskPaths {
 		key := fmt.Sprintf("pr.risk_paths.%d", i)
@@ -301,10 +305,10 @@ func validateSchema(value any, pos map[string]input.Pos) input.Errors {
 		"check the spelling against schema/tracegate.schema.json: an unknown key is an error so that a typo never weakens a gate")
 }
 
-// insideRepo reports whether a glob names paths inside the repository: no
+// InsideRepo reports whether a glob names paths inside the repository: no
 // absolute path, no ".." element. fs.FS refuses both, with a message that
 // would not tell the user why.
-func insideRepo(g string) bool {
+func InsideRepo(g string) bool {
 	if strings.HasPrefix(g, "/") || strings.HasPrefix(g, "\\") || (len(g) > 1 && g[1] == ':') {
 		return false
 	}

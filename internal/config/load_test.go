@@ -93,6 +93,9 @@ risk_matrix:
 `, []string{"p.yml:5:26: risk_matrix.acceptability.rare: 1 entries"}},
 		{"status in both lists", "version: 1\nrequirement_status: { active: [approved], inactive: [Approved] }\n", []string{"both active and inactive"}},
 		{"non-string key", "version: 1\n[a]: b\n", []string{"p.yml:2:1: mapping key must be a plain string"}},
+		{"first release not a release tag", "version: 1\nrelease: { first: r1 }\n", []string{`p.yml:2:19: release.first: "r1" does not match release.tag_pattern "v*"`}},
+		{"first release a number", "version: 1\nrelease: { first: 1.0 }\n", []string{"p.yml:2:19: release.first"}},
+		{"first release not a ref name", "version: 1\nrelease: { first: 'v1 0' }\n", []string{"p.yml:2:19: release.first"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,6 +112,43 @@ risk_matrix:
 				msg = msg[i+len(w):]
 			}
 		})
+	}
+}
+
+// release.first is true, false or a tag name.
+func TestFirstRelease(t *testing.T) {
+	for src, want := range map[string]FirstRelease{
+		"":                 {},
+		"first: false":     {},
+		"first: true":      {Any: true},
+		"first: v1.0.0":    {Tag: "v1.0.0"},
+		"first: 'v2'":      {Tag: "v2"},
+		"tag_pattern: '*'": {},
+	} {
+		c, err := Parse("p.yml", []byte("version: 1\nrelease: {"+src+"}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if c.Release.First != want {
+			t.Errorf("%s: %+v, want %+v", src, c.Release.First, want)
+		}
+	}
+	for _, tt := range []struct {
+		f    FirstRelease
+		tag  string
+		want bool
+	}{
+		{FirstRelease{}, "v1", false},
+		{FirstRelease{}, "", false},
+		{FirstRelease{Any: true}, "v1", true},
+		{FirstRelease{Any: true}, "", true},
+		{FirstRelease{Tag: "v1"}, "v1", true},
+		{FirstRelease{Tag: "v1"}, "v2", false},
+		{FirstRelease{Tag: "v1"}, "", false},
+	} {
+		if got := tt.f.Declares(tt.tag); got != tt.want {
+			t.Errorf("%+v.Declares(%q) = %v", tt.f, tt.tag, got)
+		}
 	}
 }
 

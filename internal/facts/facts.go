@@ -32,6 +32,42 @@ type Repository interface {
 	Tags(ctx context.Context) ([]Tag, error)
 }
 
+// Clone is a Repository copied from another (a local git clone), which may
+// hold less than its origin: a cut history (a shallow clone) or fewer tags
+// (git clone --no-tags; actions/checkout fetches neither by default).
+// Whatever a gate would infer from an absence — "no earlier release" above
+// all — is checked against it. The GitHub API has no such gaps.
+type Clone interface {
+	// Shallow reports whether the history is cut short.
+	Shallow(ctx context.Context) (bool, error)
+	// Remotes lists the names of the repositories the clone fetches from.
+	Remotes(ctx context.Context) ([]string, error)
+	// RemoteTags lists the tags a remote holds now, each with the object it
+	// finally points to (annotated tags peeled) and no date.
+	RemoteTags(ctx context.Context, remote string) ([]Tag, error)
+}
+
+// AsClone returns the Clone that repo is, looking through wrappers that
+// expose what they wrap with Unwrap() Repository (a wrapper that records
+// what is read, say), so that no wrapper hides a clone's gaps.
+func AsClone(repo Repository) (Clone, bool) {
+	for repo != nil {
+		if c, ok := repo.(Clone); ok {
+			return c, true
+		}
+		u, ok := repo.(interface{ Unwrap() Repository })
+		if !ok {
+			break
+		}
+		repo = u.Unwrap()
+	}
+	return nil, false
+}
+
+// FetchHint is what to do when a clone lacks the history or tags a gate
+// needs. CI checkouts fetch one commit and no tags unless told otherwise.
+const FetchHint = "fetch the full history and the tags (actions/checkout with fetch-depth: 0 and fetch-tags: true; or git fetch --tags, with --unshallow in a shallow clone)"
+
 // Commit is one commit.
 type Commit struct {
 	SHA       string    `json:"sha"`

@@ -106,10 +106,7 @@ func openDir(t testing.TB, dir string) *Repo {
 // actions/checkout does by default.
 func shallowClone(t testing.TB, src *gittest.Repo, args ...string) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "shallow")
-	args = append([]string{"clone", "-q", "--depth", "1"}, args...)
-	src.Run(append(args, "file://"+filepath.ToSlash(src.Dir()), dst)...)
-	return dst
+	return gittest.Clone(t, src, append([]string{"--depth", "1"}, args...)...).Dir()
 }
 
 // wantErr fails unless err is non-nil and mentions every part.

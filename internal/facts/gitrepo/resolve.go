@@ -12,8 +12,8 @@ import (
 )
 
 // ShallowHint is what to do when a shallow clone lacks the history a gate
-// needs. CI checkouts fetch one commit unless told otherwise.
-const ShallowHint = "the repository is a shallow clone: fetch the full history (actions/checkout with fetch-depth: 0)"
+// needs.
+const ShallowHint = "the repository is a shallow clone: " + facts.FetchHint
 
 // Resolve turns a ref (branch, tag, SHA, HEAD~3) into the SHA of the commit
 // it names. A ref that names nothing returns an error wrapping

@@ -44,6 +44,18 @@ func New(t testing.TB) *Repo {
 	return r
 }
 
+// Clone clones from into a new temporary directory with git clone's
+// options (--no-tags, --depth 1, --branch v1.0.0, …), through a file://
+// URL so that --depth applies as it does to a remote. The clone's remote
+// is origin; its clock goes on from the one of from.
+func Clone(t testing.TB, from *Repo, args ...string) *Repo {
+	t.Helper()
+	r := &Repo{t: t, dir: t.TempDir(), ticks: from.ticks}
+	url := "file://" + filepath.ToSlash(from.dir)
+	r.Run(append(append([]string{"clone", "-q"}, args...), "--", url, r.dir)...)
+	return r
+}
+
 // Dir is the top of the work tree.
 func (r *Repo) Dir() string { return r.dir }
 
