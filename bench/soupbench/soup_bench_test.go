@@ -14,7 +14,7 @@ import (
 	"github.com/spdx/tools-golang/tagvalue"
 
 	"github.com/tracegate/tracegate/internal/ingest/sbom"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/soupdoc"
 	"github.com/tracegate/tracegate/internal/soup"
 )
 
@@ -39,7 +39,7 @@ func soupList(b *testing.B, name string, data []byte) {
 		b.Fatal(err)
 	}
 	l := soup.Build([]*sbom.Document{doc}, nil, "")
-	if err := report.WriteSOUP(io.Discard, l, "json", report.SOUPOptions{}); err != nil {
+	if err := soupdoc.Write(io.Discard, l, "json", soupdoc.Options{}); err != nil {
 		b.Fatal(err)
 	}
 }

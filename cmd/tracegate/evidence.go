@@ -22,7 +22,7 @@ CycloneDX), the SBOMs and test reports read, and MANIFEST.sha256 over every file
 DIR/tracegate-evidence-TAG.zip of the whole. The bundle is written whatever the verdict; the exit
 code follows the verdict. Documents are dated by the release commit (SOURCE_DATE_EPOCH overrides):
 the same inputs give byte-identical files. --upload attaches the bundle to the GitHub release of the
-tag, replacing assets of the same name. See docs/evidence.md. Formats (of the summary): text, json.`,
+tag, replacing assets of the same name. See docs/evidence.md. Formats (of the summary): ` + cli.SummaryFormats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { *code = cli.Evidence(*o, c, e) },
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tracegate/tracegate/internal/cli"
+	"github.com/tracegate/tracegate/internal/report/releasedoc"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
+	"github.com/tracegate/tracegate/internal/report/soupdoc"
 )
 
 // commands are the commands defined in other files of this package, each
@@ -54,7 +57,7 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 		Use:   "validate",
 		Short: "Lint the design history file: unique IDs, links, cycles, required fields for the class",
 		Long: `Lint the design history file itself: duplicate IDs, dangling links, cycles, required fields for
-the safety class, unknown states, risk estimates against the matrix. Formats: text, json.`,
+the safety class, unknown states, risk estimates against the matrix. Formats: ` + resultdoc.Formats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { code = cli.Validate(o, failOn) },
 	}
@@ -64,7 +67,7 @@ the safety class, unknown states, risk estimates against the matrix. Formats: te
 	root.AddCommand(&cobra.Command{
 		Use:   "trace",
 		Short: "Write the traceability matrix (requirement → risk controls → tests → results)",
-		Long:  `Write the traceability matrix. Formats: text, json, csv, markdown.`,
+		Long:  "Write the traceability matrix. Formats: " + releasedoc.MatrixFormats.Help() + ".",
 		Args:  cobra.NoArgs,
 		Run:   func(*cobra.Command, []string) { code = cli.Trace(o) },
 	})
@@ -86,7 +89,7 @@ the safety class, unknown states, risk estimates against the matrix. Formats: te
 link resolves; change requests are approved and problem reports triaged; linked requirements are
 verified by the given evidence; risk-impact assessment where the change touches risk; the model lint,
 counting only findings the change introduces. The policy is read from --base, never from --head.
-Formats: text, json, markdown, sarif.`,
+Formats: ` + resultdoc.Formats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { code = cli.CheckPR(o, co) },
 	}
@@ -105,7 +108,7 @@ Formats: text, json, markdown, sarif.`,
 		Long: `The release gate on a tag (or a release candidate ref): every change since the previous release
 traced; every active requirement verified and no test failed; risk controls verified; open problem
 reports listed as known residual anomalies, evaluated, none above the policy's criticality; plans
-present; the whole model lint. Formats: text, json, markdown, sarif.`,
+present; the whole model lint. Formats: ` + resultdoc.Formats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { code = cli.CheckRelease(o, co) },
 	}
@@ -125,7 +128,7 @@ present; the whole model lint. Formats: text, json, markdown, sarif.`,
 		Long: `Write the SOUP list (IEC 62304 8.1.2): every component of the SBOMs (--sbom, or the policy's
 soup.sboms) with its register entry (--register, or the policy's soup.register) and, with --osv or
 --osv-db, the published anomalies of the exact version in use (7.1.3).
-Formats: md, csv, json, html, xlsx, cyclonedx.`,
+Formats: ` + soupdoc.Formats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { code = cli.SOUPList(o, so) },
 	}
@@ -138,7 +141,7 @@ Formats: md, csv, json, html, xlsx, cyclonedx.`,
 	soupDiff := &cobra.Command{
 		Use:   "diff",
 		Short: "Compare two SBOMs: added, removed, upgraded, downgraded, license changed",
-		Long:  `Compare two SBOMs by package, ordering versions with each ecosystem's own semantics. Formats: text, json, markdown.`,
+		Long:  "Compare two SBOMs by package, ordering versions with each ecosystem's own semantics. Formats: " + releasedoc.DiffFormats.Help() + ".",
 		Args:  cobra.NoArgs,
 		Run:   func(*cobra.Command, []string) { code = cli.SOUPDiff(o, so) },
 	}
@@ -160,7 +163,7 @@ Formats: md, csv, json, html, xlsx, cyclonedx.`,
 	root.AddCommand(&cobra.Command{
 		Use:   "rules",
 		Short: "List the rule catalog with IEC 62304 / ISO 14971 clauses and classes",
-		Long:  `List every rule. Formats: text, json, markdown (docs/rules.md is this output).`,
+		Long:  "List every rule. Formats: " + resultdoc.RuleFormats.Help() + " (docs/rules.md is the markdown).",
 		Args:  cobra.NoArgs,
 		Run:   func(*cobra.Command, []string) { code = cli.Rules(o) },
 	})

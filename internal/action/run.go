@@ -20,7 +20,8 @@ import (
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/model"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
+	"github.com/tracegate/tracegate/internal/report/soupdoc"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/version"
 )
@@ -372,16 +373,16 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 			return f, fmt.Errorf("sarif-file: %w", err)
 		}
 	}
-	if err := writeFile(f.JSON, func(w io.Writer) error { return report.WriteResult(w, res, "json") }); err != nil {
+	if err := writeFile(f.JSON, func(w io.Writer) error { return resultdoc.Write(w, res, "json") }); err != nil {
 		return f, err
 	}
-	sarif := report.SARIFOptions{}
+	sarif := resultdoc.SARIFOptions{}
 	if r.gh.Workspace != "" {
 		if abs, err := filepath.Abs(r.gh.Workspace); err == nil {
 			sarif.SourceRoot = "file://" + filepath.ToSlash(abs) + "/"
 		}
 	}
-	if err := writeFile(f.SARIF, func(w io.Writer) error { return report.WriteResultSARIF(w, res, gate.Catalog(), sarif) }); err != nil {
+	if err := writeFile(f.SARIF, func(w io.Writer) error { return resultdoc.WriteSARIF(w, res, gate.Catalog(), sarif) }); err != nil {
 		return f, err
 	}
 	if r.bundle != nil {
@@ -391,7 +392,7 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 		f.SOUPList = filepath.Join(dir, "soup-list.json")
 		v, c := version.Get()
 		if err := writeFile(f.SOUPList, func(w io.Writer) error {
-			return report.WriteSOUP(w, r.soup, "json", report.SOUPOptions{ToolVersion: v, Commit: c})
+			return soupdoc.Write(w, r.soup, "json", soupdoc.Options{ToolVersion: v, Commit: c})
 		}); err != nil {
 			return f, err
 		}
@@ -424,7 +425,7 @@ func writeFile(path string, render func(io.Writer) error) error {
 // and a line of it must not act as a workflow command.
 func (r *run) log(res *gate.Result) {
 	var b bytes.Buffer
-	if werr := report.WriteResult(&b, res, "text"); werr != nil {
+	if werr := resultdoc.Write(&b, res, "text"); werr != nil {
 		fmt.Fprintf(&b, "rendering the result: %v\n", werr)
 	}
 	tok, terr := randomToken()
@@ -455,7 +456,7 @@ func randomToken() (string, error) {
 // copy beside the result.
 func (r *run) summary(res *gate.Result, f Files, shown, total int) error {
 	note := annotationNote(shown, total, filepath.Base(f.JSON))
-	o := report.MarkdownOptions{
+	o := resultdoc.MarkdownOptions{
 		Budget:     SummaryLimit - summaryMargin - len(note),
 		FullReport: fmt.Sprintf("the JSON result %s (step output findings-json)", filepath.Base(f.JSON)),
 	}
@@ -464,7 +465,7 @@ func (r *run) summary(res *gate.Result, f Files, shown, total int) error {
 	}
 	var b bytes.Buffer
 	b.WriteString(note)
-	if err := report.WriteResultMarkdown(&b, res, o); err != nil {
+	if err := resultdoc.WriteMarkdown(&b, res, o); err != nil {
 		return err
 	}
 	var errs []error

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/facts/event"
 	"github.com/tracegate/tracegate/internal/gate"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
 )
 
 // CheckOptions are the flags of `check pr` and `check release`.
@@ -137,8 +136,8 @@ func (o *Options) checkFlags(c CheckOptions) (gate.Severity, error) {
 	if !ok {
 		return "", usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", c.FailOn)}
 	}
-	if !oneOf(o.Format, report.ResultFormats) {
-		return "", usageError{fmt.Errorf("--format %q: check writes %s", o.Format, strings.Join(report.ResultFormats, ", "))}
+	if err := checkFormat(o.Format, "check", resultdoc.Formats); err != nil {
+		return "", err
 	}
 	return sev, nil
 }
@@ -171,7 +170,7 @@ func (o *Options) finish(res *gate.Result, err error) int {
 		return o.fail(usageError{err})
 	}
 	res.Tool = tool()
-	if werr := o.write(func(w writer) error { return report.WriteResult(w, res, o.Format) }); werr != nil {
+	if werr := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); werr != nil {
 		return o.fail(werr)
 	}
 	if err != nil {

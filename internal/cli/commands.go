@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/releasedoc"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
 	"github.com/tracegate/tracegate/internal/version"
 )
 
@@ -26,8 +27,8 @@ func Validate(o Options, failOn string) int {
 	if !ok {
 		return o.fail(usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", failOn)})
 	}
-	if !oneOf(o.Format, report.ResultFormats) {
-		return o.fail(usageError{fmt.Errorf("--format %q: validate writes %s", o.Format, strings.Join(report.ResultFormats, ", "))})
+	if err := checkFormat(o.Format, "validate", resultdoc.Formats); err != nil {
+		return o.fail(err)
 	}
 	m, err := o.loadModel()
 	if err != nil {
@@ -43,14 +44,14 @@ func Validate(o Options, failOn string) int {
 		if m.DHF != nil {
 			res.Warnings, res.Inputs = m.DHF.Warnings, m.DHF.Files
 		}
-		if werr := o.write(func(w writer) error { return report.WriteResult(w, res, o.Format) }); werr != nil {
+		if werr := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); werr != nil {
 			return o.fail(werr)
 		}
 		return o.failed(err, o.Output != "" && o.Output != "-")
 	}
 	res := gate.Validate(m, sev)
 	res.Tool = tool()
-	if err := o.write(func(w writer) error { return report.WriteResult(w, res, o.Format) }); err != nil {
+	if err := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); err != nil {
 		return o.fail(err)
 	}
 	return verdictCode(res.Verdict)
@@ -58,15 +59,15 @@ func Validate(o Options, failOn string) int {
 
 // Trace writes the traceability matrix (tracegate trace).
 func Trace(o Options) int {
-	if !oneOf(o.Format, report.MatrixFormats) {
-		return o.fail(usageError{fmt.Errorf("--format %q: trace writes %s", o.Format, strings.Join(report.MatrixFormats, ", "))})
+	if err := checkFormat(o.Format, "trace", releasedoc.MatrixFormats); err != nil {
+		return o.fail(err)
 	}
 	m, err := o.loadModel()
 	if err != nil {
 		return o.fail(err)
 	}
-	mx := report.NewMatrix(m.Graph, m.Config.SafetyClass, m.DHF.Warnings)
-	if err := o.write(func(w writer) error { return report.WriteMatrix(w, mx, o.Format) }); err != nil {
+	mx := releasedoc.NewMatrix(m.Graph, m.Config.SafetyClass, m.DHF.Warnings)
+	if err := o.write(func(w writer) error { return releasedoc.MatrixFormats.Write(w, o.Format, mx) }); err != nil {
 		return o.fail(err)
 	}
 	return ExitPass
@@ -75,10 +76,10 @@ func Trace(o Options) int {
 // Rules lists the rule catalog (tracegate rules); --format markdown writes
 // docs/rules.md.
 func Rules(o Options) int {
-	if !oneOf(o.Format, report.RulesFormats) {
-		return o.fail(usageError{fmt.Errorf("--format %q: rules writes %s", o.Format, strings.Join(report.RulesFormats, ", "))})
+	if err := checkFormat(o.Format, "rules", resultdoc.RuleFormats); err != nil {
+		return o.fail(err)
 	}
-	if err := o.write(func(w writer) error { return report.WriteRules(w, gate.Catalog(), o.Format) }); err != nil {
+	if err := o.write(func(w writer) error { return resultdoc.RuleFormats.Write(w, o.Format, gate.Catalog()) }); err != nil {
 		return o.fail(err)
 	}
 	return ExitPass
@@ -94,14 +95,11 @@ func verdictCode(v gate.Verdict) int {
 	return ExitError
 }
 
-func oneOf(s string, list []string) bool {
-	if s == "" {
-		return true
+// checkFormat refuses a --format that the command's registry of encoders
+// does not hold, listing those it does.
+func checkFormat[T any](format, command string, reg *report.Registry[T]) error {
+	if _, ok := reg.Lookup(format); !ok {
+		return usageError{fmt.Errorf("--format %q: %s writes %s", format, command, reg.Help())}
 	}
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return nil
 }

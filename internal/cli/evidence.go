@@ -11,6 +11,7 @@ import (
 	"github.com/tracegate/tracegate/internal/evidence"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
+	"github.com/tracegate/tracegate/internal/report"
 )
 
 // EvidenceOptions are the flags of `tracegate evidence` beyond the gate's.
@@ -31,8 +32,8 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 	if !ok {
 		return o.fail(usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", c.FailOn)})
 	}
-	if o.Format != "" && o.Format != "text" && o.Format != "json" {
-		return o.fail(usageError{fmt.Errorf("--format %q: evidence writes text or json (the documents themselves are in the bundle)", o.Format)})
+	if err := checkFormat(o.Format, "evidence", SummaryFormats); err != nil {
+		return o.fail(err)
 	}
 	if e.Out == "" {
 		return o.fail(usageError{fmt.Errorf("evidence needs --out DIR: where to write the bundle")})
@@ -87,7 +88,7 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 		}
 		uploaded, upErr = evidence.Upload(ctx, client, c.Repo, c.Tag, b)
 	}
-	if werr := o.write(func(w writer) error { return writeBundleSummary(w, o.Format, b, uploaded) }); werr != nil {
+	if werr := o.write(func(w writer) error { return SummaryFormats.Write(w, o.Format, BundleSummary{b, uploaded}) }); werr != nil {
 		return o.fail(werr)
 	}
 	if upErr != nil {
@@ -121,39 +122,53 @@ func RepoWebURL(ep githubapi.Endpoints, repo string) string {
 	return ep.API.Scheme + "://" + strings.TrimPrefix(ep.API.Host, "api.") + "/" + repo
 }
 
-// writeBundleSummary says what was written (and uploaded): in text for a
-// terminal, in JSON for a script.
-func writeBundleSummary(w writer, format string, b *evidence.Bundle, up []evidence.Uploaded) error {
-	if format == "json" {
-		type asset struct {
-			Name     string `json:"name"`
-			ID       int64  `json:"id"`
-			URL      string `json:"url"`
-			Replaced bool   `json:"replaced"`
-		}
-		out := struct {
-			Verdict      string          `json:"verdict"`
-			Subject      string          `json:"subject"`
-			Dir          string          `json:"dir"`
-			Zip          string          `json:"zip"`
-			ZipSHA256    string          `json:"zip_sha256"`
-			InputsDigest string          `json:"inputs_digest"`
-			Date         string          `json:"date,omitempty"`
-			DateFrom     string          `json:"date_from,omitempty"`
-			Files        []evidence.File `json:"files"`
-			Uploaded     []asset         `json:"uploaded,omitempty"`
-		}{Verdict: string(b.Result.Verdict), Subject: b.Result.Subject, Dir: b.Dir, Zip: b.Zip, ZipSHA256: b.ZipSHA256,
-			InputsDigest: b.InputsDigest, DateFrom: b.DateFrom, Files: b.Files}
-		if !b.Date.IsZero() {
-			out.Date = b.Date.UTC().Format("2006-01-02T15:04:05Z")
-		}
-		for _, u := range up {
-			out.Uploaded = append(out.Uploaded, asset{u.Name, u.ID, u.URL, u.Replaced})
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+// BundleSummary is what `tracegate evidence` says it wrote (and uploaded).
+type BundleSummary struct {
+	Bundle   *evidence.Bundle
+	Uploaded []evidence.Uploaded
+}
+
+// SummaryFormats are the encoders of the summary: text for a terminal,
+// JSON for a script (the documents themselves are in the bundle).
+var SummaryFormats = &report.Registry[BundleSummary]{What: "the evidence summary", Encoders: []report.Encoder[BundleSummary]{
+	{Name: "text", MediaType: report.MediaText, Ext: "txt", Write: summaryText},
+	{Name: "json", MediaType: report.MediaJSON, Ext: "json", Write: summaryJSON},
+}}
+
+func summaryJSON(w writer, s BundleSummary) error {
+	b, up := s.Bundle, s.Uploaded
+	type asset struct {
+		Name     string `json:"name"`
+		ID       int64  `json:"id"`
+		URL      string `json:"url"`
+		Replaced bool   `json:"replaced"`
 	}
+	out := struct {
+		Verdict      string          `json:"verdict"`
+		Subject      string          `json:"subject"`
+		Dir          string          `json:"dir"`
+		Zip          string          `json:"zip"`
+		ZipSHA256    string          `json:"zip_sha256"`
+		InputsDigest string          `json:"inputs_digest"`
+		Date         string          `json:"date,omitempty"`
+		DateFrom     string          `json:"date_from,omitempty"`
+		Files        []evidence.File `json:"files"`
+		Uploaded     []asset         `json:"uploaded,omitempty"`
+	}{Verdict: string(b.Result.Verdict), Subject: b.Result.Subject, Dir: b.Dir, Zip: b.Zip, ZipSHA256: b.ZipSHA256,
+		InputsDigest: b.InputsDigest, DateFrom: b.DateFrom, Files: b.Files}
+	if !b.Date.IsZero() {
+		out.Date = b.Date.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	for _, u := range up {
+		out.Uploaded = append(out.Uploaded, asset{u.Name, u.ID, u.URL, u.Replaced})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func summaryText(w writer, sum BundleSummary) error {
+	b, up := sum.Bundle, sum.Uploaded
 	fmt.Fprintf(w, "tracegate evidence: %s — %s\n", strings.ToUpper(string(b.Result.Verdict)), b.Result.Subject)
 	s := b.Result.Summary
 	fmt.Fprintf(w, "  %d errors, %d warnings, %d notes; %d rules failed\n", s.Errors, s.Warnings, s.Notes, s.RulesFailed)

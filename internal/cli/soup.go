@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -17,7 +16,8 @@ import (
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/osv"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/releasedoc"
+	"github.com/tracegate/tracegate/internal/report/soupdoc"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/version"
 )
@@ -156,11 +156,11 @@ func (so SOUPOptions) anomalySource(cfg *config.Config, dir string) (osv.Source,
 // SOUPList writes the SOUP list (tracegate soup list).
 func SOUPList(o Options, so SOUPOptions) int {
 	format := o.Format
-	if format == "" || format == "text" {
-		format = "md"
+	if format == "text" { // the global default: the list's is Markdown
+		format = "markdown"
 	}
-	if !oneOf(format, report.SOUPFormats) {
-		return o.fail(usageError{fmt.Errorf("--format %q: soup list writes %s", o.Format, strings.Join(report.SOUPFormats, ", "))})
+	if err := checkFormat(format, "soup list", soupdoc.Formats); err != nil {
+		return o.fail(err)
 	}
 	docs, cfg, err := o.sbomDocs(so)
 	if err != nil {
@@ -184,8 +184,8 @@ func SOUPList(o Options, so SOUPOptions) int {
 		l.AddAnomalies(rep)
 	}
 	v, c := version.Get()
-	opts := report.SOUPOptions{ToolVersion: v, Commit: c}
-	if err := o.write(func(w writer) error { return report.WriteSOUP(w, l, format, opts) }); err != nil {
+	opts := soupdoc.Options{ToolVersion: v, Commit: c}
+	if err := o.write(func(w writer) error { return soupdoc.Write(w, l, format, opts) }); err != nil {
 		return o.fail(err)
 	}
 	return ExitPass
@@ -196,8 +196,8 @@ func SOUPDiff(o Options, so SOUPOptions) int {
 	if so.Base == "" || so.Head == "" {
 		return o.fail(usageError{fmt.Errorf("soup diff needs --base and --head SBOM files")})
 	}
-	if !oneOf(o.Format, report.DiffFormats) {
-		return o.fail(usageError{fmt.Errorf("--format %q: soup diff writes %s", o.Format, strings.Join(report.DiffFormats, ", "))})
+	if err := checkFormat(o.Format, "soup diff", releasedoc.DiffFormats); err != nil {
+		return o.fail(err)
 	}
 	base, err := readOSFile(so.Base, sbom.Read)
 	if err != nil {
@@ -208,7 +208,8 @@ func SOUPDiff(o Options, so SOUPOptions) int {
 		return o.fail(err)
 	}
 	changes := soup.Diff(base.Components, head.Components)
-	if err := o.write(func(w writer) error { return report.WriteSBOMDiff(w, base, head, changes, o.Format) }); err != nil {
+	d := &releasedoc.Diff{Base: diffSide(base), Head: diffSide(head), Changes: changes}
+	if err := o.write(func(w writer) error { return releasedoc.DiffFormats.Write(w, o.Format, d) }); err != nil {
 		return o.fail(err)
 	}
 	return ExitPass
@@ -259,4 +260,8 @@ func SOUPSync(o Options, so SOUPOptions) int {
 		fmt.Fprintf(o.Stdout, "  %s\n", a)
 	}
 	return ExitPass
+}
+
+func diffSide(d *sbom.Document) releasedoc.DiffSide {
+	return releasedoc.DiffSide{File: d.File, Format: string(d.Format), SpecVersion: d.SpecVersion, Components: len(d.Components)}
 }

@@ -15,7 +15,9 @@ import (
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/model"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/releasedoc"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
+	"github.com/tracegate/tracegate/internal/report/soupdoc"
 	"github.com/tracegate/tracegate/internal/version"
 )
 
@@ -151,13 +153,13 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 	case !docs.CommitDate.IsZero():
 		b.Date, b.DateFrom = docs.CommitDate.UTC(), DateFromCommit
 	}
-	inputs := make([]report.Input, len(docs.Inputs))
+	inputs := make([]releasedoc.Input, len(docs.Inputs))
 	for i, in := range docs.Inputs {
-		inputs[i] = report.Input(in)
+		inputs[i] = releasedoc.Input(in)
 	}
-	ev := &report.ReleaseEvidence{Result: docs.Result, Facts: f, Inputs: inputs, InputsDigest: docs.InputsDigest,
+	ev := &releasedoc.ReleaseEvidence{Result: docs.Result, Facts: f, Inputs: inputs, InputsDigest: docs.InputsDigest,
 		Product: opts.Product, Generated: b.Date, GeneratedFrom: b.DateFrom, RepoURL: opts.RepoURL}
-	rd, err := report.NewReleaseDocuments(ev)
+	rd, err := releasedoc.NewReleaseDocuments(ev)
 	if err != nil {
 		return nil, err
 	}
@@ -176,18 +178,18 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 	if err := add(WorkbookFile, rd.WriteXLSX); err != nil {
 		return nil, err
 	}
-	for _, t := range report.ReleaseTables() {
+	for _, t := range releasedoc.ReleaseTables() {
 		if err := add("tables/"+t+".csv", func(w io.Writer) error { return rd.WriteCSV(w, t) }); err != nil {
 			return nil, err
 		}
 	}
-	if err := add(ResultFile, func(w io.Writer) error { return report.WriteResult(w, docs.Result, "json") }); err != nil {
+	if err := add(ResultFile, func(w io.Writer) error { return resultdoc.Write(w, docs.Result, "json") }); err != nil {
 		return nil, err
 	}
 	if f.SOUP != nil && f.SOUP.List != nil {
-		so := report.SOUPOptions{Title: opts.Product, ToolVersion: opts.Tool.Version, Commit: opts.Tool.Commit, Generated: b.Date}
+		so := soupdoc.Options{Title: opts.Product, ToolVersion: opts.Tool.Version, Commit: opts.Tool.Commit, Generated: b.Date}
 		for name, format := range map[string]string{SOUPMarkdown: "md", SOUPCSV: "csv", SOUPCycloneDX: "cyclonedx"} {
-			if err := add(name, func(w io.Writer) error { return report.WriteSOUP(w, f.SOUP.List, format, so) }); err != nil {
+			if err := add(name, func(w io.Writer) error { return soupdoc.Write(w, f.SOUP.List, format, so) }); err != nil {
 				return nil, err
 			}
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
 	"github.com/tracegate/tracegate/internal/gate"
-	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/releasedoc"
 )
 
 const sample = "../../testdata/sample-device"
@@ -110,7 +110,7 @@ func TestBuildFailingRelease(t *testing.T) {
 	want := []string{ReportFile, WorkbookFile, ResultFile, SOUPMarkdown, SOUPCSV, SOUPCycloneDX,
 		"inputs/commit/sbom/firmware-freertos.spdx", "inputs/commit/sbom/service-tool.cdx.xml",
 		"inputs/work-tree/reports/system/pytest-system.xml", "inputs/work-tree/reports/unit/go-test.jsonl"}
-	for _, name := range report.ReleaseTables() {
+	for _, name := range releasedoc.ReleaseTables() {
 		want = append(want, "tables/"+name+".csv")
 	}
 	sort.Strings(want)
@@ -261,7 +261,7 @@ func TestWorkbookMatchesCSVs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer wb.Close()
-	for _, name := range report.ReleaseTables() {
+	for _, name := range releasedoc.ReleaseTables() {
 		data, err := os.ReadFile(filepath.Join(b.Dir, "tables", name+".csv"))
 		if err != nil {
 			t.Fatal(err)
@@ -270,7 +270,7 @@ func TestWorkbookMatchesCSVs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s.csv: %v", name, err)
 		}
-		rows, err := wb.GetRows(report.ReleaseTableSheet(name))
+		rows, err := wb.GetRows(releasedoc.ReleaseTableSheet(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -292,7 +292,7 @@ func TestWorkbookMatchesCSVs(t *testing.T) {
 	}
 	// The sample's tables are not empty where the sample has content.
 	for name, min := range map[string]int{"traceability": 45, "risk": 14, "risk-controls": 16, "soup": 17, "residual-anomalies": 1, "changes": 2, "inputs": 20} {
-		rows, _ := wb.GetRows(report.ReleaseTableSheet(name))
+		rows, _ := wb.GetRows(releasedoc.ReleaseTableSheet(name))
 		if len(rows)-1 < min {
 			t.Errorf("%s: %d rows, want at least %d", name, len(rows)-1, min)
 		}

@@ -1,20 +1,23 @@
 package report
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
-// cell makes a value safe for one CSV cell opened in a spreadsheet: a cell
+// Cell makes a value safe for one CSV Cell opened in a spreadsheet: a Cell
 // starting with = + - @ (or a tab/CR) is a formula to Excel and LibreOffice,
 // so it is prefixed with a quote (OWASP "CSV injection").
-func cell(s string) string {
+func Cell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s
 }
 
-// mdCell makes a value safe inside a Markdown table cell: pipes would split
+// MDCell makes a value safe inside a Markdown table cell: pipes would split
 // the cell, newlines would end the row, and HTML would render.
-func mdCell(s string) string {
+func MDCell(s string) string {
 	return mdCellReplacer.Replace(strings.TrimSpace(s))
 }
 
@@ -22,13 +25,13 @@ func mdCell(s string) string {
 // time to render large tables.
 var mdCellReplacer = strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "<", "&lt;", ">", "&gt;", "`", "\\`")
 
-// oneLine folds a value onto one line for terminal tables.
-func oneLine(s string) string {
+// OneLine folds a value onto one line for terminal tables.
+func OneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// clip shortens s to at most n runes, marking the cut.
-func clip(s string, n int) string {
+// Clip shortens s to at most n runes, marking the cut.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -37,4 +40,11 @@ func clip(s string, n int) string {
 		return string(r[:n])
 	}
 	return string(r[:n-1]) + "…"
+}
+
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -18,13 +18,13 @@ import (
 // adds a "body" template to the frame (newHTMLTemplate) and renders an
 // htmlPage whose Body is its own data.
 
-// htmlPage is what the frame shows around a document's body.
-type htmlPage struct {
+// HTMLPage is what the frame shows around a document's body.
+type HTMLPage struct {
 	// Title is the <title> and the page's heading.
 	Title string
 	// Facts are the label/value pairs under the heading: what the document
 	// is about and what it was made from.
-	Facts []htmlFact
+	Facts []HTMLFact
 	// Generator names the tool in the footer ("tracegate 1.4.0 (abc123)").
 	Generator string
 	// Generated is when the document was made; zero: not stated.
@@ -37,9 +37,9 @@ type htmlPage struct {
 	Body       any
 }
 
-// htmlFact is one line of a document's header. Flag marks a value a reader
+// HTMLFact is one line of a document's header. Flag marks a value a reader
 // must not miss (a missing input, a lookup not made).
-type htmlFact struct {
+type HTMLFact struct {
 	Label, Value string
 	Flag         bool
 }
@@ -94,9 +94,9 @@ footer{margin-top:2em;padding-top:.6em;border-top:1px solid var(--line);color:va
 }
 `
 
-// htmlSummaryItem is one part of a document's summary line (the "summary"
+// HTMLSummaryItem is one part of a document's summary line (the "summary"
 // template joins them with " · "); Flag makes it stand out.
-type htmlSummaryItem struct {
+type HTMLSummaryItem struct {
 	Text string
 	Flag bool
 }
@@ -143,19 +143,19 @@ const htmlFrame = `{{define "page"}}<!DOCTYPE html>
 
 // htmlFuncs are the helpers every HTML document's templates may use.
 var htmlFuncs = template.FuncMap{
-	"visible":       visibleText,
-	"stamp":         stamp,
-	"plural":        plural,
-	"pageFooterCSS": pageFooterCSS,
+	"visible":       VisibleText,
+	"stamp":         Stamp,
+	"plural":        Plural,
+	"pageFooterCSS": PageFooterCSS,
 }
 
-// pageFooterCSS is the paged-media rule that prints footer and the page
+// PageFooterCSS is the paged-media rule that prints footer and the page
 // number at the foot of every page. The footer is data in a CSS string,
 // which html/template would treat as a URL and refuse ("#ZgotmplZ") once
 // it holds a colon, so the rule is built here: every character other than
 // an ASCII letter, digit or space is written as a CSS hex escape ("\b7 "),
 // so the value can neither end the string nor the style element.
-func pageFooterCSS(footer string) template.CSS {
+func PageFooterCSS(footer string) template.CSS {
 	var b strings.Builder
 	b.WriteString(`@page{@bottom-left{content:"`)
 	for _, r := range strings.ToValidUTF8(footer, "\uFFFD") {
@@ -174,18 +174,18 @@ func pageFooterCSS(footer string) template.CSS {
 
 const pageMarginFont = "font:7pt system-ui,sans-serif;color:#57606a;vertical-align:top;padding-top:2mm;"
 
-// newHTMLTemplate returns the frame with body as its "body" template and
+// NewHTMLTemplate returns the frame with body as its "body" template and
 // funcs added to htmlFuncs. The frame is parsed once per document type;
 // body templates are package constants, so a parse error is a programming
 // error and panics at init.
-func newHTMLTemplate(name, body string, funcs template.FuncMap) *template.Template {
+func NewHTMLTemplate(name, body string, funcs template.FuncMap) *template.Template {
 	t := template.Must(template.New(name).Funcs(htmlFuncs).Funcs(funcs).Parse(htmlFrame))
 	return template.Must(t.New("body").Parse(body))
 }
 
-// writeHTML renders page into a buffer first, so that an error never
+// WriteHTML renders page into a buffer first, so that an error never
 // leaves half a document behind.
-func writeHTML(w io.Writer, t *template.Template, page htmlPage) error {
+func WriteHTML(w io.Writer, t *template.Template, page HTMLPage) error {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "page", page); err != nil {
 		return fmt.Errorf("rendering HTML: %w", err)
@@ -194,13 +194,13 @@ func writeHTML(w io.Writer, t *template.Template, page htmlPage) error {
 	return err
 }
 
-// visibleText makes input text safe to show to a reviewer; html/template
+// VisibleText makes input text safe to show to a reviewer; html/template
 // escapes markup afterwards. It does for HTML what mdEscape does for
 // Markdown: invalid UTF-8 and control characters become U+FFFD, line
 // breaks become "\n" (the stylesheet keeps them), and bidirectional
 // controls are shown as ⟨U+202E⟩ so that text cannot reorder what a
 // reviewer reads ("Trojan Source", CVE-2021-42574).
-func visibleText(s string) string {
+func VisibleText(s string) string {
 	if isPlainText(s) {
 		return s
 	}
@@ -218,7 +218,7 @@ func visibleText(s string) string {
 			b.WriteRune(r)
 		case r == '\u2028' || r == '\u2029':
 			b.WriteByte('\n')
-		case isBidi(r):
+		case IsBidi(r):
 			fmt.Fprintf(&b, "⟨U+%04X⟩", r)
 		case unicode.IsControl(r) || r == '\uFEFF':
 			b.WriteRune('\uFFFD')
@@ -241,8 +241,8 @@ func isPlainText(s string) bool {
 	return true
 }
 
-// stamp renders a document time: UTC, to the second, unambiguous.
-func stamp(t time.Time) string {
+// Stamp renders a document time: UTC, to the second, unambiguous.
+func Stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -1,84 +1,13 @@
 package report
 
 import (
-	"errors"
-	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
-	"golang.org/x/net/html"
+	"github.com/tracegate/tracegate/internal/report/reporttest"
 )
-
-// htmlShape is what checkHTML learnt about a page.
-type htmlShape struct {
-	Tags map[string]int // start tags by name
-	Text string         // the text a reader sees, entities decoded
-}
-
-// htmlAllowed are the elements tracegate's pages are made of, and the
-// attributes they may carry. Anything else in a page came from its input.
-var (
-	htmlAllowedTags = map[string]bool{"html": true, "head": true, "meta": true, "title": true, "style": true, "body": true, "header": true,
-		"main": true, "footer": true, "h1": true, "h2": true, "h3": true, "p": true, "dl": true, "dt": true, "dd": true, "table": true,
-		"colgroup": true, "col": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true, "ul": true, "li": true, "span": true, "strong": true}
-	htmlAllowedAttrs = map[string]bool{"lang": true, "charset": true, "http-equiv": true, "content": true, "name": true, "class": true, "id": true, "colspan": true}
-	htmlVoid         = map[string]bool{"meta": true, "col": true}
-)
-
-// checkHTML tokenizes a page and fails unless it is well formed: one
-// doctype, only the elements and attributes tracegate writes, every
-// element closed in order, no comments.
-func checkHTML(t testing.TB, page string) htmlShape {
-	t.Helper()
-	if !strings.HasPrefix(page, "<!DOCTYPE html>\n") {
-		t.Fatalf("the page does not start with a doctype: %.40q", page)
-	}
-	shape := htmlShape{Tags: map[string]int{}}
-	var text strings.Builder
-	var stack []string
-	z := html.NewTokenizer(strings.NewReader(page))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			if !errors.Is(z.Err(), io.EOF) {
-				t.Fatalf("tokenizer: %v", z.Err())
-			}
-			break
-		}
-		tok := z.Token()
-		switch tt {
-		case html.StartTagToken, html.SelfClosingTagToken:
-			if !htmlAllowedTags[tok.Data] {
-				t.Fatalf("element <%s> is not one tracegate writes", tok.Data)
-			}
-			for _, a := range tok.Attr {
-				if !htmlAllowedAttrs[a.Key] {
-					t.Fatalf("<%s> has attribute %q", tok.Data, a.Key)
-				}
-			}
-			shape.Tags[tok.Data]++
-			if tt == html.StartTagToken && !htmlVoid[tok.Data] {
-				stack = append(stack, tok.Data)
-			}
-		case html.EndTagToken:
-			if len(stack) == 0 || stack[len(stack)-1] != tok.Data {
-				t.Fatalf("</%s> closes %v", tok.Data, stack)
-			}
-			stack = stack[:len(stack)-1]
-		case html.TextToken:
-			if len(stack) == 0 || stack[len(stack)-1] != "style" {
-				text.WriteString(tok.Data)
-			}
-		case html.CommentToken:
-			t.Fatalf("comment in the page: %q", tok.Data)
-		}
-	}
-	if len(stack) != 0 {
-		t.Fatalf("elements left open: %v", stack)
-	}
-	shape.Text = text.String()
-	return shape
-}
 
 func TestVisibleText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -90,8 +19,38 @@ func TestVisibleText(t *testing.T) {
 		{"para\u2029graph", "para\ngraph"},
 		{"é ü 日本", "é ü 日本"},
 	} {
-		if got := visibleText(tc.in); got != tc.want {
+		if got := VisibleText(tc.in); got != tc.want {
 			t.Errorf("visibleText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// cssUnescape decodes the hex escapes pageFooterCSS writes.
+func cssUnescape(s string) string {
+	re := regexp.MustCompile(`\\([0-9a-f]{1,6}) `)
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		n, _ := strconv.ParseUint(m[1:len(m)-1], 16, 32)
+		return string(rune(n))
+	})
+}
+
+func TestPageFooterCSS(t *testing.T) {
+	for _, footer := range []string{"plain text 123", reporttest.Hostile, `a\"b`, "</style><style>*{display:none}", "é · ✓", "\n\r\t", "x\x00y"} {
+		css := string(PageFooterCSS(footer))
+		start := `@page{@bottom-left{content:"`
+		if !strings.HasPrefix(css, start) {
+			t.Fatalf("%q: %s", footer, css)
+		}
+		value, rest, ok := strings.Cut(css[len(start):], `"`)
+		if !ok || !strings.HasPrefix(rest, ";font:") {
+			t.Errorf("%q: the string ends early: %s", footer, css)
+		}
+		if strings.ContainsAny(value, "<>&'\"\n\r") {
+			t.Errorf("%q: unescaped character in %s", footer, value)
+		}
+		want := strings.ReplaceAll(strings.ToValidUTF8(footer, "\uFFFD"), "\x00", "\uFFFD")
+		if got := cssUnescape(value); got != want {
+			t.Errorf("%q: decodes to %q", footer, got)
 		}
 	}
 }

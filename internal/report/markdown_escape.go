@@ -2,21 +2,19 @@ package report
 
 import (
 	"fmt"
-	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 )
 
-// mdInline makes input text safe as inline Markdown on one line (headings,
+// MDInline makes input text safe as inline Markdown on one line (headings,
 // list items, sentences): line breaks fold to spaces. It shortens the text
 // to at most max runes first, so that the cut never splits a character or
 // an escape.
-func mdInline(s string, max int) string { return mdEscape(s, max, false) }
+func MDInline(s string, max int) string { return mdEscape(s, max, false) }
 
-// mdCellText makes input text safe inside a Markdown table cell; line
+// MDCellText makes input text safe inside a Markdown table cell; line
 // breaks become <br>, as mdCell makes them.
-func mdCellText(s string, max int) string { return mdEscape(s, max, true) }
+func MDCellText(s string, max int) string { return mdEscape(s, max, true) }
 
 // mdEscape neutralises everything in s that GitHub-flavoured Markdown would
 // interpret. It does what mdCell does (pipes, line breaks, HTML, backticks)
@@ -33,7 +31,7 @@ func mdCellText(s string, max int) string { return mdEscape(s, max, true) }
 //   - & becomes &amp;, so that entities are shown as written;
 //   - a leading list or block marker (-, +, =, "1.") is escaped.
 func mdEscape(s string, max int, keepBreaks bool) string {
-	s = clip(strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")), max)
+	s = Clip(strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")), max)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	br := " "
@@ -51,7 +49,7 @@ func mdEscape(s string, max int, keepBreaks bool) string {
 			b.WriteString(br)
 		case r == '\t':
 			b.WriteByte(' ')
-		case isBidi(r):
+		case IsBidi(r):
 			fmt.Fprintf(&b, "⟨U+%04X⟩", r)
 		case unicode.IsControl(r):
 			b.WriteRune('\uFFFD')
@@ -71,8 +69,8 @@ func mdEscape(s string, max int, keepBreaks bool) string {
 	return escapeLeadingMarker(b.String())
 }
 
-// isBidi reports the characters that change the display order of text.
-func isBidi(r rune) bool {
+// IsBidi reports the characters that change the display order of text.
+func IsBidi(r rune) bool {
 	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
@@ -96,65 +94,3 @@ func escapeLeadingMarker(s string) string {
 	}
 	return s
 }
-
-// blobLink renders a location as a link into the repository at LinkBase, or
-// as escaped text when there is no base or the file is not a repository
-// path. Markdown files get ?plain=1 so that #L<line> lands on the line
-// instead of the rendered document.
-func blobLink(base, file string, line, col, max int) string {
-	text := file
-	if line > 0 {
-		text += ":" + strconv.Itoa(line)
-		if col > 0 {
-			text += ":" + strconv.Itoa(col)
-		}
-	}
-	label := mdCellText(text, max)
-	p, ok := repoPath(file)
-	if base == "" || !ok || len(p) > maxLinkedPath {
-		return label
-	}
-	u := base + escapePath(p)
-	if lower := strings.ToLower(p); strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".markdown") {
-		u += "?plain=1"
-	}
-	if line > 0 {
-		u += "#L" + strconv.Itoa(line)
-	}
-	return "[" + label + "](" + u + ")"
-}
-
-// maxLinkedPath bounds the paths that get a link: a link's URL counts
-// against the budget in full and cannot be shortened.
-const maxLinkedPath = 300
-
-// linkBase validates a blob URL prefix (https://github.com/o/r/blob/SHA/):
-// an absolute http(s) URL, returned with a trailing slash and with the
-// characters that would end a Markdown link destination encoded. Anything
-// else gives "" (no links).
-func linkBase(s string) string {
-	s = strings.TrimSpace(s)
-	u, err := url.Parse(s)
-	if s == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return ""
-	}
-	if !strings.HasSuffix(s, "/") {
-		s += "/"
-	}
-	return destEscaper.Replace(s)
-}
-
-// reportRef renders the FullReport option for the "… more" lines: a link
-// when it is a URL, escaped text otherwise.
-func reportRef(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 2000 {
-		return "[the full report](" + destEscaper.Replace(s) + ")"
-	}
-	return mdInline(s, 200)
-}
-
-var destEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "", "\r", "", "\t", "", "\\", "%5C", "`", "%60", "|", "%7C")

@@ -111,14 +111,6 @@ func (ns *notes) warnf(pos input.Pos, format string, args ...any) {
 	ns.order = append(ns.order, &note{pos: pos, text: fmt.Sprintf(format, args...)})
 }
 
-// count returns how many repairs of kind k were recorded.
-func (ns *notes) count(k noteKind) int {
-	if n, ok := ns.byKey[k]; ok {
-		return n.n
-	}
-	return 0
-}
-
 func (ns *notes) warnings() []input.Warning {
 	out := make([]input.Warning, 0, len(ns.order))
 	for _, n := range ns.order {

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+)
+
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// WriteJSONLines writes a struct as JSON with one line per top-level field
+// and one line per element of its slice fields: readable and diffable like
+// indented JSON, but without indenting — which, for a list of 20,000
+// components, costs more than everything else the command does.
+func WriteJSONLines(w io.Writer, v any) error {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() != reflect.Struct {
+		return WriteJSON(w, v)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	// enc returns x's JSON, valid until the next call.
+	enc := func(x any) ([]byte, error) {
+		buf.Reset()
+		if err := e.Encode(x); err != nil {
+			return nil, err
+		}
+		return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	}
+	bw.WriteString("{")
+	first := true
+	rt := rv.Type()
+	for i := 0; i < rt.NumField(); i++ {
+		f := rt.Field(i)
+		name, omitempty, skip := jsonName(f)
+		if skip {
+			continue
+		}
+		fv := rv.Field(i)
+		if omitempty && fv.IsZero() {
+			continue
+		}
+		if fv.Kind() == reflect.Slice && fv.IsNil() && omitempty {
+			continue
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		key, _ := json.Marshal(name)
+		fmt.Fprintf(bw, "\n%s: ", key)
+		if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() > 0 {
+			bw.WriteString("[")
+			for j := 0; j < fv.Len(); j++ {
+				b, err := enc(fv.Index(j).Interface())
+				if err != nil {
+					return err
+				}
+				if j > 0 {
+					bw.WriteString(",")
+				}
+				bw.WriteString("\n  ")
+				bw.Write(b)
+			}
+			bw.WriteString("\n]")
+			continue
+		}
+		b, err := enc(fv.Interface())
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// jsonName reads a field's json tag.
+func jsonName(f reflect.StructField) (name string, omitempty, skip bool) {
+	if !f.IsExported() {
+		return "", false, true
+	}
+	tag := f.Tag.Get("json")
+	if tag == "-" {
+		return "", false, true
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	if name == "" {
+		name = f.Name
+	}
+	return name, strings.Contains(","+opts+",", ",omitempty,"), false
+}

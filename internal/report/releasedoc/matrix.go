@@ -1,0 +1,148 @@
+// Package report renders results and the traceability matrix for people
+// (text, Markdown, HTML) and machines (JSON, CSV, SARIF). Renderers only
+// format: every decision has already been taken by trace or gate.
+package releasedoc
+
+import (
+	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/trace"
+)
+
+// MatrixSchema identifies the JSON form of Matrix.
+const MatrixSchema = "tracegate.trace/v1"
+
+// Matrix is the traceability matrix (requirement → risk controls → tests →
+// results) in the shape every renderer shares.
+type Matrix struct {
+	Schema       string          `json:"schema"`
+	SafetyClass  model.Class     `json:"safety_class"`
+	Requirements []MatrixReq     `json:"requirements"`
+	RiskControls []MatrixControl `json:"risk_controls"`
+	Hazards      []MatrixHazard  `json:"hazards"`
+	Tests        trace.Totals    `json:"tests"`
+	Coverage     Coverage        `json:"coverage"`
+	Warnings     []input.Warning `json:"warnings,omitempty"`
+}
+
+// MatrixReq is one row of the matrix.
+type MatrixReq struct {
+	ID           string       `json:"id"`
+	Title        string       `json:"title"`
+	Type         string       `json:"type,omitempty"`
+	Class        model.Class  `json:"class"`
+	Item         string       `json:"item,omitempty"`
+	State        string       `json:"state,omitempty"` // lifecycle state as written
+	Active       bool         `json:"active"`
+	Status       trace.Status `json:"status"` // verified | failed | unverified
+	Verification string       `json:"verification"`
+	Parents      []string     `json:"parents"`
+	Children     []string     `json:"children"`
+	RiskControls []string     `json:"risk_controls"`
+	Tests        []MatrixTest `json:"tests"`
+	Evidence     []string     `json:"evidence,omitempty"`
+	Source       input.Pos    `json:"source"`
+}
+
+// MatrixTest is a test verifying a requirement.
+type MatrixTest struct {
+	Name   string        `json:"name"`
+	Result model.Outcome `json:"result"`
+	Via    string        `json:"via"`
+	Source input.Pos     `json:"source"`
+}
+
+// MatrixControl is a risk control with its hazards and implementation.
+type MatrixControl struct {
+	ID           string       `json:"id"`
+	Title        string       `json:"title"`
+	Kind         string       `json:"kind,omitempty"`
+	Hazards      []string     `json:"hazards"`
+	Requirements []string     `json:"requirements"`
+	Status       trace.Status `json:"status"`
+	Source       input.Pos    `json:"source"`
+}
+
+// MatrixHazard is a hazard with its risk before and after control.
+type MatrixHazard struct {
+	ID           string             `json:"id"`
+	Title        string             `json:"title"`
+	Harm         string             `json:"harm,omitempty"`
+	Initial      model.RiskEstimate `json:"initial"`
+	Residual     model.RiskEstimate `json:"residual"`
+	RiskControls []string           `json:"risk_controls"`
+	Source       input.Pos          `json:"source"`
+}
+
+// Coverage counts active requirements by verification status.
+type Coverage struct {
+	Active     int `json:"active_requirements"`
+	Verified   int `json:"verified"`
+	Failed     int `json:"failed"`
+	Unverified int `json:"unverified"`
+	Inactive   int `json:"inactive_requirements"`
+	// Percent is verified/active, rounded down; 0 when nothing is active.
+	Percent int `json:"percent_verified"`
+}
+
+// NewMatrix flattens a graph into the matrix.
+func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Matrix {
+	m := &Matrix{Schema: MatrixSchema, SafetyClass: class, Tests: g.TestTotals, Warnings: warnings,
+		Requirements: []MatrixReq{}, RiskControls: []MatrixControl{}, Hazards: []MatrixHazard{}}
+	for _, r := range g.Requirements {
+		row := MatrixReq{
+			ID: r.ID, Title: r.Title, Type: r.Type, Class: r.Class, Item: r.Item, State: r.Requirement.Status,
+			Active: r.Active, Status: r.Outcome, Verification: r.Method(), Evidence: r.EvidenceOK, Source: r.Source,
+			Parents: r.Requirement.Parents, Children: []string{}, RiskControls: r.Requirement.RiskControls, Tests: []MatrixTest{},
+		}
+		if row.Parents == nil {
+			row.Parents = []string{}
+		}
+		// Controls linked from either side, resolved ones only.
+		row.RiskControls = []string{}
+		for _, c := range r.Controls {
+			row.RiskControls = append(row.RiskControls, c.ID)
+		}
+		for _, c := range r.Children {
+			row.Children = append(row.Children, c.ID)
+		}
+		for _, l := range r.Tests {
+			row.Tests = append(row.Tests, MatrixTest{Name: l.Test.FullName(), Result: l.Test.Outcome, Via: l.Via, Source: l.Test.Source})
+		}
+		m.Requirements = append(m.Requirements, row)
+		if !r.Active {
+			m.Coverage.Inactive++
+			continue
+		}
+		m.Coverage.Active++
+		switch r.Outcome {
+		case trace.Verified:
+			m.Coverage.Verified++
+		case trace.Failed:
+			m.Coverage.Failed++
+		default:
+			m.Coverage.Unverified++
+		}
+	}
+	if m.Coverage.Active > 0 {
+		m.Coverage.Percent = m.Coverage.Verified * 100 / m.Coverage.Active
+	}
+	for _, c := range g.RiskControls {
+		mc := MatrixControl{ID: c.ID, Title: c.Title, Kind: c.Kind, Status: c.Outcome, Source: c.Source, Hazards: []string{}, Requirements: []string{}}
+		for _, h := range c.Hazards {
+			mc.Hazards = append(mc.Hazards, h.ID)
+		}
+		for _, r := range c.Requirements {
+			mc.Requirements = append(mc.Requirements, r.ID)
+		}
+		m.RiskControls = append(m.RiskControls, mc)
+	}
+	for _, h := range g.Hazards {
+		mh := MatrixHazard{ID: h.ID, Title: h.Title, Harm: h.Harm, Initial: h.Initial, Residual: h.Residual, Source: h.Source, RiskControls: []string{}}
+		for _, c := range h.Controls {
+			mh.RiskControls = append(mh.RiskControls, c.ID)
+		}
+		m.Hazards = append(m.Hazards, mh)
+	}
+	return m
+}

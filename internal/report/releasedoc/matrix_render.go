@@ -1,0 +1,108 @@
+package releasedoc
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/trace"
+)
+
+// MatrixFormats are the encoders of the traceability matrix (tracegate
+// trace).
+var MatrixFormats = &report.Registry[*Matrix]{What: "the traceability matrix", Encoders: []report.Encoder[*Matrix]{
+	{Name: "text", MediaType: report.MediaText, Ext: "txt", Write: matrixText},
+	{Name: "json", MediaType: report.MediaJSON, Ext: "json", Write: func(w io.Writer, m *Matrix) error { return report.WriteJSON(w, m) }},
+	{Name: "csv", MediaType: report.MediaCSV, Ext: "csv", Write: matrixCSV},
+	{Name: "markdown", Aliases: []string{"md"}, MediaType: report.MediaMarkdown, Ext: "md", Write: matrixMarkdown},
+}}
+
+// testSummary renders a requirement's tests as "name (result)" joined.
+func testSummary(ts []MatrixTest, sep string) string {
+	var parts []string
+	for _, t := range ts {
+		parts = append(parts, t.Name+" ("+string(t.Result)+")")
+	}
+	return strings.Join(parts, sep)
+}
+
+func statusLabel(r MatrixReq) string {
+	if !r.Active {
+		return string(r.Status) + " (inactive)"
+	}
+	return string(r.Status)
+}
+
+func matrixText(w io.Writer, m *Matrix) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCLASS\tSTATUS\tRISK CONTROLS\tTESTS\tTITLE")
+	for _, r := range m.Requirements {
+		tests := fmt.Sprintf("%d", len(r.Tests))
+		if bad := countBad(r.Tests); bad > 0 {
+			tests += fmt.Sprintf(" (%d failing)", bad)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Class, statusLabel(r), strings.Join(r.RiskControls, ","), tests, report.Clip(report.OneLine(r.Title), 60))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	c := m.Coverage
+	fmt.Fprintf(w, "\n%d active requirements: %d verified, %d failed, %d unverified (%d%% verified); %d inactive\n",
+		c.Active, c.Verified, c.Failed, c.Unverified, c.Percent, c.Inactive)
+	t := m.Tests
+	fmt.Fprintf(w, "%d tests: %d passed, %d failed, %d errors, %d skipped\n", t.Total, t.Passed, t.Failed, t.Errored, t.Skipped)
+	if len(m.RiskControls) > 0 {
+		unv := 0
+		for _, rc := range m.RiskControls {
+			if rc.Status != trace.Verified {
+				unv++
+			}
+		}
+		fmt.Fprintf(w, "%d risk controls for %d hazards: %d not verified\n", len(m.RiskControls), len(m.Hazards), unv)
+	}
+	return report.WriteWarnings(w, m.Warnings)
+}
+
+func countBad(ts []MatrixTest) int {
+	n := 0
+	for _, t := range ts {
+		if t.Result.Bad() {
+			n++
+		}
+	}
+	return n
+}
+
+func matrixCSV(w io.Writer, m *Matrix) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "title", "type", "class", "item", "state", "active", "status", "verification", "parents", "risk_controls", "tests", "evidence", "source"})
+	for _, r := range m.Requirements {
+		cw.Write([]string{
+			report.Cell(r.ID), report.Cell(r.Title), report.Cell(r.Type), string(r.Class), report.Cell(r.Item), report.Cell(r.State), fmt.Sprint(r.Active), string(r.Status),
+			r.Verification, report.Cell(strings.Join(r.Parents, " ")), report.Cell(strings.Join(r.RiskControls, " ")), report.Cell(testSummary(r.Tests, "; ")),
+			report.Cell(strings.Join(r.Evidence, " ")), report.Cell(r.Source.String()),
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func matrixMarkdown(w io.Writer, m *Matrix) error {
+	c := m.Coverage
+	fmt.Fprintf(w, "## Traceability matrix\n\n%d of %d active requirements verified (%d%%), %d failed, %d unverified. Tests: %d passed, %d failed, %d errors, %d skipped.\n\n",
+		c.Verified, c.Active, c.Percent, c.Failed, c.Unverified, m.Tests.Passed, m.Tests.Failed, m.Tests.Errored, m.Tests.Skipped)
+	fmt.Fprintln(w, "| Requirement | Class | Status | Risk controls | Tests | Source |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, r := range m.Requirements {
+		title := r.ID
+		if r.Title != "" {
+			title += " " + r.Title
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", report.MDCell(title), r.Class, report.MDCell(statusLabel(r)),
+			report.MDCell(strings.Join(r.RiskControls, ", ")), report.MDCell(testSummary(r.Tests, "\n")), report.MDCell(r.Source.String()))
+	}
+	return nil
+}
