@@ -3,7 +3,6 @@ package soup
 import (
 	"time"
 
-	"github.com/tracegate/tracegate/internal/ingest/sbom"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/osv"
@@ -86,7 +85,7 @@ type AnomalyLookup struct {
 
 // Build makes the SOUP list of the documents against the register.
 // Components present in several documents appear once, naming each.
-func Build(docs []*sbom.Document, register []model.SOUPItem, registerFile string) *List {
+func Build(docs []*model.SBOM, register []model.SOUPItem, registerFile string) *List {
 	l := &List{Schema: ListSchema, Register: registerFile, Documents: []Document{}, Components: []ListEntry{}, Stale: []model.SOUPItem{}}
 	n := 0
 	for _, d := range docs {

@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/tracegate/tracegate/internal/config"
-	"github.com/tracegate/tracegate/internal/ingest"
 )
 
 // IDs finds the IDs of each kind in text with the policy's patterns.
@@ -68,8 +67,8 @@ func (x *IDs) Is(kind, s string) bool {
 	return re.MatchString(s) && len(x.Find(kind, s)) == 1 && x.Find(kind, s)[0] == s
 }
 
-// Finder adapts Find to the tag scanner's interface.
-func (x *IDs) Finder(kind string) ingest.IDFinder {
+// Finder is Find for one kind, as the readers take it (ingest.IDFinder).
+func (x *IDs) Finder(kind string) func(text string) []string {
 	return func(text string) []string { return x.Find(kind, text) }
 }
 

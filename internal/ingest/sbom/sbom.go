@@ -17,8 +17,8 @@ import (
 // that matched a disk image before it is read.
 const MaxSize = 256 << 20
 
-// Format names an SBOM serialisation.
-type Format string
+// Format names an SBOM serialisation (model.SBOMFormat).
+type Format = model.SBOMFormat
 
 const (
 	SPDXJSON      Format = "spdx-json"
@@ -34,31 +34,10 @@ const (
 	GitHubDependencyGraph Format = "github-dependency-graph"
 )
 
-// Document is what one SBOM file yielded.
-type Document struct {
-	File   string
-	Format Format
-	// SpecVersion is the specification version the document declares, as
-	// the specification writes it: "SPDX-2.2", "1.5" (CycloneDX), "3.0.1".
-	SpecVersion string
-	// PackagesRead counts every package (SPDX) or component (CycloneDX)
-	// element of the document, nested ones included, before the described
-	// root is set aside and duplicates are merged. SPDX files and snippets,
-	// CycloneDX services and metadata.component are not counted.
-	PackagesRead int
-	// Roots are the components the document describes (SPDX DESCRIBES,
-	// documentDescribes, rootElement; CycloneDX metadata.component): the
-	// product itself, set aside from Components. Root is the only one when
-	// there is exactly one; documents that describe several (a release of
-	// many container images) have Root nil.
-	Root  *model.Component
-	Roots []model.Component
-	// Components are the other components, deduplicated (see
-	// model.Component.Key) and sorted by name, group, version and purl.
-	Components []model.Component
-	// Warnings say what was repaired or skipped, each naming the file.
-	Warnings []input.Warning
-}
+// Document is what one SBOM file yielded (model.SBOM: the reader's output
+// is a value of the model, so that what judges and renders SBOMs needs no
+// reader).
+type Document = model.SBOM
 
 // Read reads the SBOM at path in fsys. Format and specification version are
 // taken from the content, never from the file name. A file that cannot be
