@@ -264,6 +264,18 @@ func TestCheckRelease(t *testing.T) {
 		}
 		res.only(t, "TG302 SRS-001", "TG303 tests.system.test_bolus_SRS-001")
 
+		// A report that declares more cases than it holds (truncated, or
+		// merged) is incomplete: an error finding, never a pass.
+		r.Write("extra/system.xml", `<testsuite name="extra" tests="40" failures="2"><testcase classname="tests.system" name="test_priming"/></testsuite>`)
+		code, res, errs = runCheck(t, "check", "release", "--dir", dir, "--tag", "v2.4.0", "--tests", "extra/*.xml")
+		if code != 1 || res.Verdict != "fail" {
+			t.Fatalf("exit %d, verdict %s, findings %v\n%s", code, res.Verdict, res.findings(), errs)
+		}
+		res.only(t, "TG303 extra (report incomplete)")
+		if f := res.Findings[0]; f.Severity != "error" || !strings.Contains(f.Message, `suite "extra" declares 40 tests and 2 failures, but holds 1 test case and no failure or error: the report is incomplete`) {
+			t.Errorf("finding %+v", f)
+		}
+
 		r.Write("extra/summary.xml", `<html><body>1 test failed</body></html>`)
 		code, out, errs := tracegate(t, "check", "release", "--dir", dir, "--tag", "v2.4.0", "--tests", "extra/*.xml")
 		if code != 3 || !strings.Contains(out, "EVALUATION ERROR  extra/summary.xml: matched by tests[2] but not recognised as any tests format") {

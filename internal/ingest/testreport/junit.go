@@ -154,13 +154,13 @@ const maxNesting = 64
 
 // frame is an open <testsuites> or <testsuite>.
 type frame struct {
-	suite    bool
-	name     string
-	pos      input.Pos
-	first    int      // index of the frame's first case in items.Tests
-	links    []string // requirement links of the suite's properties
-	declared int      // failures + errors the suite says it has
-	bad      int      // junitReader.bad when the frame opened
+	suite bool
+	name  string
+	pos   input.Pos
+	first int      // index of the frame's first case in items.Tests
+	links []string // requirement links of the suite's properties
+	decl  declared // the totals its attributes declare
+	at    tally    // junitReader.held when the frame opened
 }
 
 type junitReader struct {
@@ -170,7 +170,7 @@ type junitReader struct {
 	stack []frame
 	roots int
 	dtd   bool
-	bad   int // failed and errored cases read so far
+	held  tally // cases read so far, and those an incomplete suite lacks
 }
 
 func (r *junitReader) pos() input.Pos {
@@ -263,14 +263,14 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 	}
 	switch name {
 	case "testsuites":
-		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), bad: r.bad})
+		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), at: r.held, decl: r.declared(t, pos, "<testsuites>")})
 	case "testsuite":
 		if len(r.stack) >= maxNesting {
 			return input.Errorf(pos, "<testsuite> nested more than %d deep", maxNesting).
 				WithHint("no test runner nests suites this deep; the file is not a test report")
 		}
-		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), bad: r.bad}
-		fr.declared = atoiLoose(attr(t, "failures")) + atoiLoose(attr(t, "errors"))
+		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), at: r.held}
+		fr.decl = r.declared(t, pos, strconv.Quote(fr.name))
 		// GoogleTest writes RecordProperty from SetUpTestSuite as an
 		// attribute of <testsuite>.
 		for _, a := range t.Attr {
@@ -307,15 +307,11 @@ func (r *junitReader) end() {
 	}
 	fr := r.stack[len(r.stack)-1]
 	r.stack = r.stack[:len(r.stack)-1]
+	r.checkTotals(&fr)
 	if len(fr.links) > 0 {
 		cases := r.items.Tests[fr.first:]
 		for i := range cases {
 			cases[i].Requirements = appendUnique(cases[i].Requirements, fr.links...)
-		}
-	}
-	if fr.suite && fr.declared > 0 {
-		if r.bad == fr.bad {
-			r.warn(fr.pos, "suite %q declares %d failure(s)/error(s) but none of its test cases failed; the report may be incomplete", fr.name, fr.declared)
 		}
 	}
 }
@@ -470,9 +466,7 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 			if note != "" {
 				r.warn(pos, "test case %q: %s", tc.FullName(), note)
 			}
-			if tc.Outcome.Bad() {
-				r.bad++
-			}
+			r.held.add(res.declaredBad(tc.Outcome))
 			r.items.Tests = append(r.items.Tests, tc)
 			return nil
 		}
@@ -532,15 +526,6 @@ func seconds(s string) (time.Duration, bool) {
 		return 0, false
 	}
 	return time.Duration(f * float64(time.Second)), true
-}
-
-// atoiLoose reads a count attribute; anything unreadable is 0.
-func atoiLoose(s string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // charsetReader lets a report declare US-ASCII or Latin-1 (old Ant and
