@@ -39,6 +39,23 @@ type Reader interface {
 	Read(fsys fs.FS, path string) (*Items, error)
 }
 
+// A Streamer is a Reader that streams its file instead of holding it
+// parsed, so that its memory grows with what it keeps, not with the file:
+// the loader reserves input.StreamFactor times the file's size for it
+// instead of input.TreeFactor (input.Reserve).
+type Streamer interface {
+	Reader
+	Streams()
+}
+
+// memoryFactor is how many times a file's size reading it with r may take.
+func memoryFactor(r any) int64 {
+	if _, ok := r.(Streamer); ok {
+		return input.StreamFactor
+	}
+	return input.TreeFactor
+}
+
 // Items is what one file yielded.
 type Items struct {
 	Requirements []model.Requirement

@@ -150,6 +150,12 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 						WithHint("this is a bug in tracegate; please report it with the file")}
 				}
 			}()
+			release, err := reserve(fsys, rf.path, input.TreeFactor)
+			if err != nil {
+				results[i] = outcome{err: err}
+				return
+			}
+			defer release()
 			recs, warns, err := set.Records.Read(fsys, rf.path, rf.kind)
 			results[i] = outcome{items: &Items{Warnings: warns}, records: recs, err: err, format: "record"}
 			return
@@ -162,6 +168,12 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 						WithHint("this is a bug in tracegate; please report it with the file")}
 				}
 			}()
+			release, err := reserve(fsys, f, input.TreeFactor)
+			if err != nil {
+				results[i] = outcome{err: err}
+				return
+			}
+			defer release()
 			tags, warns, err := set.Tags.Scan(fsys, f, requirementIDs)
 			results[i] = outcome{items: &Items{Warnings: warns}, tags: tags, err: err, format: "tags"}
 			return
@@ -251,11 +263,27 @@ func readOne(fsys fs.FS, set Set, j job) outcome {
 			return outcome{err: notRecognised(j, head, set.Formats(j.kind))}
 		}
 	}
+	release, err := reserve(fsys, j.path, memoryFactor(r))
+	if err != nil {
+		return outcome{err: err}
+	}
+	defer release()
 	items, err := safeRead(r, fsys, j.path)
 	if err != nil {
 		return outcome{err: err}
 	}
 	return outcome{items: items, format: r.Format()}
+}
+
+// reserve takes what reading the file at path may take from the process's
+// read budget (input.Reserve): its size times factor. A file that cannot
+// be stat'ed reserves nothing: reading it fails and says why.
+func reserve(fsys fs.FS, path string, factor int64) (func(), error) {
+	st, err := fs.Stat(fsys, path)
+	if err != nil {
+		return func() {}, nil
+	}
+	return input.Reserve(path, st.Size(), st.Size()*factor)
 }
 
 // safeRead turns a reader panic into an error naming the file: a bug in a

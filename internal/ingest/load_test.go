@@ -142,3 +142,27 @@ func TestUnrecognisedIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestReadBudget: a YAML file too large to parse within the read budget is
+// refused before it is parsed, naming the file; a report as large is
+// streamed and read.
+func TestReadBudget(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < input.ReadBudget/input.TreeFactor+1 {
+		b.WriteString(yamlReq)
+	}
+	_, err := load(t, map[string]string{"reqs/big.yml": b.String()})
+	if err == nil || !strings.Contains(err.Error(), "reqs/big.yml: file is 10.7 MiB; reading it would take about") {
+		t.Errorf("err = %v", err)
+	}
+	b.Reset()
+	b.WriteString("<testsuite>")
+	for b.Len() < input.ReadBudget/input.TreeFactor+1 {
+		b.WriteString(`<testcase classname="c" name="t"/>`)
+	}
+	b.WriteString(`<testcase name="bad"><failure/></testcase></testsuite>`)
+	dhf, err := load(t, map[string]string{"reports/big.xml": b.String()})
+	if err != nil || len(dhf.Tests) < 300_000 {
+		t.Errorf("err = %v, %d tests", err, len(dhf.Tests))
+	}
+}

@@ -21,3 +21,35 @@ const (
 	// which is an error when a policy glob matched it.
 	MaxProlog = 4 << 20
 )
+
+// A YAML document (and every format read through yamlsrc) holds at most
+// MaxYAMLValues values once its aliases are expanded, and its aliases may
+// add at most AliasSlack values to what it writes out, or make it
+// AliasRatio times as large, whichever is more: a few hundred bytes then
+// cost a few megabytes at most, and shared defaults written once and
+// referred to in every entry stay well within.
+const (
+	MaxYAMLValues = 2_000_000
+	AliasSlack    = 10_000
+	AliasRatio    = 10
+)
+
+// AliasBudget is the number of values a YAML document that writes out
+// written nodes may expand to through aliases.
+func AliasBudget(written int) int {
+	return min(max(written+AliasSlack, written*AliasRatio), MaxYAMLValues)
+}
+
+// Reads in flight share one memory budget per process (Reserve): a pull
+// request's base, head and evidence are read at the same time, each on
+// several goroutines, and the App evaluates several at once. A read
+// reserves what it may take before it starts — its file's size times
+// TreeFactor for a reader that holds the parsed file (YAML, Markdown, CSV,
+// test sources), times StreamFactor for one that streams (JUnit, go test
+// -json) — and a file that would take more than the whole budget is
+// refused: for YAML, about 10 MiB.
+const (
+	ReadBudget   = 512 << 20
+	TreeFactor   = 48
+	StreamFactor = 1
+)

@@ -91,29 +91,23 @@ func Pos(file string, n *yaml.Node) input.Pos {
 // "/ids/requirement" for a value, "/ids/requirement#key" for its key).
 // Mapping keys must be strings: YAML allows others, JSON Schema does not.
 func Value(file string, n *yaml.Node) (any, map[string]input.Pos, error) {
+	if err := checkAliases(file, n); err != nil {
+		return nil, nil, err
+	}
 	c := converter{file: file, pos: map[string]input.Pos{}}
 	v, err := c.value(n, "", 0)
 	return v, c.pos, err
 }
 
 type converter struct {
-	file  string
-	pos   map[string]input.Pos
-	nodes int
+	file string
+	pos  map[string]input.Pos
 }
-
-// maxNodes bounds the values a document may expand to: aliases can make a
-// small file describe an exponentially large value ("billion laughs").
-const maxNodes = 2_000_000
 
 // maxDepth bounds nesting so that a hostile document cannot exhaust the stack.
 const maxDepth = 100
 
 func (c *converter) value(n *yaml.Node, ptr string, depth int) (any, error) {
-	c.nodes++
-	if c.nodes > maxNodes {
-		return nil, input.Errorf(Pos(c.file, n), "YAML expands to more than %d values (alias bomb?)", maxNodes)
-	}
 	if depth > maxDepth {
 		return nil, input.Errorf(Pos(c.file, n), "YAML nested deeper than %d levels", maxDepth)
 	}

@@ -28,6 +28,7 @@ type GoTestJSON struct{}
 
 func (GoTestJSON) Kind() ingest.Kind { return ingest.Tests }
 func (GoTestJSON) Format() string    { return "gotest-json" }
+func (GoTestJSON) Streams()          {}
 
 // Detect accepts a .json, .jsonl, .log or .txt file whose first line that
 // starts with "{" is a JSON object with an Action key. Lines before it that

@@ -36,6 +36,7 @@ type JUnit struct{}
 
 func (JUnit) Kind() ingest.Kind { return ingest.Tests }
 func (JUnit) Format() string    { return "junit" }
+func (JUnit) Streams()          {}
 
 // Detect accepts a .xml file whose first element is <testsuites> or
 // <testsuite>, after any BOM, XML declaration, comments, processing
