@@ -260,10 +260,6 @@ func TestClientCassette(t *testing.T) {
 	})
 }
 
-func okAnswer(n int) string {
-	return `{"results":[` + strings.TrimSuffix(strings.Repeat(`{},`, n), ",") + `]}`
-}
-
 func TestClientFailures(t *testing.T) {
 	gogo := Package{PURL: "pkg:golang/github.com/gogo/protobuf@v1.3.1"}
 	gogoRec := string(readCorpus(t, "records/osv-scalibr__GO-2021-0053.json"))

@@ -126,12 +126,8 @@ func FuzzKetryx(f *testing.F) {
 // together, the item in either format.
 func FuzzDoorstop(f *testing.F) {
 	configs := fixtureSeeds(f, "doorstop", "")
-	var items [][]byte
-	for _, c := range configs {
-		items = append(items, c)
-	}
 	for i, c := range configs {
-		f.Add(c, items[(i+1)%len(items)], i%2 == 0)
+		f.Add(c, configs[(i+1)%len(configs)], i%2 == 0)
 	}
 	f.Add([]byte("settings:\n  prefix: SRS\n  itemformat: markdown\n"), []byte("---\nlinks: [a: b]\n---\n# H\ntext\n"), true)
 	f.Add([]byte("settings: {prefix: SRS, sep: '-', digits: 3.0}\nattributes: {defaults: {a: 1}}\n"), []byte("active: 0\nnormative: []\nlinks:\n- {a: 1}\n"), false)
