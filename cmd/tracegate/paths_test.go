@@ -1,8 +1,12 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
 )
 
 // Globs given on the command line are the flag's, not the policy's: one
@@ -21,5 +25,127 @@ func TestFlagGlobsBlameTheFlag(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, flag+` "`+glob+`"`) || strings.Contains(errs, "tracegate.yml") {
 			t.Errorf("%s: exit %d, want 2 and an error naming %s %s, not the policy:\n%s", strings.Join(args, " "), code, flag, glob, errs)
 		}
+	}
+}
+
+// linkedRepo is a class A repository whose one requirement is verified,
+// first released as v1.0.0 after setup has added its links; outside is a
+// directory beside it, with a lax policy, a register and a test report.
+func linkedRepo(t *testing.T, setup func(r *gittest.Repo, outside string)) *gittest.Repo {
+	t.Helper()
+	r := gittest.New(t)
+	policy := `version: 1
+safety_class: A
+requirements: [{path: "docs/req/**/*.yml"}]
+tests: [{path: "reports/*.xml", format: junit}]
+risks: []
+test_sources: []
+problem_reports: {labels: [], files: []}
+change_requests: {labels: [], files: []}
+soup: {sboms: ["sbom/*.json"], register: docs/soup/soup.yml}
+release: {first: true, plans: [{name: plan, path: docs/plan.md}]}
+`
+	r.Write(".github/tracegate.yml", policy)
+	r.Write("docs/req/a.yml", "- id: SRS-001\n  title: Dose\n  status: approved\n  text: The pump doses.\n")
+	r.Write("reports/junit.xml", `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`)
+	r.Write("docs/plan.md", "# plan\n")
+	r.Write("docs/soup/soup.yml", "soup: []\n")
+	r.Write("sbom/bom.json", `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}`)
+	outside := t.TempDir()
+	for name, content := range map[string]string{
+		"policy.yml":  strings.Replace(policy, "docs/req/**/*.yml", "nothing/*.yml", 1),
+		"soup.yml":    "soup: []\n",
+		"junit.xml":   `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`,
+		"req/b.yml":   "- id: SRS-002\n  title: Alarm\n  status: approved\n  text: Untested.\n",
+		"osv/PyPI/.k": "",
+	} {
+		p := filepath.Join(outside, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setup(r, outside)
+	r.Commit("SRS-001 links")
+	r.Tag("v1.0.0", true, "1.0.0")
+	return r
+}
+
+const untested = "- id: SRS-002\n  title: Alarm\n  status: approved\n  text: Untested.\n"
+
+// One rule for symbolic links, at a tag and in the work tree alike: a link
+// inside the repository is followed; one that leaves it, loops or leads
+// nowhere is an error naming it. Before, a requirement file linked inside
+// the repository was dropped with a warning (its untested requirement
+// passed), and the policy and the register were followed out of the
+// repository in the work tree but refused at a tag.
+func TestSymlinksOneRule(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(r *gittest.Repo, outside string)
+		code  int
+		want  []string // in the output (stdout and stderr)
+	}{
+		{"a requirement file linked inside", func(r *gittest.Repo, _ string) {
+			r.Write("other/b.yml", untested)
+			r.Symlink("../../other/b.yml", "docs/req/b.yml")
+		}, 1, []string{"TG302", "SRS-002"}},
+		{"a requirement directory linked inside", func(r *gittest.Repo, _ string) {
+			r.Write("other/req/b.yml", untested)
+			r.Symlink("../../other/req", "docs/req/more")
+		}, 1, []string{"TG302", "SRS-002"}},
+		{"the policy linked inside", func(r *gittest.Repo, _ string) {
+			r.Write("policy/tracegate.yml", readFile(t, filepath.Join(r.Dir(), ".github/tracegate.yml")))
+			r.Remove(".github/tracegate.yml")
+			r.Symlink("../policy/tracegate.yml", ".github/tracegate.yml")
+			r.Write("docs/req/b.yml", untested)
+		}, 1, []string{"TG302", "SRS-002"}},
+		{"the policy linked outside", func(r *gittest.Repo, outside string) {
+			r.Remove(".github/tracegate.yml")
+			r.Symlink(filepath.Join(outside, "policy.yml"), ".github/tracegate.yml")
+			r.Write("docs/req/b.yml", untested)
+		}, 2, []string{".github/tracegate.yml", "leaves the repository"}},
+		{"the SOUP register linked outside", func(r *gittest.Repo, outside string) {
+			r.Remove("docs/soup/soup.yml")
+			r.Symlink("../../../"+filepath.Base(outside)+"/soup.yml", "docs/soup/soup.yml")
+		}, 3, []string{"docs/soup/soup.yml", "leaves the repository"}},
+		{"a requirement directory linked outside", func(r *gittest.Repo, outside string) {
+			r.Symlink(filepath.Join(outside, "req"), "docs/req/more")
+		}, 3, []string{"docs/req/more", "leaves the repository"}},
+		{"a test report linked outside", func(r *gittest.Repo, outside string) {
+			r.Remove("reports/junit.xml")
+			r.Symlink(filepath.Join(outside, "junit.xml"), "reports/junit.xml")
+		}, 3, []string{"reports/junit.xml", "leaves the repository"}},
+		{"the offline OSV database linked outside", func(r *gittest.Repo, outside string) {
+			p := filepath.Join(r.Dir(), ".github/tracegate.yml")
+			r.Write(".github/tracegate.yml", strings.Replace(readFile(t, p), "register: docs/soup/soup.yml", "register: docs/soup/soup.yml, osv_db: osv", 1))
+			r.Symlink(filepath.Join(outside, "osv"), "osv")
+		}, 3, []string{"osv", "leaves the repository"}},
+		{"a loop", func(r *gittest.Repo, _ string) {
+			r.Symlink("c.yml", "docs/req/b.yml")
+			r.Symlink("b.yml", "docs/req/c.yml")
+		}, 3, []string{"docs/req/b.yml", "loop"}},
+		{"a link to nothing", func(r *gittest.Repo, _ string) {
+			r.Symlink("gone.yml", "docs/req/b.yml")
+		}, 3, []string{"docs/req/b.yml", "leads to no file"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := linkedRepo(t, tt.setup).Dir()
+			for _, where := range [][]string{nil, {"--tag", "v1.0.0"}} {
+				code, out, errs := tracegate(t, append([]string{"check", "release", "--dir", dir}, where...)...)
+				all := out + errs
+				if code != tt.code {
+					t.Errorf("%v: exit %d, want %d\n%s", where, code, tt.code, all)
+					continue
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(all, w) {
+						t.Errorf("%v: the output does not say %q:\n%s", where, w, all)
+					}
+				}
+			}
+		})
 	}
 }

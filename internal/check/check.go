@@ -5,6 +5,7 @@
 package check
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -84,6 +85,17 @@ func usage(format string, args ...any) error { return &UsageError{fmt.Errorf(for
 func IsUsage(err error) bool {
 	var u *UsageError
 	return errors.As(err, &u)
+}
+
+// treeAt returns the files of a commit with their links followed by the
+// rule the work tree follows too (input.FollowLinks): a link inside the
+// repository is followed, one that leaves it is an error naming it.
+func treeAt(ctx context.Context, repo facts.Repository, sha string) (fs.FS, error) {
+	t, err := repo.Tree(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	return input.FollowLinks(t), nil
 }
 
 // policy reads the policy from a tree. The path that was asked for must

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/input"
 )
 
 // Where an input file was read from.
@@ -59,12 +60,14 @@ func (r *recorder) note(origin, name string, inner fs.FS) {
 	r.opened[inputKey{origin, name}] = inner
 }
 
-// wrap returns fsys recording what is opened through it as origin.
+// wrap returns fsys, with its links followed (input.FollowLinks), recording
+// what is opened through it as origin: under the name asked for, a link's
+// own name included.
 func (r *recorder) wrap(fsys fs.FS, origin string) fs.FS {
 	if fsys == nil {
 		return nil
 	}
-	return &recordingFS{inner: fsys, origin: origin, rec: r}
+	return &recordingFS{inner: input.FollowLinks(fsys), origin: origin, rec: r}
 }
 
 // recordingFS passes every call through to inner, noting the regular
@@ -101,6 +104,14 @@ func (f *recordingFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.Re
 func (f *recordingFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(f.inner, name) }
 func (f *recordingFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(f.inner, name) }
 func (f *recordingFS) ReadLink(name string) (string, error)       { return fs.ReadLink(f.inner, name) }
+
+// ResolveLinks passes the inner file system's on: it follows links.
+func (f *recordingFS) ResolveLinks(name string) (string, error) {
+	if l, ok := f.inner.(input.LinkResolver); ok {
+		return l.ResolveLinks(name)
+	}
+	return name, nil
+}
 
 // recordingRepo is a repository whose trees record what is read from them.
 type recordingRepo struct {

@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
+	"github.com/tracegate/tracegate/internal/input"
 )
 
 // Local says where a face that runs beside a checkout (the CLI, the Action)
@@ -36,20 +36,27 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 	if dir == "" {
 		dir = "."
 	}
-	src := &Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: l.Repo, WorkTree: os.DirFS(dir), RepoDir: dir}
-	closeRepo := func() {}
+	// The work tree follows links as a commit's tree does (input.FollowLinks).
+	work, closeWork, err := input.OpenDir(dir)
+	if err != nil {
+		return nil, nil, usage("the repository directory: %w", err)
+	}
+	src := &Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: l.Repo, WorkTree: work, RepoDir: dir}
+	closeRepo := func() { closeWork() }
 	repo, err := gitrepo.Open(ctx, dir)
 	switch {
 	case err != nil && l.NeedGit:
+		closeWork()
 		return nil, nil, &UsageError{err}
 	case err == nil && !sameDir(dir, repo.Dir()):
 		repo.Close()
 		if l.NeedGit {
+			closeWork()
 			return nil, nil, usage("%s is inside the git repository %s but not its top; the gates read the repository from its top", dir, repo.Dir())
 		}
 	case err == nil:
 		src.Repo = repo
-		closeRepo = func() { repo.Close() }
+		closeRepo = func() { repo.Close(); closeWork() }
 		if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
 			src.WorkHead = head
 		}

@@ -42,11 +42,11 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if pr.HeadRef == "" {
 		pr.HeadRef = head
 	}
-	baseTree, err := src.Repo.Tree(ctx, baseSHA)
+	baseTree, err := treeAt(ctx, src.Repo, baseSHA)
 	if err != nil {
 		return nil, err
 	}
-	headTree, err := src.Repo.Tree(ctx, headSHA)
+	headTree, err := treeAt(ctx, src.Repo, headSHA)
 	if err != nil {
 		return nil, err
 	}

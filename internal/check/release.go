@@ -47,7 +47,7 @@ func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Op
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("release %s: %w", tag, err)}
 	}
-	tree, err := src.Repo.Tree(ctx, sha)
+	tree, err := treeAt(ctx, src.Repo, sha)
 	if err != nil {
 		return nil, err
 	}

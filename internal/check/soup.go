@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
@@ -137,10 +138,10 @@ func anomalySource(src *Sources, cfg *config.Config, tree fs.FS) (osv.Source, er
 	if src.Anomalies != nil || cfg.SOUP.OSVDB == "" {
 		return src.Anomalies, nil
 	}
-	if src.RepoDir == "" {
-		return nil, usage("soup.osv_db names an offline OSV database, but there is no directory to open it from")
+	if src.WorkTree == nil {
+		return nil, usage("soup.osv_db names an offline OSV database, but there is no work tree to open it from")
 	}
-	db, err := osv.OpenDB(src.RepoDir+"/"+cfg.SOUP.OSVDB, osv.Limits{})
+	db, err := osv.OpenDBIn(src.WorkTree, path.Clean(cfg.SOUP.OSVDB), osv.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("soup.osv_db: %w", err)
 	}

@@ -66,7 +66,14 @@ func (o *Options) repo() (fs.FS, error) {
 	if !st.IsDir() {
 		return nil, usageError{fmt.Errorf("--dir %s: not a directory", dir)}
 	}
-	return os.DirFS(dir), nil
+	// Links inside the repository are followed, links that leave it are
+	// errors, as in a commit's tree. The directory stays open for the
+	// command's life; the os.Root's finalizer closes it after.
+	fsys, _, err := input.OpenDir(dir)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--dir %s: %w", dir, unwrapPath(err))}
+	}
+	return fsys, nil
 }
 
 // policy loads the policy: --config as given (relative to the working

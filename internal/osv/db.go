@@ -3,8 +3,10 @@ package osv
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -25,7 +27,9 @@ import (
 //
 // <Ecosystem> is the base ecosystem ("Alpine", not "Alpine:v3.17").
 type DB struct {
-	dir    string
+	fsys   fs.FS  // where the archives are read from
+	dir    string // the database's directory in fsys
+	shown  string // the directory as messages name it
 	limits Limits
 }
 
@@ -36,15 +40,27 @@ var cacheLayouts = []string{"", "osv-scalibr", "osv-scanner"}
 // review against a database that is not there is a usage error, not a
 // clean result.
 func OpenDB(dir string, limits Limits) (*DB, error) {
-	st, err := os.Stat(dir)
+	return openDB(os.DirFS(dir), ".", dir, limits)
+}
+
+// OpenDBIn opens the database in dir of fsys (a slash-separated path): a
+// database kept in the repository, read through the repository's file
+// system so that its links follow the repository's rule
+// (input.FollowLinks). Messages name dir as given.
+func OpenDBIn(fsys fs.FS, dir string, limits Limits) (*DB, error) {
+	return openDB(fsys, dir, dir, limits)
+}
+
+func openDB(fsys fs.FS, dir, shown string, limits Limits) (*DB, error) {
+	st, err := fs.Stat(fsys, dir)
 	if err != nil {
-		return nil, input.Errorf(input.Pos{File: dir}, "OSV database directory cannot be opened: %v", unwrapPath(err)).
+		return nil, input.Errorf(input.Pos{File: shown}, "OSV database directory cannot be opened: %v", unwrapPath(err)).
 			WithHint("download the ecosystems' all.zip files into DIR/<Ecosystem>/all.zip")
 	}
 	if !st.IsDir() {
-		return nil, input.Errorf(input.Pos{File: dir}, "OSV database must be a directory holding <Ecosystem>/all.zip files")
+		return nil, input.Errorf(input.Pos{File: shown}, "OSV database must be a directory holding <Ecosystem>/all.zip files")
 	}
-	return &DB{dir: dir, limits: limits.orDefault()}, nil
+	return &DB{fsys: fsys, dir: dir, shown: shown, limits: limits.orDefault()}, nil
 }
 
 // Query looks the packages up in the ecosystems' archives. Each archive
@@ -72,7 +88,7 @@ func (db *DB) Query(ctx context.Context, pkgs []Package) (*Report, error) {
 			warns = append(warns, input.Warnf(input.Pos{File: o}, "ignored: %s is read instead", file))
 		}
 		if file == "" {
-			why := fmt.Sprintf("no offline database for ecosystem %s in %s (looked for %s)", base, db.dir, strings.Join(db.candidates(base), ", "))
+			why := fmt.Sprintf("no offline database for ecosystem %s in %s (looked for %s)", base, db.shown, strings.Join(db.candidates(base), ", "))
 			for _, c := range coords {
 				out[c] = &outcome{notChecked: why}
 			}
@@ -88,7 +104,7 @@ func (db *DB) Query(ctx context.Context, pkgs []Package) (*Report, error) {
 			out[c] = lookup(idx, file, c, vc)
 		}
 	}
-	return &Report{Source: "offline OSV database " + db.dir, At: time.Now().UTC(), Results: p.finish(out), Warnings: warns}, nil
+	return &Report{Source: "offline OSV database " + db.shown, At: time.Now().UTC(), Results: p.finish(out), Warnings: warns}, nil
 }
 
 // lookup matches one coordinate against an archive's index.
@@ -119,19 +135,30 @@ func lookup(idx *index, file string, c Coordinate, vc versionCache) *outcome {
 	return o
 }
 
+// candidates are the archives of an ecosystem that may exist, as messages
+// name them.
 func (db *DB) candidates(base string) []string {
 	var c []string
 	for _, l := range cacheLayouts {
-		c = append(c, filepath.Join(db.dir, l, base, "all.zip"))
+		c = append(c, filepath.Join(db.shown, l, base, "all.zip"))
 	}
 	return c
+}
+
+// inFS is the name in fsys of a file named as candidates names it.
+func (db *DB) inFS(shown string) string {
+	rel, err := filepath.Rel(db.shown, shown)
+	if err != nil {
+		return shown
+	}
+	return path.Join(db.dir, filepath.ToSlash(rel))
 }
 
 // locate finds the archive of an ecosystem, and the other layouts' copies
 // that are ignored (reported, so nobody wonders which copy was read).
 func (db *DB) locate(base string) (file string, ignored []string) {
 	for _, c := range db.candidates(base) {
-		st, err := os.Stat(c)
+		st, err := fs.Stat(db.fsys, db.inFS(c))
 		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
@@ -145,7 +172,7 @@ func (db *DB) locate(base string) (file string, ignored []string) {
 }
 
 func (db *DB) read(ctx context.Context, file, base string, coords []Coordinate) (*index, []input.Warning, error) {
-	f, err := os.Open(file)
+	f, err := db.fsys.Open(db.inFS(file))
 	if err != nil {
 		return nil, nil, input.Errorf(input.Pos{File: file}, "cannot open: %v", unwrapPath(err))
 	}
@@ -154,11 +181,15 @@ func (db *DB) read(ctx context.Context, file, base string, coords []Coordinate) 
 	if err != nil {
 		return nil, nil, input.Errorf(input.Pos{File: file}, "cannot stat: %v", unwrapPath(err))
 	}
+	ra, ok := f.(io.ReaderAt)
+	if !ok {
+		return nil, nil, input.Errorf(input.Pos{File: file}, "cannot be read in place (the file system gives no random access)")
+	}
 	want := map[string]bool{}
 	for _, c := range coords {
 		want[normalizeName(c.Ecosystem, c.Name)] = true
 	}
-	return readIndex(ctx, f, st.Size(), file, base, want, db.limits)
+	return readIndex(ctx, ra, st.Size(), file, base, want, db.limits)
 }
 
 func unwrapPath(err error) error {
