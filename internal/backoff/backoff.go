@@ -39,6 +39,19 @@ func RetryAfter(h string, now time.Time) (time.Duration, bool) {
 // Exponential is 1 s, 2 s, 4 s … up to 30 s for attempt 1, 2, 3 …, plus up
 // to 25 % jitter so that concurrent clients do not retry in step.
 func Exponential(attempt int) time.Duration {
-	d := min(time.Second<<min(max(attempt-1, 0), 5), 30*time.Second)
+	return Between(attempt, time.Second, 30*time.Second)
+}
+
+// Between is base, 2×base, 4×base … up to limit for attempt 1, 2, 3 …, plus
+// up to 25 % jitter. A non-positive base or a limit below base is treated as
+// base.
+func Between(attempt int, base, limit time.Duration) time.Duration {
+	base = max(base, time.Nanosecond)
+	limit = max(limit, base)
+	d := base
+	for i := 1; i < attempt && d < limit; i++ {
+		d *= 2 // stops at the first value ≥ limit: base ≤ limit, so no overflow
+	}
+	d = min(d, limit)
 	return d + time.Duration(rand.Int64N(int64(d/4)+1))
 }

@@ -37,6 +37,30 @@ func TestExponential(t *testing.T) {
 	}
 }
 
+func TestBetween(t *testing.T) {
+	const m = time.Minute
+	cases := []struct {
+		attempt     int
+		base, limit time.Duration
+		want        time.Duration
+	}{
+		{1, 10 * time.Second, 10 * m, 10 * time.Second},
+		{2, 10 * time.Second, 10 * m, 20 * time.Second},
+		{7, 10 * time.Second, 10 * m, 10 * m}, // 640 s capped at 600 s
+		{1 << 30, 10 * time.Second, 10 * m, 10 * m},
+		{3, time.Duration(1) << 61, time.Duration(1) << 62, time.Duration(1) << 62}, // no overflow past the limit
+		{3, 0, 0, time.Nanosecond},
+		{3, time.Second, time.Millisecond, time.Second}, // a limit below base is base
+	}
+	for _, c := range cases {
+		for i := 0; i < 50; i++ {
+			if d := Between(c.attempt, c.base, c.limit); d < c.want || d > c.want+c.want/4 {
+				t.Fatalf("Between(%d, %v, %v) = %v, want in [%v, %v]", c.attempt, c.base, c.limit, d, c.want, c.want+c.want/4)
+			}
+		}
+	}
+}
+
 func FuzzRetryAfter(f *testing.F) {
 	for _, s := range []string{"", "1", "120", "-5", "Sat, 21 Nov 2026 12:00:30 GMT", "9999999999999999999"} {
 		f.Add(s)

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// dialect is what differs between SQLite and PostgreSQL. Statements are
+// written once, with $n parameters, which both drivers bind positionally.
+type dialect struct {
+	name string
+	// lockSkip follows a SELECT whose rows a claim takes: PostgreSQL locks
+	// them and skips rows another replica has locked; SQLite's one writer
+	// needs nothing.
+	lockSkip string
+	// lock follows a SELECT of a row the transaction is about to finish:
+	// PostgreSQL locks it against a concurrent reclaim.
+	lock string
+	// types fill the schema's placeholders.
+	autoID, blob string
+	// appendOnly is the DDL that makes the audit table reject UPDATE and
+	// DELETE.
+	appendOnly string
+	// retryable tells a transaction that failed only because another one
+	// ran at the same time (PostgreSQL: serialization failure, deadlock).
+	retryable func(error) bool
+	// lockMigrations serialises replicas migrating at the same start.
+	lockMigrations string
+}
+
+// db implements Store over database/sql.
+type db struct {
+	d     dialect
+	w     *sql.DB // writes; for SQLite one connection, so that writers queue in Go, not in busy-wait sleeps
+	r     *sql.DB // reads; the same pool as w for PostgreSQL
+	opts  Options
+	log   *slog.Logger
+	close func() error
+
+	claimSQL, reclaimSQL string
+}
+
+func newDB(d dialect, w, r *sql.DB, opts Options, closeFn func() error) *db {
+	return &db{d: d, w: w, r: r, opts: opts, log: opts.Logger, close: closeFn, claimSQL: claimSQL(d), reclaimSQL: reclaimSQL(d)}
+}
+
+func (s *db) now() time.Time { return s.opts.Now().UTC() }
+
+func (s *db) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.d.name, err)
+	}
+	return nil
+}
+
+func (s *db) Close() error { return s.close() }
+
+// write runs fn in a transaction on the write pool and commits it; a
+// transaction that lost a race with a concurrent one is run again, a few
+// times. what names the operation in errors.
+func (s *db) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	const tries = 5
+	for try := 1; ; try++ {
+		err := s.tryWrite(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		if try < tries && ctx.Err() == nil && s.d.retryable(err) {
+			continue
+		}
+		return fmt.Errorf("%s (%s): %w", what, s.d.name, err)
+	}
+}
+
+func (s *db) tryWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, rollback(tx))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func rollback(tx *sql.Tx) error {
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	return nil
+}
+
+// execOne runs a statement that must change exactly one row; none means the
+// row is not in the state the statement expects, reported as missing.
+func execOne(ctx context.Context, tx interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, missing error, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return missing
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Delivery is one webhook delivery as GitHub sent it.
+type Delivery struct {
+	ID             string // X-GitHub-Delivery (a GUID)
+	Event          string // X-GitHub-Event
+	Action         string // the payload's "action", if any
+	InstallationID int64
+	Repository     string // owner/name, if any
+	Payload        []byte
+	ReceivedAt     time.Time // default: now
+}
+
+// Accepted is the outcome of Accept.
+type Accepted struct {
+	New  bool       // false: a duplicate, nothing was written
+	Jobs []Enqueued // the jobs enqueued for a new delivery, in the order given
+}
+
+// validToken tells whether s is 1–max of letters, digits, '-', '_' and '.':
+// what GitHub's delivery GUIDs and event names are made of. Anything else is
+// refused before it can reach a log line or an error.
+func validToken(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func (d Delivery) validate() error {
+	switch {
+	case !validToken(d.ID, 64):
+		return fmt.Errorf("delivery ID %q: want 1–64 letters, digits, '-', '_' or '.'", d.ID)
+	case !validToken(d.Event, 64):
+		return fmt.Errorf("delivery %s: event %q: want 1–64 letters, digits, '-', '_' or '.'", d.ID, d.Event)
+	case d.Action != "" && !validToken(d.Action, 64):
+		return fmt.Errorf("delivery %s: action %q: want letters, digits, '-', '_' or '.'", d.ID, d.Action)
+	case d.InstallationID < 0:
+		return fmt.Errorf("delivery %s: negative installation ID", d.ID)
+	case d.Payload == nil:
+		return fmt.Errorf("delivery %s: no payload", d.ID)
+	}
+	return nil
+}
+
+func (s *db) Accept(ctx context.Context, d Delivery, jobs ...JobSpec) (Accepted, error) {
+	if err := d.validate(); err != nil {
+		return Accepted{}, fmt.Errorf("store delivery: %w", err)
+	}
+	for i := range jobs {
+		if jobs[i].DeliveryID == "" {
+			jobs[i].DeliveryID = d.ID
+		}
+		if jobs[i].InstallationID == 0 {
+			jobs[i].InstallationID = d.InstallationID
+		}
+		if err := jobs[i].validate(); err != nil {
+			return Accepted{}, fmt.Errorf("store delivery %s: %w", d.ID, err)
+		}
+	}
+	now := s.now()
+	if d.ReceivedAt.IsZero() {
+		d.ReceivedAt = now
+	}
+	var out Accepted
+	err := s.write(ctx, "store delivery "+d.ID, func(tx *sql.Tx) error {
+		out = Accepted{}
+		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, event, event_action, installation_id, repository, payload, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+			d.ID, d.Event, d.Action, d.InstallationID, d.Repository, d.Payload, micros(d.ReceivedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // a duplicate: nothing more to do
+		}
+		out.New = true
+		out.Jobs, err = s.enqueue(ctx, tx, now, specRows(jobs, now))
+		return err
+	})
+	if err != nil {
+		return Accepted{}, err
+	}
+	return out, nil
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The tests start copies of the test binary as other processes: one that
+// accepts deliveries until it is killed, and replicas that work a queue.
+// helperEnv selects the role; TestMain hands over to helperMain.
+const (
+	helperEnv   = "TRACEGATE_STORE_HELPER"
+	helperDBEnv = "TRACEGATE_STORE_HELPER_DB"
+)
+
+func helperMain() int {
+	db := os.Getenv(helperDBEnv)
+	var err error
+	switch os.Getenv(helperEnv) {
+	case "accept":
+		err = acceptForever(db)
+	case "work":
+		err = workUntilEOF(db)
+	default:
+		err = fmt.Errorf("unknown helper %q", os.Getenv(helperEnv))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// acceptForever accepts deliveries, each with one job, and prints "ack ID"
+// once Accept has returned: every ID printed is durable.
+func acceptForever(db string) error {
+	ctx := context.Background()
+	s, err := Open(ctx, db, Options{Logger: quiet})
+	if err != nil {
+		return err
+	}
+	fmt.Println("ready")
+	for i := 0; ; i++ {
+		id := "kill-" + strconv.Itoa(i)
+		if _, err := s.Accept(ctx, delivery(id), prJob(i+1, "0123abcd")); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(os.Stdout, "ack %s\n", id); err != nil {
+			return err
+		}
+	}
+}
+
+// workUntilEOF runs a Runner that prints "ran ID NUMBER" for each job it
+// completes, until its standard input closes; then it drains and exits.
+func workUntilEOF(db string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := Open(ctx, db, Options{Logger: quiet})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var mu sync.Mutex
+	out := bufio.NewWriter(os.Stdout)
+	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Logger: quiet,
+		Owner: "replica-" + strconv.Itoa(os.Getpid()),
+		Handle: func(ctx context.Context, j Job) error {
+			time.Sleep(200 * time.Microsecond) // a little work, so that claims interleave
+			mu.Lock()
+			defer mu.Unlock()
+			_, err := fmt.Fprintf(out, "ran %d %d\n", j.ID, j.Key.Number)
+			return err
+		}}
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
+	fmt.Println("ready")
+	err = r.Run(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	return errorsJoin(err, out.Flush())
+}
+
+func errorsJoin(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// helper starts the test binary in role with db.
+func helper(t *testing.T, role, db string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+role, helperDBEnv+"="+db)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	if !sc.Scan() || sc.Text() != "ready" {
+		t.Fatalf("helper %s did not start: %q %v", role, sc.Text(), sc.Err())
+	}
+	return cmd, sc, stdin
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"syscall"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+var sqliteDialect = dialect{
+	name:   "sqlite",
+	autoID: "INTEGER PRIMARY KEY AUTOINCREMENT", // AUTOINCREMENT: an ID is never reused after a prune
+	blob:   "BLOB",
+	appendOnly: `
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+	// One write connection: a transaction never meets another one of this
+	// process, and another process's is waited for by busy_timeout.
+	retryable: func(error) bool { return false },
+}
+
+// openSQLite opens (creating it with mode 0600 if absent) a SQLite file in
+// WAL mode. Writes go through one connection with immediate transactions,
+// reads through a pool of query-only connections.
+func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
+	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open sqlite: %q: a plain file path, without '?', '#' or 'file:'", path)
+	}
+	sync := strings.ToUpper(opts.Synchronous)
+	if sync != "FULL" && sync != "NORMAL" {
+		return nil, fmt.Errorf("open sqlite: synchronous %q: FULL or NORMAL", opts.Synchronous)
+	}
+	// Payloads are not public: create the file owner-only; SQLite gives its
+	// -wal and -shm files the same mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	case !errors.Is(err, fs.ErrExist):
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+
+	// A plain path: the driver cuts the parameters off at the '?'.
+	const common = "?_pragma=busy_timeout(10000)"
+	w, err := sql.Open("sqlite", path+common+"&_journal_mode=WAL&_synchronous="+sync+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", path+common+"&_query_only=1")
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
+	}
+	readers := opts.MaxConns
+	if readers <= 0 {
+		readers = 4
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+
+	s := newDB(sqliteDialect, w, r, opts, func() error { return errors.Join(r.Close(), w.Close()) })
+	if err := s.checkWAL(ctx, sync); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
+	}
+	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
+	}
+	return s, nil
+}
+
+// checkWAL makes sure the settings durability rests on took effect: a file
+// system without shared memory support, say, leaves SQLite in another
+// journal mode without failing.
+func (s *db) checkWAL(ctx context.Context, sync string) error {
+	var mode string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("read journal mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("journal mode is %q, not WAL", mode)
+	}
+	var level int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&level); err != nil {
+		return fmt.Errorf("read synchronous: %w", err)
+	}
+	if want := map[string]int{"NORMAL": 1, "FULL": 2}[sync]; level != want {
+		return fmt.Errorf("synchronous is %d, not %d (%s)", level, want, sync)
+	}
+	return nil
+}
