@@ -30,8 +30,11 @@ func TestMain(m *testing.M) {
 		os.Exit(helperMain())
 	}
 	code := m.Run()
-	if pgCluster != nil {
-		if err := pgCluster.Stop(); err != nil {
+	for _, c := range []*pgtest.Cluster{pgCluster, pgDurable} {
+		if c == nil {
+			continue
+		}
+		if err := c.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}
@@ -39,7 +42,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// postgresURL is a new, empty database on the shared cluster.
+// postgresURL is a new, empty schema on the shared cluster.
 func postgresURL(t testing.TB) string {
 	t.Helper()
 	pgOnce.Do(func() { pgCluster, pgErr = pgtest.Start(context.Background(), pgtest.Options{}) })
@@ -49,7 +52,7 @@ func postgresURL(t testing.TB) string {
 		}
 		t.Fatal(pgErr)
 	}
-	url, err := pgCluster.CreateDatabase(context.Background(), fmt.Sprintf("test_%d", pgDBs.Add(1)))
+	url, err := pgCluster.CreateSchema(context.Background(), fmt.Sprintf("test_%d", pgDBs.Add(1)))
 	if err != nil {
 		t.Fatal(err)
 	}

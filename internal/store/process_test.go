@@ -17,8 +17,9 @@ import (
 // accepts deliveries until it is killed, and replicas that work a queue.
 // helperEnv selects the role; TestMain hands over to helperMain.
 const (
-	helperEnv   = "TRACEGATE_STORE_HELPER"
-	helperDBEnv = "TRACEGATE_STORE_HELPER_DB"
+	helperEnv     = "TRACEGATE_STORE_HELPER"
+	helperDBEnv   = "TRACEGATE_STORE_HELPER_DB"
+	helperSyncEnv = "TRACEGATE_STORE_HELPER_SYNC" // SQLite's synchronous setting
 )
 
 func helperMain() int {
@@ -29,6 +30,8 @@ func helperMain() int {
 		err = acceptForever(db)
 	case "work":
 		err = workUntilEOF(db)
+	case "hang":
+		err = hang(db)
 	default:
 		err = fmt.Errorf("unknown helper %q", os.Getenv(helperEnv))
 	}
@@ -43,7 +46,7 @@ func helperMain() int {
 // once Accept has returned: every ID printed is durable.
 func acceptForever(db string) error {
 	ctx := context.Background()
-	s, err := Open(ctx, db, Options{Logger: quiet})
+	s, err := Open(ctx, db, Options{Logger: quiet, Synchronous: os.Getenv(helperSyncEnv)})
 	if err != nil {
 		return err
 	}
@@ -88,6 +91,23 @@ func workUntilEOF(db string) error {
 	return errorsJoin(err, out.Flush())
 }
 
+// hang claims jobs and prints "started ID" for each, then works on them
+// until it is killed.
+func hang(db string) error {
+	s, err := Open(context.Background(), db, Options{Logger: quiet})
+	if err != nil {
+		return err
+	}
+	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Logger: quiet, Owner: "hanging",
+		Handle: func(ctx context.Context, j Job) error {
+			fmt.Printf("started %d\n", j.ID)
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+	fmt.Println("ready")
+	return r.Run(context.Background())
+}
+
 func errorsJoin(a, b error) error {
 	if a != nil {
 		return a
@@ -95,11 +115,11 @@ func errorsJoin(a, b error) error {
 	return b
 }
 
-// helper starts the test binary in role with db.
-func helper(t *testing.T, role, db string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
+// helper starts the test binary in role with db; env adds variables.
+func helper(t *testing.T, role, db string, env ...string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"="+role, helperDBEnv+"="+db)
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+role, helperDBEnv+"="+db), env...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -51,20 +51,23 @@ func specRows(specs []JobSpec, now time.Time) []jobRow {
 // its dead-letter notice.
 func again(j Job, attempts int, reason string, available time.Time) jobRow {
 	return jobRow{
-		JobSpec:  JobSpec{Kind: j.Kind, Key: j.Key, InstallationID: j.InstallationID, DeliveryID: j.DeliveryID, Args: j.Args},
-		reason:   reason,
-		attempts: attempts, previous: j.ID, factsAt: j.factsAt, available: available,
+		JobSpec:    JobSpec{Kind: j.Kind, Key: j.Key, InstallationID: j.InstallationID, DeliveryID: j.DeliveryID, Args: j.Args},
+		deadLetter: j.DeadLetter,
+		reason:     reason,
+		attempts:   attempts, previous: j.ID, factsAt: j.factsAt, available: available,
 	}
 }
 
 // upsertJob inserts a waiting job or merges it into the waiting job of its
 // key. The merged job takes the winner's facts — a regular job wins over a
-// dead-letter notice (the new evaluation will report for itself), otherwise
-// the newer facts win — keeps the larger attempt count, so that a retry
-// merged into a new delivery's job still dead-letters in bound, and the
-// earlier ready time.
+// dead-letter notice (the new evaluation will report for itself); a new
+// job's facts are the newest there are; a retry, reclaim or release carries
+// older facts and wins only with strictly newer ones — keeps the larger
+// attempt count, so that a retry merged into a new delivery's job still
+// dead-letters in bound, and the earlier ready time.
 var upsertJob = func() string {
-	const win = `CASE WHEN excluded.dead_letter <> jobs.dead_letter THEN excluded.dead_letter = 0 ELSE excluded.facts_at >= jobs.facts_at END`
+	const win = `CASE WHEN excluded.dead_letter <> jobs.dead_letter THEN excluded.dead_letter = 0
+	WHEN excluded.previous = 0 THEN TRUE ELSE excluded.facts_at > jobs.facts_at END`
 	var set []string
 	for _, c := range []string{"repository", "installation_id", "delivery_id", "args", "dead_letter", "reason", "previous", "facts_at"} {
 		set = append(set, fmt.Sprintf("%s = CASE WHEN %s THEN excluded.%[1]s ELSE jobs.%[1]s END", c, win))
@@ -185,7 +188,8 @@ func reclaimSQL(d dialect) string {
 
 // reclaim retires the jobs whose lease expired before now: their worker
 // died or stalled. Each counts as a failed attempt (a job that kills its
-// worker must not kill workers forever) and is retried or dead-lettered.
+// worker must not kill workers forever) and is retried at once — the lease
+// was the wait — or dead-lettered.
 func (s *db) reclaim(ctx context.Context, tx *sql.Tx, now time.Time) ([]retirement, error) {
 	rows, err := tx.QueryContext(ctx, s.reclaimSQL, micros(now))
 	if err != nil {
@@ -221,6 +225,10 @@ type retirement struct {
 // notice that reports it.
 func (s *db) retire(ctx context.Context, tx *sql.Tx, j Job, now time.Time, state, reason string, permanent bool) (retirement, error) {
 	failed := j.Attempt
+	retryAt := now.Add(s.opts.Backoff(failed))
+	if state == stateExpired {
+		retryAt = now // the lease was the wait
+	}
 	if permanent || failed >= s.opts.MaxAttempts {
 		state = stateDead
 	}
@@ -239,7 +247,7 @@ func (s *db) retire(ctx context.Context, tx *sql.Tx, j Job, now time.Time, state
 		_, err := s.enqueue(ctx, tx, now, []jobRow{notice})
 		return out, err
 	}
-	e, err := s.enqueue(ctx, tx, now, []jobRow{again(j, failed, reason, now.Add(s.opts.Backoff(failed)))})
+	e, err := s.enqueue(ctx, tx, now, []jobRow{again(j, failed, reason, retryAt)})
 	if err != nil {
 		return retirement{}, err
 	}
@@ -297,9 +305,7 @@ func (s *db) Release(ctx context.Context, j Job) error {
 		if err := execOne(ctx, tx, ErrLeaseLost, `UPDATE jobs SET state = 'released', finished_at = $2 WHERE id = $1 AND state = 'running'`, cur.ID, micros(now)); err != nil {
 			return err
 		}
-		copied := again(cur, cur.Attempt-1, cur.Reason, now)
-		copied.deadLetter = cur.DeadLetter
-		_, err = s.enqueue(ctx, tx, now, []jobRow{copied})
+		_, err = s.enqueue(ctx, tx, now, []jobRow{again(cur, cur.Attempt-1, cur.Reason, now)})
 		return err
 	})
 }

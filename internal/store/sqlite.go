@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -48,16 +50,18 @@ func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
-	// A plain path: the driver cuts the parameters off at the '?'.
-	const common = "?_pragma=busy_timeout(10000)"
-	w, err := sql.Open("sqlite", path+common+"&_journal_mode=WAL&_synchronous="+sync+"&_txlock=immediate")
+	// A plain path: the driver cuts the parameters off at the '?'. The
+	// writer leaves checkpoints to the checkpointer below (a commit that
+	// checkpoints copies up to 4 MB back into the database and syncs it:
+	// tens of milliseconds that the webhook would wait for); at 10,000
+	// pages of WAL it checkpoints itself, should the checkpointer fall
+	// behind.
+	const common = "?_pragma=busy_timeout(10000)&_pragma=journal_size_limit(67108864)"
+	w, err := sql.Open("sqlite", path+common+"&_pragma=wal_autocheckpoint(10000)&_journal_mode=WAL&_synchronous="+sync+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
+	single(w)
 	r, err := sql.Open("sqlite", path+common+"&_query_only=1")
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
@@ -68,8 +72,19 @@ func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-
-	s := newDB(sqliteDialect, w, r, opts, func() error { return errors.Join(r.Close(), w.Close()) })
+	ck, err := sql.Open("sqlite", path+common+"&_synchronous="+sync)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), r.Close(), w.Close())
+	}
+	single(ck)
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	s := newDB(sqliteDialect, w, r, opts, func() error {
+		close(stop)
+		<-stopped
+		return errors.Join(ck.Close(), r.Close(), w.Close())
+	})
+	go func() { defer close(stopped); s.checkpoint(ck, stop) }()
 	if err := s.checkWAL(ctx, sync); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
 	}
@@ -98,4 +113,36 @@ func (s *db) checkWAL(ctx context.Context, sync string) error {
 		return fmt.Errorf("synchronous is %d, not %d (%s)", level, want, sync)
 	}
 	return nil
+}
+
+// single makes a pool of one connection that stays open.
+func single(p *sql.DB) {
+	p.SetMaxOpenConns(1)
+	p.SetMaxIdleConns(1)
+	p.SetConnMaxLifetime(0)
+	p.SetConnMaxIdleTime(0)
+}
+
+// checkpointEvery is how often the checkpointer copies the WAL back into
+// the database.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoint runs passive checkpoints on its own connection until stop is
+// closed: they copy committed pages while the writer goes on appending, so
+// that no commit waits for one.
+func (s *db) checkpoint(ck *sql.DB, stop <-chan struct{}) {
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if _, err := ck.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "sqlite checkpoint", slog.String("error", err.Error()))
+		}
+		cancel()
+	}
 }

@@ -253,6 +253,24 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, erro
 	return c.URL(name), nil
 }
 
+// CreateSchema creates schema name in the postgres database and returns a
+// URL whose connections use it (search_path): an empty database for a test
+// in milliseconds, where CREATE DATABASE takes most of a second.
+func (c *Cluster) CreateSchema(ctx context.Context, name string) (string, error) {
+	if !dbName.MatchString(name) {
+		return "", fmt.Errorf("pgtest: schema name %q: want a lower-case identifier", name)
+	}
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("pgtest: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", fmt.Errorf("pgtest: create schema %s: %w", name, err)
+	}
+	return c.URL("postgres") + "&search_path=" + name, nil
+}
+
 // Stop shuts the server down (fast shutdown, then a kill after 30 s) and
 // removes its directory.
 func (c *Cluster) Stop() error {
