@@ -13,7 +13,10 @@ import (
 
 // TestReplicasCompleteEachJobOnce runs two replica processes against one
 // database, each with four workers, and enqueues 1,000 jobs: every job is
-// done, each by exactly one replica, and both replicas take part.
+// done, each by exactly one replica, and on PostgreSQL both replicas take
+// part. (Two processes on one SQLite file are correct too, but not fair:
+// SQLite's busy handler sleeps while the other process keeps taking the
+// write lock, so one may do everything. SQLite is for one replica.)
 func TestReplicasCompleteEachJobOnce(t *testing.T) {
 	forEach(t, func(t *testing.T, dsn string) {
 		const jobs = 1000
@@ -70,7 +73,7 @@ func TestReplicasCompleteEachJobOnce(t *testing.T) {
 				t.Fatalf("replica %d: %v", i, err)
 			}
 			t.Logf("replica %d ran %d jobs", i, len(r.ran))
-			if len(r.ran) == 0 {
+			if len(r.ran) == 0 && IsPostgres(dsn) {
 				t.Errorf("replica %d ran no job: the replicas did not share the queue", i)
 			}
 			for n, c := range r.ran {
