@@ -94,7 +94,6 @@ func benchJob(n int64) JobSpec {
 func BenchmarkAccept(b *testing.B) {
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
-			be.opts.Logger = quiet
 			s, err := Open(context.Background(), be.dsn(b), be.opts)
 			if err != nil {
 				b.Fatal(err)
@@ -150,7 +149,6 @@ func BenchmarkAcceptAt200PerSecond(b *testing.B) {
 	const interval = time.Second / 200
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
-			be.opts.Logger = quiet
 			s, err := Open(context.Background(), be.dsn(b), be.opts)
 			if err != nil {
 				b.Fatal(err)
@@ -203,7 +201,7 @@ func BenchmarkClaimComplete(b *testing.B) {
 			dsn := be.dsn(b)
 			var stores []Store
 			for range be.replicas {
-				s, err := Open(ctx, dsn, Options{Logger: quiet})
+				s, err := Open(ctx, dsn, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -227,7 +225,7 @@ func BenchmarkClaimComplete(b *testing.B) {
 			start := time.Now()
 			var wg sync.WaitGroup
 			for i, s := range stores {
-				r := &Runner{Queue: s, Workers: 4, Poll: time.Millisecond, Logger: quiet, Owner: fmt.Sprintf("bench-%d", i),
+				r := &Runner{Queue: s, Workers: 4, Poll: time.Millisecond, Owner: fmt.Sprintf("bench-%d", i),
 					Handle: func(context.Context, Job) error {
 						if done.Add(1) == int64(b.N) {
 							close(all)

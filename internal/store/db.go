@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/logctx"
 )
 
 // dialect is what differs between SQLite and PostgreSQL. Statements are
@@ -38,14 +40,14 @@ type db struct {
 	w     *sql.DB // writes; for SQLite one connection, so that writers queue in Go, not in busy-wait sleeps
 	r     *sql.DB // reads; the same pool as w for PostgreSQL
 	opts  Options
-	log   *slog.Logger
+	bg    *slog.Logger // for what runs in the background: the logger Open's context carried
 	close func() error
 
 	claimSQL, reclaimSQL string
 }
 
-func newDB(d dialect, w, r *sql.DB, opts Options, closeFn func() error) *db {
-	return &db{d: d, w: w, r: r, opts: opts, log: opts.Logger, close: closeFn, claimSQL: claimSQL(d), reclaimSQL: reclaimSQL(d)}
+func newDB(ctx context.Context, d dialect, w, r *sql.DB, opts Options, closeFn func() error) *db {
+	return &db{d: d, w: w, r: r, opts: opts, bg: logctx.From(ctx), close: closeFn, claimSQL: claimSQL(d), reclaimSQL: reclaimSQL(d)}
 }
 
 func (s *db) now() time.Time { return s.opts.Now().UTC() }

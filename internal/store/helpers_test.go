@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -98,15 +96,9 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// quiet discards the store's log.
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
 // open opens db for t and closes it at t's end.
 func open(t testing.TB, dsn string, opts Options) *dbStore {
 	t.Helper()
-	if opts.Logger == nil {
-		opts.Logger = quiet
-	}
 	s, err := Open(context.Background(), dsn, opts)
 	if err != nil {
 		t.Fatal(err)

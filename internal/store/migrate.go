@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/tracegate/tracegate/internal/logctx"
 )
 
 // migrations are the schema's versions, applied in order at open in one
@@ -126,7 +128,7 @@ func (s *db) migrate(ctx context.Context) error {
 		return nil
 	})
 	for _, v := range applied {
-		s.log.LogAttrs(ctx, slog.LevelInfo, "store schema migrated", slog.String("db", s.d.name), slog.Int("version", v))
+		logctx.From(ctx).LogAttrs(ctx, slog.LevelInfo, "store schema migrated", slog.String("db", s.d.name), slog.Int("version", v))
 	}
 	return err
 }

@@ -18,7 +18,7 @@ func TestMigrations(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				s, err := Open(ctx, dsn, Options{Logger: quiet})
+				s, err := Open(ctx, dsn, Options{})
 				if err == nil {
 					err = s.Close()
 				}
@@ -39,7 +39,7 @@ func TestMigrations(t *testing.T) {
 		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)`, len(migrations)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Open(ctx, dsn, Options{Logger: quiet}); err == nil || !strings.Contains(err.Error(), "run a newer tracegate") {
+		if _, err := Open(ctx, dsn, Options{}); err == nil || !strings.Contains(err.Error(), "run a newer tracegate") {
 			t.Fatalf("opening a newer schema: %v", err)
 		}
 	})
@@ -56,14 +56,14 @@ func TestOpenErrors(t *testing.T) {
 		{"postgres://app:s3cr3t-pw@127.0.0.1:1/tracegate?connect_timeout=2", "127.0.0.1"},
 		{"postgresql://app:s3cr3t-pw@[::1/tracegate", "postgres"},
 	} {
-		_, err := Open(ctx, c.db, Options{Logger: quiet})
+		_, err := Open(ctx, c.db, Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Open(%q) = %v, want an error with %q", c.db, err, c.want)
 		} else if strings.Contains(err.Error(), "s3cr3t") {
 			t.Errorf("Open(%q): the error shows the password: %v", c.db, err)
 		}
 	}
-	if _, err := Open(ctx, t.TempDir()+"/x.db", Options{Logger: quiet, Synchronous: "OFF"}); err == nil {
+	if _, err := Open(ctx, t.TempDir()+"/x.db", Options{Synchronous: "OFF"}); err == nil {
 		t.Error("synchronous OFF accepted")
 	}
 }

@@ -45,7 +45,7 @@ func openPostgres(ctx context.Context, url string, opts Options) (Store, error) 
 	}
 	pool.SetMaxOpenConns(conns)
 	pool.SetMaxIdleConns(conns)
-	s := newDB(postgresDialect, pool, pool, opts, pool.Close)
+	s := newDB(ctx, postgresDialect, pool, pool, opts, pool.Close)
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open postgres %s/%s: %w", cfg.Host, cfg.Database, err), pool.Close())
 	}

@@ -46,7 +46,7 @@ func helperMain() int {
 // once Accept has returned: every ID printed is durable.
 func acceptForever(db string) error {
 	ctx := context.Background()
-	s, err := Open(ctx, db, Options{Logger: quiet, Synchronous: os.Getenv(helperSyncEnv)})
+	s, err := Open(ctx, db, Options{Synchronous: os.Getenv(helperSyncEnv)})
 	if err != nil {
 		return err
 	}
@@ -67,14 +67,14 @@ func acceptForever(db string) error {
 func workUntilEOF(db string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := Open(ctx, db, Options{Logger: quiet})
+	s, err := Open(ctx, db, Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	var mu sync.Mutex
 	out := bufio.NewWriter(os.Stdout)
-	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Logger: quiet,
+	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute,
 		Owner: "replica-" + strconv.Itoa(os.Getpid()),
 		Handle: func(ctx context.Context, j Job) error {
 			time.Sleep(200 * time.Microsecond) // a little work, so that claims interleave
@@ -94,11 +94,11 @@ func workUntilEOF(db string) error {
 // hang claims jobs and prints "started ID" for each, then works on them
 // until it is killed.
 func hang(db string) error {
-	s, err := Open(context.Background(), db, Options{Logger: quiet})
+	s, err := Open(context.Background(), db, Options{})
 	if err != nil {
 		return err
 	}
-	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Logger: quiet, Owner: "hanging",
+	r := &Runner{Queue: s, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Owner: "hanging",
 		Handle: func(ctx context.Context, j Job) error {
 			fmt.Printf("started %d\n", j.ID)
 			<-ctx.Done()

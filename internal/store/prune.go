@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/logctx"
 )
 
 // Pruned counts what Prune deleted.
@@ -52,7 +54,7 @@ func (s *db) Prune(ctx context.Context, olderThan time.Duration) (Pruned, error)
 			}
 		}
 	}
-	s.log.LogAttrs(ctx, slog.LevelInfo, "store pruned", slog.Duration("older_than", olderThan),
+	logctx.From(ctx).LogAttrs(ctx, slog.LevelInfo, "store pruned", slog.Duration("older_than", olderThan),
 		slog.Int64("deliveries", out.Deliveries), slog.Int64("jobs", out.Jobs))
 	return out, nil
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/logctx"
 )
 
 // jobCols are the columns a Job is scanned from, in scanJob's order.
@@ -260,9 +262,9 @@ func (s *db) logRetired(ctx context.Context, rs []retirement) {
 		attrs := []slog.Attr{slog.Int64("job", r.job.ID), slog.String("kind", r.job.Kind),
 			slog.String("repository", r.job.Key.Repository), slog.Int("attempt", r.job.Attempt), slog.String("owner", r.job.Owner)}
 		if r.failure.Dead {
-			s.log.LogAttrs(ctx, slog.LevelError, "job dead-lettered", attrs...)
+			logctx.From(ctx).LogAttrs(ctx, slog.LevelError, "job dead-lettered", attrs...)
 		} else {
-			s.log.LogAttrs(ctx, slog.LevelWarn, "job retried", append(attrs, slog.Int64("retry", r.failure.RetryID), slog.Time("retry_at", r.failure.RetryAt))...)
+			logctx.From(ctx).LogAttrs(ctx, slog.LevelWarn, "job retried", append(attrs, slog.Int64("retry", r.failure.RetryID), slog.Time("retry_at", r.failure.RetryAt))...)
 		}
 	}
 }

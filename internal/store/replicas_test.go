@@ -124,7 +124,7 @@ func TestCoalescingUnderConcurrency(t *testing.T) {
 		var runners sync.WaitGroup
 		for i, s := range stores {
 			runners.Add(1)
-			r := &Runner{Queue: s, Handle: handle, Owner: fmt.Sprintf("r%d", i), Workers: 3, Poll: 2 * time.Millisecond, Logger: quiet}
+			r := &Runner{Queue: s, Handle: handle, Owner: fmt.Sprintf("r%d", i), Workers: 3, Poll: 2 * time.Millisecond}
 			go func() { defer runners.Done(); _ = r.Run(ctx) }()
 		}
 

@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/logctx"
 )
 
 // Handler does one job. A nil error completes it; an error fails it (see
@@ -19,7 +21,10 @@ type Handler func(ctx context.Context, job Job) error
 // Runner works a queue with a fixed number of workers: it claims jobs
 // while workers are free, keeps their leases extended while they run, and
 // completes, fails or releases them. Run returns after a graceful
-// shutdown: stop claiming, let running jobs finish, release the rest.
+// shutdown: stop claiming, let running jobs finish, release the rest. It
+// logs to the logger Run's context carries (internal/logctx), and hands
+// each job a context whose logger names the job, its delivery,
+// installation, repository, number and SHA.
 type Runner struct {
 	Queue  Queue
 	Handle Handler
@@ -36,8 +41,7 @@ type Runner struct {
 	// Drain is how long running jobs may go on once Run's context ends;
 	// then their contexts end and the jobs that return are released.
 	// Default 30 s.
-	Drain  time.Duration
-	Logger *slog.Logger
+	Drain time.Duration
 
 	wakeOnce sync.Once
 	wake     chan struct{}
@@ -75,9 +79,6 @@ func (r *Runner) defaults() {
 	}
 	if r.Drain <= 0 {
 		r.Drain = 30 * time.Second
-	}
-	if r.Logger == nil {
-		r.Logger = slog.Default()
 	}
 }
 
@@ -120,12 +121,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		jobs, err := r.Queue.Claim(ctx, r.Owner, n, r.Lease)
 		if err != nil && ctx.Err() == nil {
-			r.Logger.LogAttrs(ctx, slog.LevelError, "claim jobs", slog.String("error", err.Error()))
+			logctx.From(ctx).LogAttrs(ctx, slog.LevelError, "claim jobs", slog.String("error", err.Error()))
 		}
 		for _, j := range jobs {
 			n--
 			if ctx.Err() != nil { // claimed as the shutdown began: not started, give back
-				r.finish(work, j, r.release)
+				r.finish(jobContext(work, j), j, r.release)
 				free <- struct{}{}
 				continue
 			}
@@ -151,7 +152,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	select {
 	case <-drained:
 	case <-time.After(r.Drain):
-		r.Logger.LogAttrs(ctx, slog.LevelWarn, "drain timed out: cancelling running jobs", slog.Duration("drain", r.Drain))
+		logctx.From(ctx).LogAttrs(ctx, slog.LevelWarn, "drain timed out: cancelling running jobs", slog.Duration("drain", r.Drain))
 		stopWork()
 		<-drained
 	}
@@ -164,6 +165,7 @@ var errLeaseLost = errors.New("the job's lease was lost")
 // run does job j: the handler under a context that ends if the lease is
 // lost, while a keeper extends the lease.
 func (r *Runner) run(work context.Context, j Job) {
+	work = jobContext(work, j)
 	ctx, cancel := context.WithCancelCause(work)
 	defer cancel(nil)
 	kept := make(chan struct{})
@@ -173,18 +175,17 @@ func (r *Runner) run(work context.Context, j Job) {
 	err := r.call(ctx, j)
 	close(stop)
 	<-kept
-	attrs := []slog.Attr{slog.Int64("job", j.ID), slog.String("kind", j.Kind), slog.String("repository", j.Key.Repository),
-		slog.Int("attempt", j.Attempt), slog.Duration("took", time.Since(start))}
+	attrs := []slog.Attr{slog.Duration("took", time.Since(start))}
 	switch {
 	case errors.Is(context.Cause(ctx), errLeaseLost):
-		r.Logger.LogAttrs(ctx, slog.LevelWarn, "job abandoned: lease lost", attrs...)
+		logctx.From(ctx).LogAttrs(ctx, slog.LevelWarn, "job abandoned: lease lost", attrs...)
 	case err == nil:
 		r.finish(work, j, r.Queue.Complete)
 	case work.Err() != nil && errors.Is(err, context.Canceled):
-		r.Logger.LogAttrs(ctx, slog.LevelWarn, "job released: drain timed out", attrs...)
+		logctx.From(ctx).LogAttrs(ctx, slog.LevelWarn, "job released: drain timed out", attrs...)
 		r.finish(work, j, r.release)
 	default:
-		r.Logger.LogAttrs(ctx, slog.LevelWarn, "job failed", append(attrs, slog.String("error", err.Error()))...)
+		logctx.From(ctx).LogAttrs(ctx, slog.LevelWarn, "job failed", append(attrs, slog.String("error", err.Error()))...)
 		r.finish(work, j, func(ctx context.Context, j Job) error {
 			_, err := r.Queue.Fail(ctx, j, err)
 			return err
@@ -192,9 +193,17 @@ func (r *Runner) run(work context.Context, j Job) {
 	}
 }
 
+// jobContext is ctx with a logger that names job j.
+func jobContext(ctx context.Context, j Job) context.Context {
+	return logctx.With(ctx, logctx.From(ctx).With(slog.Int64("job", j.ID), slog.String("kind", j.Kind),
+		slog.String("delivery", j.DeliveryID), slog.Int64("installation", j.InstallationID), slog.String("repository", j.Key.Repository),
+		slog.Int("number", j.Key.Number), slog.String("sha", j.Key.SHA), slog.Int("attempt", j.Attempt)))
+}
+
 func (r *Runner) release(ctx context.Context, j Job) error { return r.Queue.Release(ctx, j) }
 
-// finish records the end of job j, even when work already ended.
+// finish records the end of job j, even when work (which names the job in
+// its logger) already ended.
 func (r *Runner) finish(work context.Context, j Job, record func(context.Context, Job) error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(work), bookkeeping)
 	defer cancel()
@@ -203,7 +212,7 @@ func (r *Runner) finish(work context.Context, j Job, record func(context.Context
 		if errors.Is(err, ErrLeaseLost) {
 			level = slog.LevelWarn
 		}
-		r.Logger.LogAttrs(ctx, level, "finish job", slog.Int64("job", j.ID), slog.String("error", err.Error()))
+		logctx.From(ctx).LogAttrs(ctx, level, "finish job", slog.String("error", err.Error()))
 	}
 }
 
@@ -211,7 +220,7 @@ func (r *Runner) finish(work context.Context, j Job, record func(context.Context
 func (r *Runner) call(ctx context.Context, j Job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.Logger.LogAttrs(ctx, slog.LevelError, "job panicked", slog.Int64("job", j.ID), slog.String("stack", string(debug.Stack())))
+			logctx.From(ctx).LogAttrs(ctx, slog.LevelError, "job panicked", slog.String("stack", string(debug.Stack())))
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
@@ -241,7 +250,7 @@ func (r *Runner) keepLease(work context.Context, j Job, stop <-chan struct{}, ca
 			cancel(errLeaseLost)
 			return
 		default:
-			r.Logger.LogAttrs(work, slog.LevelWarn, "extend lease", slog.Int64("job", j.ID), slog.String("error", err.Error()))
+			logctx.From(work).LogAttrs(work, slog.LevelWarn, "extend lease", slog.String("error", err.Error()))
 		}
 	}
 }

@@ -77,7 +77,7 @@ func TestRunnerGracefulShutdown(t *testing.T) {
 		release := make(chan struct{})
 		var mu sync.Mutex
 		started := 0
-		r := &Runner{Queue: s, Workers: 2, Poll: 5 * time.Millisecond, Logger: quiet, Handle: func(ctx context.Context, j Job) error {
+		r := &Runner{Queue: s, Workers: 2, Poll: 5 * time.Millisecond, Handle: func(ctx context.Context, j Job) error {
 			mu.Lock()
 			started++
 			mu.Unlock()
@@ -110,7 +110,7 @@ func TestRunnerDrainTimeoutReleases(t *testing.T) {
 		ctx := context.Background()
 		s := open(t, dsn, Options{})
 		started := make(chan struct{}, 1)
-		r := &Runner{Queue: s, Workers: 1, Poll: 5 * time.Millisecond, Drain: 50 * time.Millisecond, Logger: quiet, Handle: func(ctx context.Context, j Job) error {
+		r := &Runner{Queue: s, Workers: 1, Poll: 5 * time.Millisecond, Drain: 50 * time.Millisecond, Handle: func(ctx context.Context, j Job) error {
 			started <- struct{}{}
 			<-ctx.Done()
 			return ctx.Err()
@@ -140,7 +140,7 @@ func TestRunnerFailuresAndPanics(t *testing.T) {
 		s := open(t, dsn, Options{MaxAttempts: 2, Backoff: func(int) time.Duration { return 0 }})
 		var mu sync.Mutex
 		attempts := map[int][]int{}
-		r := &Runner{Queue: s, Workers: 2, Poll: 5 * time.Millisecond, Logger: quiet, Handle: func(ctx context.Context, j Job) error {
+		r := &Runner{Queue: s, Workers: 2, Poll: 5 * time.Millisecond, Handle: func(ctx context.Context, j Job) error {
 			mu.Lock()
 			attempts[j.Key.Number] = append(attempts[j.Key.Number], j.Attempt)
 			mu.Unlock()
@@ -181,7 +181,7 @@ func TestRunnerStopsAJobWhoseLeaseIsLost(t *testing.T) {
 		s := open(t, dsn, Options{})
 		started := make(chan Job, 1)
 		cause := make(chan error, 1)
-		r := &Runner{Queue: s, Workers: 1, Lease: 300 * time.Millisecond, Poll: 5 * time.Millisecond, Logger: quiet,
+		r := &Runner{Queue: s, Workers: 1, Lease: 300 * time.Millisecond, Poll: 5 * time.Millisecond,
 			Handle: func(ctx context.Context, j Job) error {
 				started <- j
 				<-ctx.Done()

@@ -79,7 +79,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
 	single(ck)
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
-	s := newDB(sqliteDialect, w, r, opts, func() error {
+	s := newDB(ctx, sqliteDialect, w, r, opts, func() error {
 		close(stop)
 		<-stopped
 		return errors.Join(ck.Close(), r.Close(), w.Close())
@@ -141,7 +141,7 @@ func (s *db) checkpoint(ck *sql.DB, stop <-chan struct{}) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		if _, err := ck.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-			s.log.LogAttrs(ctx, slog.LevelWarn, "sqlite checkpoint", slog.String("error", err.Error()))
+			s.bg.LogAttrs(ctx, slog.LevelWarn, "sqlite checkpoint", slog.String("error", err.Error()))
 		}
 		cancel()
 	}

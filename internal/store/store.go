@@ -5,6 +5,11 @@
 // embedded default for one replica) and PostgreSQL (jackc/pgx, for several
 // replicas sharing one queue). The schema is migrated when a store opens.
 //
+// The store logs its own events (migrations, retried and dead-lettered
+// jobs, pruning) to the logger the context carries (internal/logctx), never
+// payloads; what runs in the background logs to the one Open's context
+// carries.
+//
 // Times are kept as Unix microseconds (UTC) in both dialects, taken from the
 // replica's clock: leases compare the clocks of the replicas that share a
 // queue, which must be synchronised (the App's JWTs need that already).
@@ -13,7 +18,6 @@ package store
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -94,10 +98,6 @@ var ErrNotFound = errors.New("not found")
 
 // Options tune a store; the zero value is the production default.
 type Options struct {
-	// Logger receives the store's own events (migrations, reclaimed and
-	// dead-lettered jobs), logged with the caller's context; never
-	// payloads. Default slog.Default().
-	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// MaxAttempts bounds the attempts of a job before it is dead-lettered;
@@ -117,9 +117,6 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
