@@ -289,8 +289,12 @@ func (r *run) upload(ctx context.Context, p Plan) error {
 	if err != nil {
 		return err
 	}
-	up, err := evidence.Upload(ctx, client, r.gh.Repository, p.Tag, r.bundle)
-	if errors.Is(err, evidence.ErrNoRelease) && r.in.UploadEvidence == "auto" {
+	pub, err := githubapi.NewPublisher(client, r.gh.Repository)
+	if err != nil {
+		return err
+	}
+	up, err := pub.UploadReleaseAssets(ctx, p.Tag, r.bundle.Assets())
+	if errors.Is(err, githubapi.ErrNoRelease) && r.in.UploadEvidence == "auto" {
 		r.gha.Noticef("there is no GitHub release for %s yet: the evidence bundle is not attached (it is in the evidence-zip output; run on the release event, or create the release in an earlier step, to attach it)", p.Tag)
 		return nil
 	}

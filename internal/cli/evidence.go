@@ -79,14 +79,17 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 		}
 		return o.fail(err)
 	}
-	var uploaded []evidence.Uploaded
+	var uploaded []githubapi.UploadedAsset
 	var upErr error
 	if e.Upload {
 		client, err := githubapi.NewClient(githubapi.Options{APIURL: c.APIURL, Token: c.Token})
 		if err != nil {
 			return o.fail(usageError{err})
 		}
-		uploaded, upErr = evidence.Upload(ctx, client, c.Repo, c.Tag, b)
+		pub, err := githubapi.NewPublisher(client, c.Repo)
+		if upErr = err; err == nil {
+			uploaded, upErr = pub.UploadReleaseAssets(ctx, c.Tag, b.Assets())
+		}
 	}
 	if werr := o.write(func(w writer) error { return SummaryFormats.Write(w, o.Format, BundleSummary{b, uploaded}) }); werr != nil {
 		return o.fail(werr)
@@ -125,7 +128,7 @@ func RepoWebURL(ep githubapi.Endpoints, repo string) string {
 // BundleSummary is what `tracegate evidence` says it wrote (and uploaded).
 type BundleSummary struct {
 	Bundle   *evidence.Bundle
-	Uploaded []evidence.Uploaded
+	Uploaded []githubapi.UploadedAsset
 }
 
 // SummaryFormats are the encoders of the summary: text for a terminal,

@@ -54,6 +54,17 @@ const peekLimit = 64 << 10
 //
 // Set http.Client.Timeout, if at all, knowing that it spans every try and
 // wait of a request.
+//
+// github.com/gofri/go-github-ratelimit/v2 (v2.0.2, what resolves here) was
+// tried in its place against the fake GitHub and not adopted: it does not
+// retry a 429 whose body lacks the secondary-limit message; it retries a
+// POST by sending the consumed request again, so the retry carries an
+// empty body (0 of 78 bytes for a check run); for a secondary limit
+// without Retry-After it sleeps until X-RateLimit-Reset, the primary
+// window's end (an hour in the test), where GitHub's documentation says
+// to wait a minute and back off; it retries no 5xx or network error; and
+// its use with go-github wants the BypassRateLimitCheck context key,
+// which v60 does not export.
 type Transport struct {
 	Base        http.RoundTripper // http.DefaultTransport when nil
 	MaxAttempts int               // tries per request, the first included; DefaultMaxAttempts when <= 0

@@ -80,9 +80,9 @@ func (s *Server) CheckRuns(fullName string) []CheckRun {
 
 func (s *Server) checkRoutes() {
 	s.Handle("POST /repos/{owner}/{repo}/check-runs", s.writeCheckRun)
-	s.Handle("PATCH /repos/{owner}/{repo}/check-runs/{id}", s.writeCheckRun)
+	s.Handle("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", s.writeCheckRun)
 	s.Handle("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", s.listCheckRuns)
-	s.Handle("GET /repos/{owner}/{repo}/check-runs/{id}/annotations", s.listAnnotations)
+	s.Handle("GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", s.listAnnotations)
 }
 
 type checkRunBody struct {
@@ -173,7 +173,7 @@ func (s *Server) writeCheckRun(w http.ResponseWriter, r *http.Request) {
 		c = &CheckRun{ID: s.id(), Name: *b.Name, HeadSHA: *b.HeadSHA, Status: "queued"}
 		s.checks.runs[rp] = append(s.checks.runs[rp], c)
 	} else {
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, _ := strconv.ParseInt(r.PathValue("check_run_id"), 10, 64)
 		for _, x := range s.checks.runs[rp] {
 			if x.ID == id {
 				c = x
@@ -272,7 +272,7 @@ func (s *Server) listAnnotations(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rp := s.lookup(r)
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, _ := strconv.ParseInt(r.PathValue("check_run_id"), 10, 64)
 	for _, c := range s.checks.runs[rp] {
 		if c.ID == id {
 			page, ok := paginate(w, r, len(c.Annotations), fmt.Sprintf("%s/repositories/%d/check-runs/%d/annotations", s.urls().api, rp.id, id))

@@ -28,6 +28,15 @@ func ghClient(t *testing.T, gh *fakegithub.Server) *github.Client {
 	return c
 }
 
+// upload attaches the bundle as the faces do.
+func upload(ctx context.Context, client *github.Client, repo, tag string, b *Bundle) ([]githubapi.UploadedAsset, error) {
+	p, err := githubapi.NewPublisher(client, repo)
+	if err != nil {
+		return nil, err
+	}
+	return p.UploadReleaseAssets(ctx, tag, b.Assets())
+}
+
 func assetNames(as []fakegithub.ReleaseAsset) []string {
 	var out []string
 	for _, a := range as {
@@ -37,7 +46,7 @@ func assetNames(as []fakegithub.ReleaseAsset) []string {
 	return out
 }
 
-// Upload attaches the bundle to the release; a second run replaces the
+// The bundle is attached to the release; a second run replaces the
 // assets of the same names and leaves every other asset alone.
 func TestUpload(t *testing.T) {
 	r := sampleRepo(t)
@@ -49,7 +58,7 @@ func TestUpload(t *testing.T) {
 	client := ghClient(t, gh)
 	ctx := context.Background()
 
-	up, err := Upload(ctx, client, ghRepo, "v2.3.0", b)
+	up, err := upload(ctx, client, ghRepo, "v2.3.0", b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +97,7 @@ func TestUpload(t *testing.T) {
 	// The second run: the bundle made again and uploaded again.
 	gh.ResetLog()
 	b = build(t, r.Dir(), "v2.3.0", t.TempDir(), Options{Date: time.Unix(1700000000, 0)})
-	up, err = Upload(ctx, client, ghRepo, "v2.3.0", b)
+	up, err = upload(ctx, client, ghRepo, "v2.3.0", b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +140,7 @@ func TestUploadFindsDraft(t *testing.T) {
 	b := build(t, r.Dir(), "v2.3.0", t.TempDir(), Options{})
 	gh := fakegithub.New(t)
 	gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v2.3.0", Draft: true})
-	if _, err := Upload(context.Background(), ghClient(t, gh), ghRepo, "v2.3.0", b); err != nil {
+	if _, err := upload(context.Background(), ghClient(t, gh), ghRepo, "v2.3.0", b); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(gh.ReleaseAssets(ghRepo, "v2.3.0")); n != 6 {
@@ -147,8 +156,8 @@ func TestUploadFailures(t *testing.T) {
 	t.Run("no release: nothing is created", func(t *testing.T) {
 		gh := fakegithub.New(t)
 		gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v1.0.0"})
-		_, err := Upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b)
-		if !errors.Is(err, ErrNoRelease) || !strings.Contains(err.Error(), "create the release first") {
+		_, err := upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b)
+		if !errors.Is(err, githubapi.ErrNoRelease) || !strings.Contains(err.Error(), "create the release first") {
 			t.Errorf("err = %v", err)
 		}
 		for _, req := range gh.Requests() {
@@ -161,7 +170,7 @@ func TestUploadFailures(t *testing.T) {
 		gh := fakegithub.New(t)
 		gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v2.3.0"})
 		gh.FailNext("/api/uploads/repos/acme/syringeflow/releases/*/assets", http.StatusTooManyRequests, http.Header{"Retry-After": {"1"}}, 1)
-		if _, err := Upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b); err != nil {
+		if _, err := upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b); err != nil {
 			t.Fatal(err)
 		}
 		if n := gh.Count("POST", "/api/uploads/repos/acme/syringeflow/releases/*/assets"); n != 7 {
@@ -176,7 +185,7 @@ func TestUploadFailures(t *testing.T) {
 		gh.AddRelease(ghRepo, fakegithub.Release{Tag: "v2.3.0"})
 		gh.Inject(fakegithub.Fault{Method: "POST", Path: "/api/uploads/repos/acme/syringeflow/releases/*/assets", Status: http.StatusUnprocessableEntity,
 			Body: `{"message":"Validation Failed","errors":[{"resource":"ReleaseAsset","code":"custom","field":"name"}]}`})
-		_, err := Upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b)
+		_, err := upload(ctx, ghClient(t, gh), ghRepo, "v2.3.0", b)
 		if err == nil || !strings.Contains(err.Error(), "422") {
 			t.Errorf("err = %v", err)
 		}
@@ -184,13 +193,13 @@ func TestUploadFailures(t *testing.T) {
 	t.Run("no tag, no bundle, bad repository", func(t *testing.T) {
 		gh := fakegithub.New(t)
 		c := ghClient(t, gh)
-		if _, err := Upload(ctx, c, ghRepo, "", b); err == nil {
+		if _, err := upload(ctx, c, ghRepo, "", b); err == nil {
 			t.Error("a candidate was uploaded")
 		}
-		if _, err := Upload(ctx, c, ghRepo, "v2.3.0", &Bundle{}); err == nil {
+		if _, err := upload(ctx, c, ghRepo, "v2.3.0", &Bundle{}); err == nil {
 			t.Error("an unwritten bundle was uploaded")
 		}
-		if _, err := Upload(ctx, c, "acme", "v2.3.0", b); err == nil {
+		if _, err := upload(ctx, c, "acme", "v2.3.0", b); err == nil {
 			t.Error("a repository without owner")
 		}
 		if len(gh.Requests()) != 0 {
