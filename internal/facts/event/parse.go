@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"regexp"
 
+	"github.com/google/go-github/v60/github"
+
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/input"
 )
@@ -36,58 +38,6 @@ func Load(path string, name Name) (*Event, error) {
 	return Parse(path, data, name)
 }
 
-// payload is what tracegate reads of the events' payloads (GitHub's
-// webhook schemas, as @octokit/webhooks-examples shows them). Pointers
-// tell a missing field from an empty one.
-type payload struct {
-	Action      *string         `json:"action"`
-	Number      *int            `json:"number"`
-	Repository  *repoPayload    `json:"repository"`
-	PullRequest *pullPayload    `json:"pull_request"`
-	Ref         *string         `json:"ref"`
-	Before      *string         `json:"before"`
-	After       *string         `json:"after"`
-	Created     *bool           `json:"created"`
-	Deleted     *bool           `json:"deleted"`
-	Forced      *bool           `json:"forced"`
-	Release     *releasePayload `json:"release"`
-}
-
-type repoPayload struct {
-	FullName *string `json:"full_name"`
-}
-
-type pullPayload struct {
-	Number  *int    `json:"number"`
-	Title   *string `json:"title"`
-	Body    *string `json:"body"` // null for an empty description
-	HTMLURL *string `json:"html_url"`
-	Draft   *bool   `json:"draft"`
-	User    *struct {
-		Login *string `json:"login"`
-	} `json:"user"`
-	Labels []struct {
-		Name *string `json:"name"`
-	} `json:"labels"`
-	Head *branchPayload `json:"head"`
-	Base *branchPayload `json:"base"`
-}
-
-type branchPayload struct {
-	Ref *string `json:"ref"`
-	SHA *string `json:"sha"`
-}
-
-type releasePayload struct {
-	ID              *int64  `json:"id"`
-	TagName         *string `json:"tag_name"`
-	Name            *string `json:"name"`
-	TargetCommitish *string `json:"target_commitish"`
-	Draft           *bool   `json:"draft"`
-	Prerelease      *bool   `json:"prerelease"`
-	HTMLURL         *string `json:"html_url"`
-}
-
 var sha = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // Parse reads the payload data of event name; file names it in errors.
@@ -106,43 +56,60 @@ func Parse(file string, data []byte, name Name) (*Event, error) {
 		return nil, &input.Error{Pos: input.PosAt(file, data, int64(len(data)-len(bytes.TrimLeft(data, " \t\r\n")))),
 			Msg: "the event payload is not a JSON object"}
 	}
-	var p payload
-	if err := json.Unmarshal(data, &p); err != nil {
+	// go-github's webhook types; their pointers tell a missing field from
+	// an empty one.
+	payload, err := github.ParseWebHook(string(name), data)
+	if err != nil {
 		return nil, jsonError(file, data, err)
 	}
 	m := fields{file: file}
-	ev := &Event{Name: name, Repo: m.str(p.Repository.fullName(), "repository.full_name")}
-	switch name {
-	case PullRequest, PullRequestTarget:
-		ev.Action = m.str(p.Action, "action")
-		ev.PullRequest = m.pull(p.PullRequest, ev.Repo)
-		if ev.PullRequest != nil && p.Number != nil && *p.Number != ev.PullRequest.Number {
-			m.errs = append(m.errs, input.Errorf(pos, "number is %d but pull_request.number is %d", *p.Number, ev.PullRequest.Number))
+	ev := &Event{Name: name}
+	pull := func(action *string, number *int, pr *github.PullRequest, repo *github.Repository) {
+		if repo != nil {
+			ev.Repo = m.str(repo.FullName, "repository.full_name")
+		} else {
+			m.add("repository.full_name", "is missing or empty")
 		}
-	case Push:
+		ev.Action = m.str(action, "action")
+		ev.PullRequest = m.pull(pr, ev.Repo)
+		if ev.PullRequest != nil && number != nil && *number != ev.PullRequest.Number {
+			m.errs = append(m.errs, input.Errorf(pos, "number is %d but pull_request.number is %d", *number, ev.PullRequest.Number))
+		}
+	}
+	switch p := payload.(type) {
+	case *github.PullRequestEvent:
+		pull(p.Action, p.Number, p.PullRequest, p.Repo)
+	case *github.PullRequestTargetEvent:
+		pull(p.Action, p.Number, p.PullRequest, p.Repo)
+	case *github.PushEvent:
+		if p.Repo != nil {
+			ev.Repo = m.str(p.Repo.FullName, "repository.full_name")
+		} else {
+			m.add("repository.full_name", "is missing or empty")
+		}
 		ev.Push = &PushEvent{
 			Ref:     m.str(p.Ref, "ref"),
 			Before:  m.sha(p.Before, "before"),
 			After:   m.sha(p.After, "after"),
 			Created: m.bool(p.Created, "created"),
 			Deleted: m.bool(p.Deleted, "deleted"),
-			Forced:  p.Forced != nil && *p.Forced,
+			Forced:  p.GetForced(),
 		}
-	case Release:
+	case *github.ReleaseEvent:
+		if p.Repo != nil {
+			ev.Repo = m.str(p.Repo.FullName, "repository.full_name")
+		} else {
+			m.add("repository.full_name", "is missing or empty")
+		}
 		ev.Action = m.str(p.Action, "action")
 		ev.Release = m.release(p.Release)
+	default:
+		return nil, fmt.Errorf("%s: go-github read the %s payload as %T", file, name, payload)
 	}
 	if err := m.errs.Err(); err != nil {
 		return nil, err
 	}
 	return ev, nil
-}
-
-func (r *repoPayload) fullName() *string {
-	if r == nil {
-		return nil
-	}
-	return r.FullName
 }
 
 // fields reads the fields a payload must have and collects those it lacks,
@@ -157,6 +124,7 @@ func (m *fields) add(field, what string) {
 		Hint: "the file does not look like the payload of this event; check GITHUB_EVENT_NAME and GITHUB_EVENT_PATH"})
 }
 
+// str reads a required string field.
 func (m *fields) str(s *string, field string) string {
 	if s == nil || *s == "" {
 		m.add(field, "is missing or empty")
@@ -181,7 +149,7 @@ func (m *fields) bool(b *bool, field string) bool {
 	return *b
 }
 
-func (m *fields) pull(pr *pullPayload, repo string) *facts.PullRequest {
+func (m *fields) pull(pr *github.PullRequest, repo string) *facts.PullRequest {
 	if pr == nil {
 		m.add("pull_request", "is missing")
 		return nil
@@ -207,7 +175,12 @@ func (m *fields) pull(pr *pullPayload, repo string) *facts.PullRequest {
 		out.Author = m.str(pr.User.Login, "pull_request.user.login")
 	}
 	for i, l := range pr.Labels {
-		out.Labels = append(out.Labels, m.str(l.Name, fmt.Sprintf("pull_request.labels[%d].name", i)))
+		field := fmt.Sprintf("pull_request.labels[%d].name", i)
+		if l == nil {
+			m.add(field, "is missing or empty")
+			continue
+		}
+		out.Labels = append(out.Labels, m.str(l.Name, field))
 	}
 	if pr.Head == nil {
 		m.add("pull_request.head", "is missing")
@@ -224,7 +197,7 @@ func (m *fields) pull(pr *pullPayload, repo string) *facts.PullRequest {
 	return out
 }
 
-func (m *fields) release(r *releasePayload) *ReleaseEvent {
+func (m *fields) release(r *github.RepositoryRelease) *ReleaseEvent {
 	if r == nil {
 		m.add("release", "is missing")
 		return nil
