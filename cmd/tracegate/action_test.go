@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tracegate/tracegate/internal/cli"
+	"github.com/tracegate/tracegate/internal/check"
 )
 
 // `tracegate action` outside a workflow says what it is for and fails as a
@@ -16,7 +16,7 @@ func TestActionOutsideAWorkflow(t *testing.T) {
 	}
 	t.Setenv("RUNNER_TEMP", t.TempDir())
 	code, out, _ := tracegate(t, "action")
-	if code != cli.ExitUsage || !strings.Contains(out, "GITHUB_WORKSPACE is not set") || !strings.Contains(out, "::error title=tracegate%3A evaluation error::") {
+	if code != check.ExitUsage || !strings.Contains(out, "GITHUB_WORKSPACE is not set") || !strings.Contains(out, "::error title=tracegate%3A evaluation error::") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/cli"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
@@ -26,7 +27,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	o := cli.Options{Stdout: stdout, Stderr: stderr}
-	code := cli.ExitPass
+	code := check.ExitPass
 	root := &cobra.Command{
 		Use:   "tracegate",
 		Short: "IEC 62304 release gates for medical-device software",
@@ -44,6 +45,15 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 	pf.StringVar(&o.Config, "config", "", "policy file (default DIR/.github/tracegate.yml, built-in defaults if absent)")
 	pf.StringVar(&o.Format, "format", "text", "output format (per command)")
 	pf.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
+	pf.StringVar(&o.LogLevel, "log-level", "", "log what the engine reads, from where and how long it takes, to standard error: debug, info, warn, error (default: no log)")
+	pf.StringVar(&o.LogFormat, "log-format", "", "the log's format: text or json (default text; either turns the log on at info)")
+	var verbose bool
+	pf.BoolVarP(&verbose, "verbose", "v", false, "log at info (--log-level info)")
+	root.PersistentPreRun = func(*cobra.Command, []string) {
+		if verbose && o.LogLevel == "" {
+			o.LogLevel = "info"
+		}
+	}
 
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
@@ -176,7 +186,7 @@ Formats: ` + soupdoc.Formats.Help() + ".",
 	if err := root.Execute(); err != nil {
 		root.PrintErrln("tracegate:", err)
 		root.PrintErrln("Run 'tracegate --help' for usage.")
-		return cli.ExitUsage
+		return check.ExitUsage
 	}
 	return code
 }

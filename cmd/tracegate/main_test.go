@@ -232,3 +232,37 @@ func TestImportedProjects(t *testing.T) {
 		})
 	}
 }
+
+// The engine's log is off by default; asked for, it goes to standard error
+// (as JSON with --log-format json), says what was read from where, and
+// leaves the report on standard output as it was.
+func TestLogIsQuietUnlessAsked(t *testing.T) {
+	code, quiet, errs := tracegate(t, "validate", "--dir", sample, "--format", "json")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	code, out, log := tracegate(t, "validate", "--dir", sample, "--format", "json", "--log-level", "debug", "--log-format", "json")
+	if code != 0 || out != quiet {
+		t.Fatalf("exit %d; the report changed with the log on", code)
+	}
+	files := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var rec struct{ Level, Msg, File, From string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("a log line is not JSON: %q", line)
+		}
+		if rec.Msg == "read" && rec.From == "the work tree" {
+			files[rec.File] = true
+		}
+	}
+	if !files["docs/requirements/dose-engine.yml"] {
+		t.Errorf("the log does not name the files read: %v\n%s", files, log)
+	}
+	code, _, log = tracegate(t, "trace", "--dir", sample, "-v")
+	if code != 0 || !strings.Contains(log, "level=INFO") || strings.Contains(log, "level=DEBUG") {
+		t.Errorf("-v: exit %d, want an info log in text:\n%s", code, log)
+	}
+	if code, _, errs := tracegate(t, "validate", "--dir", sample, "--log-level", "loud"); code != 2 || !strings.Contains(errs, "--log-level") {
+		t.Errorf("--log-level loud: exit %d\n%s", code, errs)
+	}
+}

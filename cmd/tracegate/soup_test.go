@@ -76,7 +76,14 @@ func TestSOUPListCorpus(t *testing.T) {
 // affected by GO-2022-1144 (fixed in 0.4.0); gogo/protobuf v1.3.2 is the fix
 // of GO-2021-0053, so not affected.
 func TestSOUPListOfflineOSV(t *testing.T) {
-	db := t.TempDir()
+	db := goOSVDB(t, t.TempDir())
+	l := soupList(t, "--sbom", filepath.Join(corpus, "cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json"), "--osv-db", db)
+	checkMinikubeAnomalies(t, l)
+}
+
+// goOSVDB writes an offline OSV database of the corpus's Go records in dir.
+func goOSVDB(t *testing.T, db string) string {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Join(db, "Go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +103,13 @@ func TestSOUPListOfflineOSV(t *testing.T) {
 	}
 	zw.Close()
 	zf.Close()
+	return db
+}
 
-	l := soupList(t, "--sbom", filepath.Join(corpus, "cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json"), "--osv-db", db)
+// checkMinikubeAnomalies checks the anomalies found for the minikube SBOM
+// in the database of goOSVDB.
+func checkMinikubeAnomalies(t *testing.T, l soupListJSON) {
+	t.Helper()
 	found := map[string][]string{}
 	status := map[string]string{}
 	for _, c := range l.Components {
@@ -114,6 +126,63 @@ func TestSOUPListOfflineOSV(t *testing.T) {
 	}
 	if ids := found["github.com/gogo/protobuf@v1.3.2"]; len(ids) != 0 || status["github.com/gogo/protobuf@v1.3.2"] != "checked" {
 		t.Errorf("gogo/protobuf v1.3.2 (the fix): %v, %s", ids, status["github.com/gogo/protobuf@v1.3.2"])
+	}
+}
+
+// soup list reads the policy as the gates do: the offline OSV database the
+// policy names (soup.osv_db) is consulted without --osv-db, and an SBOM the
+// policy's glob matches that is a symbolic link is not read, with a
+// warning saying so.
+func TestSOUPListFollowsThePolicy(t *testing.T) {
+	dir := t.TempDir()
+	goOSVDB(t, filepath.Join(dir, "osv"))
+	bom, err := os.ReadFile(filepath.Join(corpus, "cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range map[string]string{
+		".github/tracegate.yml": "version: 1\nsafety_class: B\nsoup:\n  sboms: [sbom/*.json]\n  osv_db: osv\n",
+		"sbom/app.cdx.json":     string(bom),
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := filepath.Join(t.TempDir(), "elsewhere.json")
+	if err := os.WriteFile(outside, bom, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "sbom", "link.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := tracegate(t, "soup", "list", "--dir", dir, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var l soupListJSON
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Documents) != 1 || l.Documents[0].File != "sbom/app.cdx.json" {
+		t.Errorf("documents read: %+v", l.Documents)
+	}
+	checkMinikubeAnomalies(t, l)
+	var w struct {
+		Warnings []struct {
+			Pos struct{ File string } `json:"location"`
+			Msg string                `json:"message"`
+		}
+	}
+	json.Unmarshal([]byte(out), &w)
+	warned := false
+	for _, x := range w.Warnings {
+		warned = warned || x.Pos.File == "sbom/link.json" && strings.Contains(x.Msg, "not a regular file")
+	}
+	if !warned {
+		t.Errorf("no warning about the symlinked SBOM: %+v", w.Warnings)
 	}
 }
 

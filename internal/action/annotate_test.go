@@ -2,6 +2,7 @@ package action
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/input"
 )
@@ -149,23 +151,25 @@ func TestExitCode(t *testing.T) {
 	tests := []struct {
 		verdict gate.Verdict
 		failOn  string
-		usage   bool
+		err     error
 		want    int
 	}{
-		{gate.Pass, "error", false, exitPass},
-		{gate.Pass, "never", false, exitPass},
-		{gate.Fail, "error", false, exitFail},
-		{gate.Fail, "warning", false, exitFail},
-		{gate.Fail, "never", false, exitPass},
-		{gate.Error, "error", false, exitError},
-		{gate.Error, "never", false, exitError},
-		{gate.Error, "never", true, exitUsage},
-		{gate.Error, "warning", true, exitUsage},
-		{"", "never", false, exitError}, // an unknown verdict is no pass
+		{gate.Pass, "error", nil, check.ExitPass},
+		{gate.Pass, "never", nil, check.ExitPass},
+		{gate.Fail, "error", nil, check.ExitFail},
+		{gate.Fail, "warning", nil, check.ExitFail},
+		{gate.Fail, "never", nil, check.ExitPass},
+		{gate.Error, "error", errors.New("x"), check.ExitError},
+		{gate.Error, "never", errors.New("x"), check.ExitError},
+		{gate.Error, "never", usagef("x"), check.ExitUsage},
+		{gate.Error, "warning", usagef("x"), check.ExitUsage},
+		{"", "never", nil, check.ExitError}, // an unknown verdict is no pass
+		// A verdict whose evidence bundle could not be written is no pass.
+		{gate.Pass, "error", errors.New("writing the bundle"), check.ExitError},
 	}
 	for _, tc := range tests {
-		if got := exitCode(tc.verdict, tc.failOn, tc.usage); got != tc.want {
-			t.Errorf("verdict %q, fail-on %s, usage %v: exit %d, want %d", tc.verdict, tc.failOn, tc.usage, got, tc.want)
+		if got := exitCode(tc.verdict, tc.failOn, tc.err); got != tc.want {
+			t.Errorf("verdict %q, fail-on %s, error %v: exit %d, want %d", tc.verdict, tc.failOn, tc.err, got, tc.want)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tracegate/tracegate/internal/check"
 )
 
 func TestReadInputs(t *testing.T) {
@@ -56,7 +58,7 @@ func TestTokenMaskedFirst(t *testing.T) {
 	code := Run(t.Context(), Env{Getenv: func(k string) string {
 		return map[string]string{"INPUT_GITHUB_TOKEN": token, "INPUT_MODE": "bogus"}[k]
 	}, Stdout: &out})
-	if code != exitUsage {
+	if code != check.ExitUsage {
 		t.Errorf("exit %d", code)
 	}
 	first, rest, _ := strings.Cut(out.String(), "\n")

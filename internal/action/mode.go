@@ -1,7 +1,6 @@
 package action
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -52,18 +51,10 @@ type Plan struct {
 	Tag string
 }
 
-// stepError is a problem with the step's configuration or the event it
-// runs on (exit 2): nothing could be evaluated.
-type stepError struct{ error }
-
-func usagef(format string, args ...any) error { return stepError{fmt.Errorf(format, args...)} }
-
-// isUsage reports whether err is the step's configuration's fault: a
-// stepError, or a check.UsageError (an unknown ref, a policy that does
-// not load).
-func isUsage(err error) bool {
-	var s stepError
-	return errors.As(err, &s) || check.IsUsage(err)
+// usagef is a problem with the step's configuration or the event it runs
+// on (exit 2): nothing could be evaluated.
+func usagef(format string, args ...any) error {
+	return &check.UsageError{Err: fmt.Errorf(format, args...)}
 }
 
 // plan picks the gate. Mode auto: pull_request and pull_request_target run

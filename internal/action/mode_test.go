@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
 )
 
@@ -50,7 +51,7 @@ func TestPlan(t *testing.T) {
 				t.Fatalf("error: %v", err)
 			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 				t.Fatalf("error %v, want one saying %q", err, tc.err)
-			case tc.err != "" && !isUsage(err):
+			case tc.err != "" && !check.IsUsage(err):
 				t.Errorf("error %v is not the step's configuration's fault", err)
 			}
 			if p.Gate != tc.gate || p.Tag != tc.tag {

@@ -33,14 +33,6 @@ const SummaryLimit = 1 << 20
 
 const summaryMargin = 4 << 10
 
-// Exit codes, the same for every face (internal/cli).
-const (
-	exitPass  = 0 // the gate passed (or failed with fail-on never)
-	exitFail  = 1 // the gate failed at fail-on
-	exitUsage = 2 // the step is misconfigured: nothing was evaluated
-	exitError = 3 // the evaluation could not complete (never a pass)
-)
-
 // Env is what a run reads and where it writes: the process's environment
 // and standard output in a workflow, injected in tests.
 type Env struct {
@@ -141,35 +133,29 @@ func (r *run) main(ctx context.Context, inErr error) int {
 		r.gha.Errorf("tracegate could not set the step outputs: %s", oerr)
 		werr = errors.Join(werr, oerr)
 	}
-	code := exitCode(res.Verdict, r.in.FailOn, isUsage(err))
-	if werr != nil && (code == exitPass || code == exitFail) {
-		code = exitError
+	code := exitCode(res.Verdict, r.in.FailOn, err)
+	if werr != nil && (code == check.ExitPass || code == check.ExitFail) {
+		code = check.ExitError
 	}
 	switch {
-	case code == exitPass && res.Verdict == gate.Fail:
+	case code == check.ExitPass && res.Verdict == gate.Fail:
 		r.gha.Noticef("tracegate %s: the gate failed; fail-on is never, so the step passes", res.Gate)
-	case code == exitUsage || code == exitError:
+	case code == check.ExitUsage || code == check.ExitError:
 		r.gha.Infof("tracegate: the evaluation could not complete; this is a failure, not a pass (exit %d)", code)
 	}
 	return code
 }
 
-// exitCode maps the verdict to the step's exit code. An evaluation that
-// could not complete fails the step whatever fail-on says.
-func exitCode(v gate.Verdict, failOn string, usage bool) int {
-	switch v {
-	case gate.Pass:
-		return exitPass
-	case gate.Fail:
-		if failOn == "never" {
-			return exitPass
-		}
-		return exitFail
+// exitCode maps the evaluation to the step's exit code (check.ExitCode),
+// except that with fail-on never a failed gate keeps the step green: the
+// result still says fail. An evaluation that could not complete fails the
+// step whatever fail-on says.
+func exitCode(v gate.Verdict, failOn string, err error) int {
+	code := check.ExitCode(v, err)
+	if code == check.ExitFail && failOn == "never" {
+		return check.ExitPass
 	}
-	if usage {
-		return exitUsage
-	}
-	return exitError
+	return code
 }
 
 // evaluate runs the gate. The result is nil only when nothing could be
@@ -200,8 +186,7 @@ func (r *run) evaluate(ctx context.Context, p Plan) (*gate.Result, error) {
 	defer closeRepo()
 	opts := check.Options{
 		ConfigPath: r.in.Config, Tests: r.in.Tests, FailOn: sev,
-		SOUP:     check.SOUPOptions{SBOMs: r.in.SBOMs},
-		SOUPList: func(l *soup.List) { r.soup = l },
+		SOUP: check.SOUPOptions{SBOMs: r.in.SBOMs},
 	}
 	switch p.Gate {
 	case gate.GatePR:
@@ -209,15 +194,21 @@ func (r *run) evaluate(ctx context.Context, p Plan) (*gate.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		res, err := check.PR(ctx, src, pr, p.Base, p.Head, opts)
-		if err != nil && errors.Is(err, facts.ErrNotFound) && strings.TrimSpace(r.gh.EventName) == "pull_request_target" {
-			r.gha.Warningf("pull_request_target checks out the base branch: fetch the pull request's head without checking it out (git fetch origin refs/pull/%d/head) so that the gate can read it; see the Action's documentation", pr.Number)
+		f, err := check.GatherPR(ctx, src, pr, p.Base, p.Head, opts)
+		if err != nil {
+			if errors.Is(err, facts.ErrNotFound) && strings.TrimSpace(r.gh.EventName) == "pull_request_target" {
+				r.gha.Warningf("pull_request_target checks out the base branch: fetch the pull request's head without checking it out (git fetch origin refs/pull/%d/head) so that the gate can read it; see the Action's documentation", pr.Number)
+			}
+			return check.Errored(gate.GatePR, err), err
 		}
-		return res, err
+		if f.SOUP != nil {
+			r.soup = f.SOUP.List
+		}
+		return gate.EvaluatePR(f, opts.FailOn), nil
 	case gate.GateRelease:
 		return r.release(ctx, src, p, opts)
 	default:
-		return check.Validate(src, opts)
+		return check.Validate(ctx, src, opts)
 	}
 }
 
@@ -231,7 +222,7 @@ func (r *run) release(ctx context.Context, src *check.Sources, p Plan, opts chec
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	o := evidence.Options{Check: opts, Date: date, Product: r.gh.Repository}
+	o := evidence.Options{Check: opts, Date: date, Product: r.gh.Repository, WorkDir: r.gh.Workspace}
 	if r.gh.Repository != "" && strings.HasPrefix(r.gh.ServerURL, "https://") {
 		o.RepoURL = strings.TrimSuffix(r.gh.ServerURL, "/") + "/" + r.gh.Repository
 	}
@@ -240,6 +231,9 @@ func (r *run) release(ctx context.Context, src *check.Sources, p Plan, opts chec
 	}
 	r.completeClone(ctx, src.Repo)
 	b, err := evidence.Build(ctx, src, p.Tag, r.dir, o)
+	if b.Facts != nil && b.Facts.SOUP != nil {
+		r.soup = b.Facts.SOUP.List
+	}
 	if err != nil {
 		return b.Result, err
 	}

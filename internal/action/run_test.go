@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
 	"github.com/tracegate/tracegate/internal/githubapi/fakegithub"
 )
@@ -51,7 +52,7 @@ func TestRunPullRequest(t *testing.T) {
 
 	t.Run("no link fails the step", func(t *testing.T) {
 		s := prStep(t, r, gh, 7, "readme", "Tidy the readme", "")
-		if code := s.run(); code != exitFail {
+		if code := s.run(); code != check.ExitFail {
 			t.Fatalf("exit %d\n%s", code, s.out.String())
 		}
 		out := s.outputs()
@@ -87,7 +88,7 @@ func TestRunPullRequest(t *testing.T) {
 
 	t.Run("a link to an approved change request passes", func(t *testing.T) {
 		s := prStep(t, r, gh, 8, "readme", "Readme for night mode", "Implements #14.")
-		if code := s.run(); code != exitPass {
+		if code := s.run(); code != check.ExitPass {
 			t.Fatalf("exit %d\n%s", code, s.out.String())
 		}
 		if out := s.outputs(); out["result"] != "pass" {
@@ -101,7 +102,7 @@ func TestRunPullRequest(t *testing.T) {
 		s := prStep(t, r, nil, 9, "readme", "Readme", "")
 		gh.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: 9, Title: "Readme", Body: "Implements #14.", HeadRef: "readme", BaseRef: "main"})
 		s.set("INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL())
-		if code := s.run(); code != exitPass {
+		if code := s.run(); code != check.ExitPass {
 			t.Fatalf("exit %d\n%s", code, s.out.String())
 		}
 	})
@@ -109,7 +110,7 @@ func TestRunPullRequest(t *testing.T) {
 	t.Run("GitHub failing is an error whatever fail-on says", func(t *testing.T) {
 		s := prStep(t, r, gh, 10, "readme", "Readme", "Implements #14.").set("INPUT_FAIL_ON", "never")
 		gh.FailNext("/api/v3/repos/acme/syringeflow/issues/14", http.StatusUnauthorized, nil, 1)
-		if code := s.run(); code != exitError {
+		if code := s.run(); code != check.ExitError {
 			t.Fatalf("exit %d\n%s", code, s.out.String())
 		}
 		if out := s.outputs(); out["result"] != "error" {
@@ -125,7 +126,7 @@ func TestRunPullRequest(t *testing.T) {
 
 	t.Run("without a token the event is judged and issues cannot be looked up", func(t *testing.T) {
 		s := prStep(t, r, nil, 11, "readme", "Readme", "Implements #14.")
-		if code := s.run(); code != exitFail {
+		if code := s.run(); code != check.ExitFail {
 			t.Fatalf("exit %d\n%s", code, s.out.String())
 		}
 		res := s.result()
@@ -160,7 +161,7 @@ func TestRunPullRequestShallowClone(t *testing.T) {
 	s := prStep(t, r, nil, 7, "readme", "CR-021: readme", "")
 	s.set("GITHUB_WORKSPACE", clone)
 	code := s.run()
-	if code == exitPass || code == exitFail {
+	if code == check.ExitPass || code == check.ExitFail {
 		t.Fatalf("exit %d\n%s", code, s.out.String())
 	}
 	res := s.result()
@@ -181,7 +182,7 @@ func TestRunRelease(t *testing.T) {
 	for _, tc := range []struct {
 		failOn string
 		code   int
-	}{{"error", exitFail}, {"never", exitPass}} {
+	}{{"error", check.ExitFail}, {"never", check.ExitPass}} {
 		s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/tags/v2.4.0", "GITHUB_SHA", sha, "INPUT_FAIL_ON", tc.failOn,
 			"INPUT_EVIDENCE_DIR", "evidence", "INPUT_SARIF_FILE", "out/gate.sarif")
 		if code := s.run(); code != tc.code {
@@ -220,7 +221,7 @@ func TestRunReleaseFetchesHistoryAndTags(t *testing.T) {
 	clone := gittest.Clone(t, r, "--depth", "1", "--no-tags", "--branch", "v2.4.0")
 	ev := payload(t, "push.tag-created.json", map[string]any{"ref": "refs/tags/v2.4.0", "after": sha, "repository.full_name": ghRepo})
 	s := newStep(t, clone.Dir(), "push", ev).set("GITHUB_REF", "refs/tags/v2.4.0", "GITHUB_SHA", sha)
-	if code := s.run(); code != exitFail {
+	if code := s.run(); code != check.ExitFail {
 		t.Fatalf("exit %d\n%s", code, s.out.String())
 	}
 	if got := strings.Join(s.rules(), "; "); !strings.Contains(got, "TG301 "+sha[:12]) {
@@ -235,7 +236,7 @@ func TestRunValidateAndMisconfiguration(t *testing.T) {
 	r := sampleRepo(t, false)
 	ev := payload(t, "push.branch-created.json", map[string]any{"repository.full_name": ghRepo})
 	s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/heads/main")
-	if code := s.run(); code != exitPass {
+	if code := s.run(); code != check.ExitPass {
 		t.Fatalf("exit %d\n%s", code, s.out.String())
 	}
 	if res := s.result(); res.Gate != "validate" || res.Verdict != "pass" {
@@ -254,7 +255,7 @@ func TestRunValidateAndMisconfiguration(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/heads/main").set(set...)
-			if code := s.run(); code != exitUsage {
+			if code := s.run(); code != check.ExitUsage {
 				t.Fatalf("exit %d\n%s", code, s.out.String())
 			}
 			if res := s.result(); s.outputs()["result"] != "error" || res.Verdict != "error" || len(res.Errors) != 1 {
@@ -309,7 +310,7 @@ func TestRunReleaseEvidence(t *testing.T) {
 	for run := 1; run <= 2; run++ {
 		s := step()
 		// The sample's release fails on purpose (SRS-008, SRS-046).
-		if code := s.run(); code != exitFail {
+		if code := s.run(); code != check.ExitFail {
 			t.Fatalf("run %d: exit %d\n%s", run, code, s.out.String())
 		}
 		out := s.outputs()
@@ -368,9 +369,9 @@ func TestRunReleaseEvidence(t *testing.T) {
 		result string
 		log    string
 	}{
-		{"auto", exitFail, "fail", "::notice::there is no GitHub release for v2.3.1 yet"},
-		{"true", exitError, "error", "::error::tracegate could not attach the evidence bundle to the release v2.3.1"},
-		{"false", exitFail, "fail", ""},
+		{"auto", check.ExitFail, "fail", "::notice::there is no GitHub release for v2.3.1 yet"},
+		{"true", check.ExitError, "error", "::error::tracegate could not attach the evidence bundle to the release v2.3.1"},
+		{"false", check.ExitFail, "fail", ""},
 	} {
 		s := newStep(t, r.Dir(), "push", push).set("GITHUB_REF", "refs/tags/v2.3.1", "GITHUB_SHA", sha,
 			"INPUT_GITHUB_TOKEN", fakegithub.DefaultToken, "GITHUB_API_URL", gh.APIURL(), "INPUT_UPLOAD_EVIDENCE", tc.upload)

@@ -5,13 +5,9 @@
 package check
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
-
-	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts"
@@ -20,11 +16,12 @@ import (
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/osv"
-	"github.com/tracegate/tracegate/internal/soup"
-	"github.com/tracegate/tracegate/internal/trace"
 )
 
-// Sources are where a check gathers its facts.
+// Sources are where a check gathers its facts. A check only reads them:
+// one Sources may serve evaluations running at the same time (the App
+// judges several pull requests at once), as long as its parts may
+// (gitrepo, ghfacts and the readers may).
 type Sources struct {
 	Repo facts.Repository
 	// Tracker and PRs reach GitHub; nil when there is no GitHub access, in
@@ -33,20 +30,24 @@ type Sources struct {
 	Tracker   facts.Tracker
 	PRs       facts.PullRequests
 	NoTracker string
-	// WorkTree is the checkout, where CI leaves the test reports of the
-	// commit it built; nil reads reports from the evaluated commit only.
+	// Evidence is where CI left the test reports and SBOMs it made of the
+	// evaluated commit, the policy's globs and the options' resolved in
+	// it: a workflow run's artifacts on GitHub. nil: locally, the work
+	// tree is the evidence (where CI leaves them), and without a work tree
+	// the reports are read from the evaluated commit only.
+	Evidence facts.Evidence
+	// WorkTree is the checkout: a release candidate's files, what validate
+	// and the SOUP list read, and the evidence when Evidence is nil.
 	WorkTree fs.FS
-	// WorkHead is the commit the work tree is at, to warn when it is not
-	// the one evaluated.
+	// WorkHead is the commit the work tree is at, to warn when its
+	// evidence is not the evaluated commit's.
 	WorkHead string
 	Readers  ingest.Set
 	// Register reads the SOUP register; Anomalies looks SOUP anomalies up
-	// (nil: not looked up, unless the policy names an offline database).
+	// (nil: not looked up, unless the policy names an offline database,
+	// which is read through the work tree).
 	Register  RegisterFunc
 	Anomalies osv.Source
-	// RepoDir is the repository's directory on disk, for files the policy
-	// names that are opened directly (the offline OSV database).
-	RepoDir string
 	// RepoName is owner/name; Hosts are the web hosts whose issue URLs
 	// count (github.com or a GHES host).
 	RepoName string
@@ -58,18 +59,15 @@ type Options struct {
 	// ConfigPath is the policy's path inside the repository; empty means
 	// .github/tracegate.yml, and built-in defaults when it does not exist.
 	ConfigPath string
-	// Tests are more globs of test reports in the work tree.
+	// PolicyFile, when set, is the policy instead, read as a file named
+	// outside the repository (validate, trace and the SOUP list take one
+	// on the command line). The gates read their policy from the commit
+	// they judge, never from here.
+	PolicyFile *File
+	// Tests are more globs of test reports in the evidence.
 	Tests  []string
 	FailOn gate.Severity
 	SOUP   SOUPOptions
-	// SOUPList, when set, is given the SOUP list the gate judged (when the
-	// policy or SOUP.SBOMs name any SBOM or register), so that a face can
-	// write it beside the result without reading the SBOMs twice.
-	SOUPList func(*soup.List)
-
-	// keep, when set, is handed the release gate's facts and the tree they
-	// were read from (ReleaseWithDocs).
-	keep func(*gate.ReleaseFacts, fs.FS)
 }
 
 // UsageError is a problem with what was asked (an unknown ref, a policy
@@ -87,155 +85,76 @@ func IsUsage(err error) bool {
 	return errors.As(err, &u)
 }
 
-// treeAt returns the files of a commit with their links followed by the
-// rule the work tree follows too (input.FollowLinks): a link inside the
-// repository is followed, one that leaves it is an error naming it.
-func treeAt(ctx context.Context, repo facts.Repository, sha string) (fs.FS, error) {
-	t, err := repo.Tree(ctx, sha)
-	if err != nil {
-		return nil, err
-	}
-	return input.FollowLinks(t), nil
+// IncompleteError is a gathering that could not complete, with what was
+// known by then, so that the errored result can say it: the policy, and
+// for validate the warnings and inputs read so far.
+type IncompleteError struct {
+	Err      error
+	Config   *config.Config
+	Warnings []input.Warning
+	Inputs   []model.InputFile
 }
 
-// policy reads the policy from a tree. The path that was asked for must
-// exist; the default path may be absent (defaults apply). The globs given
-// besides the policy are checked first, so that their mistakes are blamed
-// on them.
-func policy(tree fs.FS, opts Options, where string) (*config.Config, error) {
-	if err := flagGlobs(opts); err != nil {
-		return nil, err
+func (e *IncompleteError) Error() string { return e.Err.Error() }
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// incomplete wraps err with the policy it was gathered under.
+func incomplete(cfg *config.Config, err error) error {
+	if err == nil || IsUsage(err) {
+		return err
 	}
-	path, optional := opts.ConfigPath, false
-	if path == "" {
-		path, optional = config.DefaultPath, true
-	}
-	c, err := config.Load(tree, path, optional)
-	if err != nil {
-		return nil, &UsageError{fmt.Errorf("policy at %s: %w", where, err)}
-	}
-	return c, nil
+	return &IncompleteError{Err: err, Config: cfg}
 }
 
-// evidence is the test reports of the work tree, read once and shared by
-// every model a check loads (a pull request's base and head).
-type evidence struct {
-	dhf *model.DHF
-	err error
+// Exit codes, the same for every command and face.
+const (
+	ExitPass  = 0 // the gate passed, or the command succeeded
+	ExitFail  = 1 // the gate failed: findings at or above fail-on
+	ExitUsage = 2 // bad flags or inputs, a policy that does not load: nothing was evaluated
+	ExitError = 3 // the evaluation could not complete (never a pass)
+)
+
+// ExitCode maps an evaluation to its exit code: a usage error 2, any other
+// error 3, else the verdict — pass 0, fail 1, and 3 for an errored result.
+// An evaluation that could not complete is never a pass.
+func ExitCode(v gate.Verdict, err error) int {
+	switch {
+	case IsUsage(err):
+		return ExitUsage
+	case err != nil:
+		return ExitError
+	case v == gate.Pass:
+		return ExitPass
+	case v == gate.Fail:
+		return ExitFail
+	}
+	return ExitError
 }
 
-// loadEvidence reads the test reports the policy and --tests name from the
-// work tree; nil when there is no work tree (reports then come from each
-// evaluated tree).
-func loadEvidence(src *Sources, cfg *config.Config, ids *trace.IDs, opts Options) *evidence {
-	if src.WorkTree == nil {
-		return nil
-	}
-	ev := config.Config{IDs: cfg.IDs, Tests: testSources(cfg, opts)}
-	ev.File = cfg.File
-	d, err := ingest.Load(src.WorkTree, &ev, ingest.Set{Readers: src.Readers.Readers}, ids.Finder(config.KindRequirement))
-	return &evidence{dhf: d, err: err}
-}
-
-func testSources(cfg *config.Config, opts Options) []config.Source {
-	out := append([]config.Source{}, cfg.Tests...)
-	for _, g := range opts.Tests {
-		out = append(out, config.Source{Path: g, Format: "auto"})
-	}
-	return out
-}
-
-// loadModel reads the design history file from tree and takes the test
-// reports from ev (or from tree when ev is nil), then resolves the graph.
-func loadModel(tree fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options, ev *evidence) (*gate.Model, error) {
-	finder := ids.Finder(config.KindRequirement)
-	c := *cfg
-	if ev == nil {
-		c.Tests = testSources(cfg, opts)
-	} else {
-		c.Tests = nil
-	}
-	dhf, err := ingest.Load(tree, &c, src.Readers, finder)
-	if err != nil {
-		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
-	}
-	if ev != nil {
-		if ev.dhf != nil {
-			dhf.Tests = append(dhf.Tests, ev.dhf.Tests...)
-			dhf.Files = append(dhf.Files, ev.dhf.Files...)
-			dhf.Warnings = append(dhf.Warnings, ev.dhf.Warnings...)
+// Errored is the result of a gate that could not be evaluated: verdict
+// error, one line per problem, and what was known (see IncompleteError).
+func Errored(gateName string, err error) *gate.Result {
+	res := gate.Errored(gateName, ErrorLines(err))
+	var inc *IncompleteError
+	if errors.As(err, &inc) {
+		if cfg := inc.Config; cfg != nil {
+			res.SafetyClass = cfg.SafetyClass
+			res.Policy = gate.Policy{File: cfg.File, Defaulted: cfg.DefaultedValues()}
 		}
-		if ev.err != nil {
-			return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, ev.err
-		}
-	}
-	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
-}
-
-// evidenceWarning says when the test reports come from a checkout of
-// another commit than the one evaluated.
-func evidenceWarning(src *Sources, sha string) []input.Warning {
-	if src.WorkTree == nil || src.WorkHead == "" || src.WorkHead == sha {
-		return nil
-	}
-	return []input.Warning{input.Warnf(input.Pos{},
-		"test reports were read from the working tree, which is at commit %s, not at the evaluated commit %s: they may not be this commit's evidence",
-		model.ShortSHA(src.WorkHead), model.ShortSHA(sha))}
-}
-
-// errored builds the result of a check that could not complete, with what
-// it knew.
-func errored(gateName string, cfg *config.Config, err error) *gate.Result {
-	var lines []string
-	var es input.Errors
-	if errors.As(err, &es) {
-		for _, e := range es {
-			lines = append(lines, e.Error())
-		}
-	} else {
-		lines = []string{err.Error()}
-	}
-	res := gate.Errored(gateName, lines)
-	if cfg != nil {
-		res.SafetyClass = cfg.SafetyClass
-		res.Policy = gate.Policy{File: cfg.File, Defaulted: cfg.DefaultedValues()}
+		res.Warnings, res.Inputs = inc.Warnings, inc.Inputs
 	}
 	return res
 }
 
-// recordsOf returns the DHF's file records of a kind.
-func recordsOf(dhf *model.DHF, kind string) []model.Record {
-	var out []model.Record
-	for _, r := range dhf.Records {
-		if r.Kind == kind {
-			out = append(out, r)
+// ErrorLines splits an error into one line per input problem.
+func ErrorLines(err error) []string {
+	var es input.Errors
+	if errors.As(err, &es) {
+		out := make([]string, len(es))
+		for i, e := range es {
+			out[i] = e.Error()
 		}
+		return out
 	}
-	return out
-}
-
-func kindName(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
-
-// flagGlobs checks the globs given besides the policy (--tests, --sbom, and
-// the Action's tests and sbom inputs): each must parse and name files in
-// the repository, or the run is a usage error that names the glob as given.
-func flagGlobs(opts Options) error {
-	var errs []error
-	for _, f := range []struct {
-		flag  string
-		globs []string
-	}{{"--tests", opts.Tests}, {"--sbom", opts.SOUP.SBOMs}, {"--sbom (base)", opts.SOUP.BaseSBOMs}} {
-		for _, g := range f.globs {
-			switch {
-			case !config.InsideRepo(g):
-				errs = append(errs, fmt.Errorf("%s %q leaves the repository: give a glob relative to the repository root (--dir) that stays inside it", f.flag, g))
-			case !doublestar.ValidatePattern(g):
-				errs = append(errs, fmt.Errorf("%s %q is not a valid glob", f.flag, g))
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return &UsageError{errors.Join(errs...)}
-	}
-	return nil
+	return []string{err.Error()}
 }

@@ -41,19 +41,19 @@ type ReleaseDocs struct {
 // cannot complete returns an errored result, no facts, and the error.
 func ReleaseWithDocs(ctx context.Context, src *Sources, tag, previous string, opts Options) (*ReleaseDocs, error) {
 	rec := newRecorder()
-	s := *src
+	s := *src // a copy: the caller's sources are not touched
 	if s.Repo != nil {
 		s.Repo = recordingRepo{Repository: s.Repo, rec: rec}
 	}
-	s.WorkTree = rec.wrap(s.WorkTree, OriginWorkTree)
-	var kept *gate.ReleaseFacts
-	var tree fs.FS
-	opts.keep = func(f *gate.ReleaseFacts, t fs.FS) { kept, tree = f, t }
-	res, err := Release(ctx, &s, tag, previous, opts)
-	d := &ReleaseDocs{Result: res}
-	if err != nil || kept == nil {
-		return d, err
+	if s.Evidence != nil {
+		s.Evidence = recordingEvidence{source: s.Evidence, rec: rec}
 	}
+	s.WorkTree = rec.wrap(s.WorkTree, OriginWorkTree)
+	kept, tree, err := gatherRelease(ctx, &s, tag, previous, opts)
+	if err != nil {
+		return &ReleaseDocs{Result: Errored(gate.GateRelease, err)}, err
+	}
+	d := &ReleaseDocs{Result: gate.EvaluateRelease(kept, opts.FailOn)}
 	d.Facts = kept
 	d.files = rec.opened
 	if d.Inputs, err = inputsOf(kept, tree, rec); err != nil {

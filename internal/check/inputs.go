@@ -22,12 +22,15 @@ const (
 	// OriginWorkTree: the checkout, where CI leaves the test reports and
 	// SBOMs it made, and a release candidate's files.
 	OriginWorkTree = "work tree"
+	// OriginEvidence: an evidence source other than the work tree (a
+	// workflow run's artifacts).
+	OriginEvidence = "evidence"
 )
 
 // Input is one file an evaluation read, or whose presence it judged.
 type Input struct {
 	Path   string `json:"path"`
-	Origin string `json:"origin"` // OriginCommit or OriginWorkTree
+	Origin string `json:"origin"` // OriginCommit, OriginWorkTree or OriginEvidence
 	// Kind is what the file is to the gate: policy, requirements, risks,
 	// tests, test-sources, sbom, soup-register, problem_report,
 	// change_request, plan, evidence-record; "other" for a file that was
@@ -128,6 +131,21 @@ func (r recordingRepo) Tree(ctx context.Context, ref string) (fs.FS, error) {
 		return nil, err
 	}
 	return r.rec.wrap(t, OriginCommit), nil
+}
+
+// recordingEvidence is an evidence source whose files record what is read
+// from them.
+type recordingEvidence struct {
+	source facts.Evidence
+	rec    *recorder
+}
+
+func (e recordingEvidence) Evidence(ctx context.Context, sha string) (fs.FS, error) {
+	f, err := e.source.Evidence(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	return e.rec.wrap(f, OriginEvidence), nil
 }
 
 // originOf says where a file system wrapped by a recorder reads from.

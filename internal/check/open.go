@@ -36,13 +36,12 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 	if dir == "" {
 		dir = "."
 	}
-	// The work tree follows links as a commit's tree does (input.FollowLinks).
-	work, closeWork, err := input.OpenDir(dir)
+	src, closeWork, err := WorkTree(dir)
 	if err != nil {
-		return nil, nil, usage("the repository directory: %w", err)
+		return nil, nil, err
 	}
-	src := &Sources{Readers: readers.All(), Register: soupreg.Read, RepoName: l.Repo, WorkTree: work, RepoDir: dir}
-	closeRepo := func() { closeWork() }
+	src.RepoName = l.Repo
+	closeRepo := closeWork
 	repo, err := gitrepo.Open(ctx, dir)
 	switch {
 	case err != nil && l.NeedGit:
@@ -94,6 +93,21 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 	}
 	src.Tracker, src.PRs = tr, tr
 	return src, closeRepo, nil
+}
+
+// WorkTree is the Sources of a directory read as it is, without git or
+// GitHub: what validate, trace and the SOUP list read. The work tree
+// follows links as a commit's tree does (input.FollowLinks), within the
+// directory (input.OpenDir). The returned function releases it.
+func WorkTree(dir string) (*Sources, func(), error) {
+	if dir == "" {
+		dir = "."
+	}
+	work, closeWork, err := input.OpenDir(dir)
+	if err != nil {
+		return nil, nil, usage("the repository directory: %w", err)
+	}
+	return &Sources{Readers: readers.All(), Register: soupreg.Read, WorkTree: work}, func() { closeWork() }, nil
 }
 
 // sameDir reports whether two paths name the same directory.

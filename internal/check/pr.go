@@ -3,30 +3,36 @@ package check
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/trace"
 )
 
-// PR runs the pull request gate. base and head are refs; pr carries what is
-// known of the pull request (from an event file, the API or flags). The
-// policy is read from base, never from head.
-//
-// The result is never nil: an evaluation that cannot complete returns an
+// PR runs the pull request gate: GatherPR, then gate.EvaluatePR. The
+// result is never nil: an evaluation that cannot complete returns an
 // errored result (verdict error) together with the error.
 func PR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head string, opts Options) (*gate.Result, error) {
-	res, err := runPR(ctx, src, pr, base, head, opts)
-	if err != nil && res == nil {
-		res = errored(gate.GatePR, nil, err)
+	f, err := GatherPR(ctx, src, pr, base, head, opts)
+	if err != nil {
+		return Errored(gate.GatePR, err), err
 	}
-	return res, err
+	return gate.EvaluatePR(f, opts.FailOn), nil
 }
 
-func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head string, opts Options) (*gate.Result, error) {
+// GatherPR gathers what the pull request gate judges. base and head are
+// refs; pr carries what is known of the pull request (from an event file,
+// the API or flags). The policy is read from base, never from head. An
+// error is a *UsageError, or an *IncompleteError carrying the policy when
+// it was read.
+func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head string, opts Options) (*gate.PRFacts, error) {
+	start := time.Now()
+	log := logctx.From(ctx)
 	baseSHA, err := src.Repo.Resolve(ctx, base)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("base %s: %w", base, err)}
@@ -35,6 +41,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("head %s: %w", head, err)}
 	}
+	log.Info("pull request", "base", base, "base_sha", model.ShortSHA(baseSHA), "head", head, "head_sha", model.ShortSHA(headSHA))
 	pr.BaseSHA, pr.HeadSHA = baseSHA, headSHA
 	if pr.BaseRef == "" {
 		pr.BaseRef = base
@@ -51,31 +58,36 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 		return nil, err
 	}
 	// The pull request cannot weaken its own gate: the policy is the base's.
-	cfg, err := policy(baseTree, opts, "base "+model.ShortSHA(baseSHA))
+	baseWhere, headWhere := "base "+model.ShortSHA(baseSHA), "head "+model.ShortSHA(headSHA)
+	cfg, err := policy(ctx, baseTree, opts, baseWhere)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*gate.Result, error) { return errored(gate.GatePR, cfg, err), err }
+	fail := func(err error) (*gate.PRFacts, error) { return nil, incomplete(cfg, err) }
 	ids, err := trace.NewIDs(cfg)
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	// The work tree's test reports are read once for both sides, and the
+	evFS, evWarns, err := evidenceFS(ctx, src, headSHA)
+	if err != nil {
+		return fail(err)
+	}
+	// The evidence's test reports are read once for both sides, and the
 	// two trees are read at the same time.
-	ev := loadEvidence(src, cfg, ids, opts)
+	ev := loadEvidence(ctx, evFS, src, cfg, ids, opts)
 	var baseModel *gate.Model
 	var baseErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		baseModel, baseErr = loadModel(baseTree, src, cfg, ids, opts, ev)
+		baseModel, baseErr = loadModel(ctx, baseTree, baseWhere, src, cfg, ids, opts, ev)
 	}()
-	headModel, err := loadModel(headTree, src, cfg, ids, opts, ev)
+	headModel, err := loadModel(ctx, headTree, headWhere, src, cfg, ids, opts, ev)
 	<-done
 	if err != nil {
 		return fail(fmt.Errorf("head %s: %w", model.ShortSHA(headSHA), err))
 	}
-	headModel.DHF.Warnings = append(headModel.DHF.Warnings, evidenceWarning(src, headSHA)...)
+	headModel.DHF.Warnings = append(headModel.DHF.Warnings, evWarns...)
 	if err = baseErr; err != nil {
 		// The base's own problems are not the pull request's: judge every
 		// lint finding at the head as new, and say why.
@@ -95,6 +107,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if err != nil {
 		return fail(err)
 	}
+	log.Info("history", "commits", len(commits), "changes", len(changes), "merge_base", model.ShortSHA(mergeBase))
 
 	lf := &trace.LinkFinder{IDs: ids, Repo: src.RepoName, Hosts: src.Hosts}
 	var links trace.Links
@@ -119,10 +132,7 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 		return fail(err)
 	}
 
-	if src.Anomalies, err = anomalySource(src, cfg, headTree); err != nil {
-		return fail(err)
-	}
-	sf, err := soupFacts(ctx, src, cfg, headTree, baseTree, opts)
+	sf, err := soupFacts(ctx, src, cfg, headTree, baseTree, evFS, opts)
 	if err != nil {
 		return fail(err)
 	}
@@ -133,10 +143,10 @@ func runPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head s
 	if policyFile == "" {
 		policyFile = config.DefaultPath
 	}
-	f := &gate.PRFacts{
+	log.Info("gathered", "gate", gate.GatePR, "links", len(links.List()), "took", time.Since(start))
+	return &gate.PRFacts{
 		Head: headModel, Base: baseModel, PR: pr, Commits: commits, Changes: changes, Links: links.List(),
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable,
 		Evidence: len(headModel.DHF.Tests) > 0, PolicyFile: policyFile, SOUP: sf,
-	}
-	return gate.EvaluatePR(f, opts.FailOn), nil
+	}, nil
 }

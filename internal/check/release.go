@@ -6,86 +6,97 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/trace"
 )
 
-// Release runs the release gate on a tag (or any ref naming the release
-// candidate). previous is the previous release; empty finds it: the nearest
-// ancestor carrying a tag that matches the policy's release.tag_pattern.
+// Release runs the release gate: GatherRelease, then gate.EvaluateRelease.
+// The result is never nil: an evaluation that cannot complete returns an
+// errored result together with the error.
+func Release(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+	f, err := GatherRelease(ctx, src, tag, previous, opts)
+	if err != nil {
+		return Errored(gate.GateRelease, err), err
+	}
+	return gate.EvaluateRelease(f, opts.FailOn), nil
+}
+
+// GatherRelease gathers what the release gate judges of a tag (or any ref
+// naming the release candidate). previous is the previous release; empty
+// finds it: the nearest ancestor carrying a tag that matches the policy's
+// release.tag_pattern.
 //
 // With no tag, the release candidate is the work tree as it is: the gate
 // judges its files, and — when src.Repo is set (the work tree is a git
 // repository's top) — the history of its HEAD since the previous release.
-//
-// The result is never nil: an evaluation that cannot complete returns an
-// errored result together with the error.
-func Release(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
-	if tag == "" {
-		res, err := runCandidate(ctx, src, previous, opts)
-		if err != nil && res == nil {
-			res = errored(gate.GateRelease, nil, err)
-		}
-		return res, err
-	}
-	res, err := runRelease(ctx, src, tag, previous, opts)
-	if err != nil && res == nil {
-		res = errored(gate.GateRelease, nil, err)
-	}
-	return res, err
+// An error is a *UsageError, or an *IncompleteError carrying the policy
+// when it was read.
+func GatherRelease(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.ReleaseFacts, error) {
+	f, _, err := gatherRelease(ctx, src, tag, previous, opts)
+	return f, err
 }
 
-func runRelease(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.Result, error) {
+// gatherRelease is GatherRelease, also returning the tree the release's
+// files were read from.
+func gatherRelease(ctx context.Context, src *Sources, tag, previous string, opts Options) (*gate.ReleaseFacts, fs.FS, error) {
+	if tag == "" {
+		if src.WorkTree == nil {
+			return nil, nil, usage("a release candidate is judged in its work tree, and none was given")
+		}
+		// Judge the files as they are; HEAD only places them in history.
+		f, err := gatherReleaseAt(ctx, src, src.WorkTree, "", src.WorkHead, previous, opts)
+		return f, src.WorkTree, err
+	}
 	if src.Repo == nil {
-		return nil, usage("release %s: a tag needs a git repository: --dir must be the top of a git work tree", tag)
+		return nil, nil, usage("release %s: a tag needs a git repository: --dir must be the top of a git work tree", tag)
 	}
 	sha, err := src.Repo.Resolve(ctx, tag)
 	if err != nil {
-		return nil, &UsageError{fmt.Errorf("release %s: %w", tag, err)}
+		return nil, nil, &UsageError{fmt.Errorf("release %s: %w", tag, err)}
 	}
+	logctx.From(ctx).Info("release", "tag", tag, "commit", model.ShortSHA(sha))
 	tree, err := treeAt(ctx, src.Repo, sha)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return evaluateRelease(ctx, src, tree, tag, sha, previous, opts)
+	f, err := gatherReleaseAt(ctx, src, tree, tag, sha, previous, opts)
+	return f, tree, err
 }
 
-// runCandidate judges the work tree as a release candidate.
-func runCandidate(ctx context.Context, src *Sources, previous string, opts Options) (*gate.Result, error) {
-	if src.WorkTree == nil {
-		return nil, usage("a release candidate is judged in its work tree, and none was given")
-	}
-	// Judge the files as they are; HEAD only places them in history.
-	return evaluateRelease(ctx, src, src.WorkTree, "", src.WorkHead, previous, opts)
-}
-
-// evaluateRelease gathers the facts of the release at tree and judges them.
-// tag is empty for a release candidate; sha is empty when there is no git
-// history to judge.
-func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, previous string, opts Options) (*gate.Result, error) {
+// gatherReleaseAt gathers the facts of the release at tree. tag is empty
+// for a release candidate; sha is empty when there is no git history to
+// judge.
+func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, previous string, opts Options) (*gate.ReleaseFacts, error) {
+	start := time.Now()
 	where := tag
 	if where == "" {
 		where = "the work tree"
 	}
-	cfg, err := policy(tree, opts, where)
+	cfg, err := policy(ctx, tree, opts, where)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*gate.Result, error) { return errored(gate.GateRelease, cfg, err), err }
+	fail := func(err error) (*gate.ReleaseFacts, error) { return nil, incomplete(cfg, err) }
 	ids, err := trace.NewIDs(cfg)
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	m, err := loadModel(tree, src, cfg, ids, opts, loadEvidence(src, cfg, ids, opts))
+	evFS, evWarns, err := evidenceFS(ctx, src, sha)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := loadModel(ctx, tree, where, src, cfg, ids, opts, loadEvidence(ctx, evFS, src, cfg, ids, opts))
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", where, err))
 	}
 	if tag != "" {
-		m.DHF.Warnings = append(m.DHF.Warnings, evidenceWarning(src, sha)...)
+		m.DHF.Warnings = append(m.DHF.Warnings, evWarns...)
 	}
 
 	var prev *facts.Tag
@@ -158,26 +169,19 @@ func evaluateRelease(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		}
 		plans = append(plans, gate.PlanFiles{Plan: p, Files: files})
 	}
-	if src.Anomalies, err = anomalySource(src, cfg, tree); err != nil {
-		return fail(err)
-	}
-	sf, err := soupFacts(ctx, src, cfg, tree, nil, opts)
+	sf, err := soupFacts(ctx, src, cfg, tree, nil, evFS, opts)
 	if err != nil {
 		return fail(err)
 	}
 	if sf != nil {
 		m.DHF.Warnings = append(m.DHF.Warnings, sf.List.Warnings...)
 	}
-	f := &gate.ReleaseFacts{
+	logctx.From(ctx).Info("gathered", "gate", gate.GateRelease, "commits", len(commits), "open_problems", len(open), "took", time.Since(start))
+	return &gate.ReleaseFacts{
 		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
 		NoHistory: !history, SOUP: sf,
-	}
-	res := gate.EvaluateRelease(f, opts.FailOn)
-	if opts.keep != nil {
-		opts.keep(f, tree)
-	}
-	return res, nil
+	}, nil
 }
 
 // openProblems lists the problem reports open at the release: the record

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"time"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/ingest/sbom"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/osv"
 	"github.com/tracegate/tracegate/internal/soup"
@@ -20,121 +22,136 @@ import (
 // RegisterFunc reads a SOUP register file.
 type RegisterFunc func(fsys fs.FS, path string) ([]model.SOUPItem, []input.Warning, error)
 
-// SOUPOptions say which SBOMs besides the policy's to read and whether to
-// look anomalies up.
+// SOUPOptions say which SBOMs and register to read besides, or instead
+// of, the policy's.
 type SOUPOptions struct {
-	// SBOMs and BaseSBOMs are globs of SBOM files in the work tree, made by
-	// CI for the evaluated commit and, for a pull request, for its base.
+	// SBOMs and BaseSBOMs are globs of SBOM files in the evidence (the
+	// work tree, locally), made by CI for the evaluated commit and, for a
+	// pull request, for its base: read besides the policy's soup.sboms.
 	SBOMs, BaseSBOMs []string
+	// Files are SBOM files named outside the policy (soup list, soup
+	// sync): they replace the policy's soup.sboms.
+	Files []*File
+	// Register is a register file named outside the policy, in place of
+	// the policy's soup.register.
+	Register *File
 }
 
-// readSBOMs reads the policy's SBOMs from tree and the extra ones from the
-// work tree. An SBOM that cannot be read is an error: the SOUP list would
-// silently lack its components.
-func readSBOMs(tree, work fs.FS, cfg *config.Config, extra []string) ([]*sbom.Document, error) {
-	var docs []*sbom.Document
+// readSBOMs reads the SBOMs the globs name in fsys (where names it in
+// messages: "policy soup.sboms", "--sbom"). An SBOM that cannot be read is
+// an error: the SOUP list would silently lack its components. A match
+// that is not a regular file (a symlink) is never read, and a warning
+// says so.
+func readSBOMs(ctx context.Context, fsys fs.FS, globs []string, where string) ([]*model.SBOM, []input.Warning, error) {
+	var docs []*model.SBOM
+	var warns []input.Warning
 	var errs input.Errors
-	read := func(fsys fs.FS, globs []string, where string) {
-		seen := map[string]bool{}
-		for _, g := range globs {
-			files, err := ingest.Glob(fsys, g, nil)
-			if err != nil {
-				errs = append(errs, input.Errorf(input.Pos{File: g}, "SBOM glob %s (%s): %v", g, where, err))
+	seen := map[string]bool{}
+	for _, g := range globs {
+		files, irregular, err := ingest.GlobAll(fsys, g, nil)
+		if err != nil {
+			errs = append(errs, input.Errorf(input.Pos{File: g}, "SBOM glob %s (%s): %v", g, where, err))
+			continue
+		}
+		for _, p := range irregular {
+			warns = append(warns, input.Warnf(input.Pos{File: p}, "matched by the SBOM glob %s (%s) but not a regular file (a symlink or submodule); not read", g, where))
+		}
+		for _, f := range files {
+			if seen[f] {
 				continue
 			}
-			for _, f := range files {
-				if seen[f] {
-					continue
-				}
-				seen[f] = true
-				d, err := sbom.Read(fsys, f)
-				if err != nil {
-					if e, ok := input.AsError(err); ok {
-						errs = append(errs, e)
-					} else {
-						errs = append(errs, input.Errorf(input.Pos{File: f}, "%v", err))
-					}
-					continue
-				}
-				docs = append(docs, d)
+			seen[f] = true
+			d, err := readSBOM(ctx, f, func() (*model.SBOM, error) { return sbom.Read(fsys, f) })
+			if err != nil {
+				errs = appendErr(errs, f, err)
+				continue
 			}
+			docs = append(docs, d)
 		}
 	}
-	read(tree, cfg.SOUP.SBOMs, "policy soup.sboms")
-	if len(extra) > 0 {
-		if work == nil {
-			return nil, usage("--sbom needs a working tree")
+	return docs, warns, errs.Err()
+}
+
+// readSBOMFiles reads SBOM files named outside the policy.
+func readSBOMFiles(ctx context.Context, files []*File) ([]*model.SBOM, error) {
+	var docs []*model.SBOM
+	var errs input.Errors
+	for _, f := range files {
+		d, err := readSBOM(ctx, f.Path, func() (*model.SBOM, error) { return readFile(f, sbom.Read) })
+		if err != nil {
+			errs = appendErr(errs, f.Path, err)
+			continue
 		}
-		read(work, extra, "--sbom")
+		docs = append(docs, d)
 	}
 	return docs, errs.Err()
 }
 
-// readRegister reads the policy's register from tree. A register the policy
-// names explicitly must exist; the default path may be absent (then every
-// SOUP item is unregistered, which the rules report).
-func readRegister(tree fs.FS, cfg *config.Config, read RegisterFunc) ([]model.SOUPItem, []input.Warning, error) {
-	path := cfg.SOUP.Register
-	if path == "" || read == nil {
-		return nil, nil, nil
+func readSBOM(ctx context.Context, name string, read func() (*model.SBOM, error)) (*model.SBOM, error) {
+	start := time.Now()
+	d, err := read()
+	if err == nil {
+		logctx.From(ctx).Debug("read", "file", name, "kind", "sbom", "format", d.Format, "components", len(d.Components), "took", time.Since(start))
 	}
-	items, warns, err := read(tree, path)
-	if errors.Is(err, fs.ErrNotExist) && cfg.IsDefault("soup.register") {
-		return nil, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered")}, nil
-	}
-	return items, warns, err
+	return d, err
 }
 
-// soupFacts gathers the SOUP list at tree (and, for a pull request, the
-// SBOM changes from baseTree). It returns nil when the policy names no SBOM
-// and no register and none was given.
-func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, baseTree fs.FS, opts Options) (*gate.SOUPFacts, error) {
-	so := opts.SOUP
-	if len(cfg.SOUP.SBOMs) == 0 && cfg.SOUP.Register == "" && len(so.SBOMs) == 0 {
-		return nil, nil
+func appendErr(errs input.Errors, file string, err error) input.Errors {
+	if e, ok := input.AsError(err); ok {
+		return append(errs, e)
 	}
-	docs, err := readSBOMs(tree, src.WorkTree, cfg, so.SBOMs)
-	if err != nil {
-		return nil, err
+	return append(errs, input.Errorf(input.Pos{File: file}, "%v", err))
+}
+
+// gateSBOMs reads the policy's SBOMs from tree and the extra ones from the
+// evidence.
+func gateSBOMs(ctx context.Context, tree, ev fs.FS, cfg *config.Config, extra []string) ([]*model.SBOM, []input.Warning, error) {
+	docs, warns, err := readSBOMs(ctx, tree, cfg.SOUP.SBOMs, "policy soup.sboms")
+	if len(extra) == 0 || err != nil {
+		return docs, warns, err
 	}
-	reg, regWarns, err := readRegister(tree, cfg, src.Register)
-	if err != nil {
-		return nil, fmt.Errorf("SOUP register: %w", err)
+	if ev == nil {
+		return nil, nil, usage("--sbom needs a working tree")
 	}
-	list := soup.Build(docs, reg, cfg.SOUP.Register)
-	list.Warnings = append(list.Warnings, regWarns...)
-	f := &gate.SOUPFacts{List: list, Expected: len(cfg.SOUP.SBOMs) > 0 || len(so.SBOMs) > 0}
-	if baseTree != nil {
-		baseDocs, err := readSBOMs(baseTree, src.WorkTree, cfg, so.BaseSBOMs)
-		if err != nil {
-			return nil, fmt.Errorf("base SBOM: %w", err)
+	more, moreWarns, err := readSBOMs(ctx, ev, extra, "--sbom")
+	return append(docs, more...), append(warns, moreWarns...), err
+}
+
+// readRegister reads the register named outside the policy, else the
+// policy's from tree. A register the policy names explicitly must exist;
+// the default path may be absent (then every SOUP item is unregistered,
+// which the rules report). file is the register's path, "" when none.
+func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc) (items []model.SOUPItem, file string, warns []input.Warning, err error) {
+	if read == nil {
+		return nil, "", nil, nil
+	}
+	if given != nil {
+		type reg struct {
+			items []model.SOUPItem
+			warns []input.Warning
 		}
-		var base, head []model.Component
-		for _, d := range baseDocs {
-			base = append(base, d.Components...)
-		}
-		for _, d := range docs {
-			head = append(head, d.Components...)
-		}
-		f.Changes = soup.Diff(base, head)
+		r, err := readFile(given, func(fsys fs.FS, name string) (reg, error) {
+			items, warns, err := read(fsys, name)
+			return reg{items, warns}, err
+		})
+		return r.items, given.Path, r.warns, err
 	}
-	if src.Anomalies != nil && len(list.Components) > 0 {
-		report, err := src.Anomalies.Query(ctx, soup.Packages(list))
-		if err != nil {
-			return nil, fmt.Errorf("looking up SOUP anomalies: %w", err)
-		}
-		list.AddAnomalies(report)
-		f.LookedUp = true
+	path := cfg.SOUP.Register
+	if path == "" {
+		return nil, "", nil, nil
 	}
-	if opts.SOUPList != nil {
-		opts.SOUPList(list)
+	items, warns, err = read(tree, path)
+	if errors.Is(err, fs.ErrNotExist) && cfg.IsDefault("soup.register") {
+		return nil, path, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered")}, nil
 	}
-	return f, nil
+	return items, path, warns, err
 }
 
 // anomalySource is the OSV source a check uses: Sources.Anomalies, or the
-// offline database the policy names in the repository.
-func anomalySource(src *Sources, cfg *config.Config, tree fs.FS) (osv.Source, error) {
+// offline database the policy names in the repository, opened for this
+// evaluation through the work tree's file system (so that its links
+// follow the repository's rule); the Sources are never written to.
+func anomalySource(src *Sources, cfg *config.Config) (osv.Source, error) {
 	if src.Anomalies != nil || cfg.SOUP.OSVDB == "" {
 		return src.Anomalies, nil
 	}
@@ -146,4 +163,136 @@ func anomalySource(src *Sources, cfg *config.Config, tree fs.FS) (osv.Source, er
 		return nil, fmt.Errorf("soup.osv_db: %w", err)
 	}
 	return db, nil
+}
+
+// buildList makes the SOUP list of the SBOMs against the register and
+// looks its anomalies up when a source is configured; lookedUp says
+// whether it did.
+func buildList(ctx context.Context, src *Sources, cfg *config.Config, docs []*model.SBOM, tree fs.FS, given *File) (l *soup.List, lookedUp bool, err error) {
+	start := time.Now()
+	reg, regFile, regWarns, err := readRegister(tree, cfg, given, src.Register)
+	if err != nil {
+		return nil, false, fmt.Errorf("SOUP register: %w", err)
+	}
+	l = soup.Build(docs, reg, regFile)
+	l.Warnings = append(l.Warnings, regWarns...)
+	log := logctx.From(ctx)
+	log.Info("SOUP list", "sboms", len(docs), "components", len(l.Components), "register", regFile, "registered", len(reg), "took", time.Since(start))
+	anomalies, err := anomalySource(src, cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	if anomalies == nil || len(l.Components) == 0 {
+		return l, false, nil
+	}
+	start = time.Now()
+	report, err := anomalies.Query(ctx, soup.Packages(l))
+	if err != nil {
+		return nil, false, fmt.Errorf("looking up SOUP anomalies: %w", err)
+	}
+	l.AddAnomalies(report)
+	log.Info("SOUP anomalies", "source", l.Anomalies.Source, "took", time.Since(start))
+	return l, true, nil
+}
+
+// soupFacts gathers the SOUP list at tree (and, for a pull request, the
+// SBOM changes from baseTree), the extra SBOMs read from the evidence ev.
+// It returns nil when the policy names no SBOM and no register and none
+// was given.
+func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, baseTree, ev fs.FS, opts Options) (*gate.SOUPFacts, error) {
+	so := opts.SOUP
+	if len(cfg.SOUP.SBOMs) == 0 && cfg.SOUP.Register == "" && len(so.SBOMs) == 0 {
+		return nil, nil
+	}
+	docs, globWarns, err := gateSBOMs(ctx, tree, ev, cfg, so.SBOMs)
+	if err != nil {
+		return nil, err
+	}
+	list, lookedUp, err := buildList(ctx, src, cfg, docs, tree, nil)
+	if err != nil {
+		return nil, err
+	}
+	list.Warnings = append(list.Warnings, globWarns...)
+	f := &gate.SOUPFacts{List: list, Expected: len(cfg.SOUP.SBOMs) > 0 || len(so.SBOMs) > 0, LookedUp: lookedUp}
+	if baseTree != nil {
+		baseDocs, _, err := gateSBOMs(ctx, baseTree, ev, cfg, so.BaseSBOMs)
+		if err != nil {
+			return nil, fmt.Errorf("base SBOM: %w", err)
+		}
+		f.Changes = soup.Diff(components(baseDocs), components(docs))
+	}
+	return f, nil
+}
+
+func components(docs []*model.SBOM) []model.Component {
+	var out []model.Component
+	for _, d := range docs {
+		out = append(out, d.Components...)
+	}
+	return out
+}
+
+// SBOMs are the SBOMs of the work tree and the policy they were read
+// under (tracegate soup list and soup sync).
+type SBOMs struct {
+	Config *config.Config
+	Docs   []*model.SBOM
+	// Warnings say what a glob matched and was not read.
+	Warnings []input.Warning
+}
+
+// Components are the components of every document, in order.
+func (s *SBOMs) Components() []model.Component { return components(s.Docs) }
+
+// GatherSBOMs reads the SBOMs of the work tree: opts.SOUP.Files when
+// given, else the policy's soup.sboms. No SBOM at all is a usage error.
+func GatherSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error) {
+	if src.WorkTree == nil {
+		return nil, usage("the SOUP list is read from the work tree, and none was given")
+	}
+	cfg, err := policy(ctx, src.WorkTree, opts, "the work tree")
+	if err != nil {
+		return nil, err
+	}
+	out := &SBOMs{Config: cfg}
+	switch {
+	case len(opts.SOUP.Files) > 0:
+		out.Docs, err = readSBOMFiles(ctx, opts.SOUP.Files)
+	case len(cfg.SOUP.SBOMs) > 0:
+		out.Docs, out.Warnings, err = readSBOMs(ctx, src.WorkTree, cfg.SOUP.SBOMs, "policy soup.sboms")
+	default:
+		return nil, usage("no SBOM: give --sbom, or name them in the policy's soup.sboms")
+	}
+	if err != nil {
+		return nil, incomplete(cfg, err)
+	}
+	return out, nil
+}
+
+// GatherSOUP makes the SOUP list of the work tree (tracegate soup list):
+// the SBOMs of GatherSBOMs against the register (opts.SOUP.Register, else
+// the policy's), with the anomalies of every component when the sources
+// look them up (Sources.Anomalies, else the policy's soup.osv_db) — as
+// the gates make it.
+func GatherSOUP(ctx context.Context, src *Sources, opts Options) (*soup.List, error) {
+	s, err := GatherSBOMs(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := buildList(ctx, src, s.Config, s.Docs, src.WorkTree, opts.SOUP.Register)
+	if err != nil {
+		return nil, incomplete(s.Config, err)
+	}
+	l.Warnings = append(l.Warnings, s.Warnings...)
+	return l, nil
+}
+
+// DiffSBOMs reads two SBOM files and compares them by package (tracegate
+// soup diff).
+func DiffSBOMs(ctx context.Context, base, head *File) (baseDoc, headDoc *model.SBOM, changes []soup.Change, err error) {
+	docs, err := readSBOMFiles(ctx, []*File{base, head})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return docs[0], docs[1], soup.Diff(docs[0].Components, docs[1].Components), nil
 }

@@ -1,35 +1,48 @@
 package check
 
 import (
+	"context"
+
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/trace"
 )
 
 // Validate lints the design history file of the work tree (tracegate
-// validate), reading the policy at opts.ConfigPath inside it. The result is
-// never nil: a design history file that cannot be read gives an errored
-// result with the warnings and inputs read so far, together with the error.
-func Validate(src *Sources, opts Options) (*gate.Result, error) {
-	if src.WorkTree == nil {
-		err := usage("validate reads the work tree, and none was given")
-		return errored(gate.GateValidate, nil, err), err
-	}
-	cfg, err := policy(src.WorkTree, opts, "the work tree")
+// validate): GatherModel, then gate.Validate. The result is never nil: a
+// design history file that cannot be read gives an errored result with the
+// warnings and inputs read so far, together with the error.
+func Validate(ctx context.Context, src *Sources, opts Options) (*gate.Result, error) {
+	m, err := GatherModel(ctx, src, opts)
 	if err != nil {
-		return errored(gate.GateValidate, nil, err), err
+		return Errored(gate.GateValidate, err), err
+	}
+	return gate.Validate(m, opts.FailOn), nil
+}
+
+// GatherModel reads the policy and the design history file of the work
+// tree and resolves the trace graph (tracegate validate and trace). An
+// error is a *UsageError, or an *IncompleteError with the policy and the
+// warnings and inputs read so far.
+func GatherModel(ctx context.Context, src *Sources, opts Options) (*gate.Model, error) {
+	if src.WorkTree == nil {
+		return nil, usage("the design history file is read from the work tree, and none was given")
+	}
+	const where = "the work tree"
+	cfg, err := policy(ctx, src.WorkTree, opts, where)
+	if err != nil {
+		return nil, err
 	}
 	ids, err := trace.NewIDs(cfg)
 	if err != nil {
-		err = &UsageError{err}
-		return errored(gate.GateValidate, cfg, err), err
+		return nil, &UsageError{err}
 	}
-	m, err := loadModel(src.WorkTree, src, cfg, ids, opts, nil)
+	m, err := loadModel(ctx, src.WorkTree, where, src, cfg, ids, opts, nil)
 	if err != nil {
-		res := errored(gate.GateValidate, cfg, err)
+		inc := &IncompleteError{Err: err, Config: cfg}
 		if m.DHF != nil {
-			res.Warnings, res.Inputs = m.DHF.Warnings, m.DHF.Files
+			inc.Warnings, inc.Inputs = m.DHF.Warnings, m.DHF.Files
 		}
-		return res, err
+		return nil, inc
 	}
-	return gate.Validate(m, opts.FailOn), nil
+	return m, nil
 }

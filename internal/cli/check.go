@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/tracegate/tracegate/internal/check"
@@ -55,7 +54,10 @@ func (c *CheckOptions) fromEnv() {
 
 // CheckPR runs the pull request gate (tracegate check pr).
 func CheckPR(o Options, c CheckOptions) int {
-	ctx := context.Background()
+	ctx, err := o.context()
+	if err != nil {
+		return o.fail(err)
+	}
 	sev, err := o.checkFlags(c)
 	if err != nil {
 		return o.fail(err)
@@ -64,10 +66,10 @@ func CheckPR(o Options, c CheckOptions) int {
 	if c.Event != "" {
 		ev, err := event.Load(c.Event, event.PullRequest)
 		if err != nil {
-			return o.fail(usageError{err})
+			return o.fail(&check.UsageError{Err: err})
 		}
 		if ev.PullRequest == nil {
-			return o.fail(usageError{fmt.Errorf("--event %s: not a pull_request event", c.Event)})
+			return o.fail(usagef("--event %s: not a pull_request event", c.Event))
 		}
 		pr = *ev.PullRequest
 		if c.Repo == "" {
@@ -98,7 +100,7 @@ func CheckPR(o Options, c CheckOptions) int {
 	}
 	c.fromEnv()
 	if c.Base == "" || c.Head == "" {
-		return o.fail(usageError{fmt.Errorf("check pr needs --base and --head (or --event with a pull_request payload)")})
+		return o.fail(usagef("check pr needs --base and --head (or --event with a pull_request payload)"))
 	}
 	src, closeRepo, err := o.sources(ctx, c, true)
 	if err != nil {
@@ -108,13 +110,15 @@ func CheckPR(o Options, c CheckOptions) int {
 	if pr.Repo == "" {
 		pr.Repo = c.Repo
 	}
-	res, err := check.PR(ctx, src, pr, c.Base, c.Head, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev})
-	return o.finish(res, err)
+	return o.finish(check.PR(ctx, src, pr, c.Base, c.Head, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev}))
 }
 
 // CheckRelease runs the release gate (tracegate check release).
 func CheckRelease(o Options, c CheckOptions) int {
-	ctx := context.Background()
+	ctx, err := o.context()
+	if err != nil {
+		return o.fail(err)
+	}
 	sev, err := o.checkFlags(c)
 	if err != nil {
 		return o.fail(err)
@@ -127,54 +131,27 @@ func CheckRelease(o Options, c CheckOptions) int {
 		return o.fail(err)
 	}
 	defer closeRepo()
-	res, err := check.Release(ctx, src, c.Tag, c.Previous, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev})
-	return o.finish(res, err)
+	return o.finish(check.Release(ctx, src, c.Tag, c.Previous, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev}))
 }
 
 func (o *Options) checkFlags(c CheckOptions) (gate.Severity, error) {
-	sev, ok := gate.ParseSeverity(c.FailOn)
-	if !ok {
-		return "", usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", c.FailOn)}
-	}
-	if err := checkFormat(o.Format, "check", resultdoc.Formats); err != nil {
+	sev, err := failOn(c.FailOn)
+	if err != nil {
 		return "", err
 	}
-	return sev, nil
+	return sev, checkFormat(o.Format, "check", resultdoc.Formats)
 }
 
 // sources opens the repository and, with a token, GitHub. The repository
 // root is the top of the git work tree: with needGit, --dir must be it;
 // without, git is used only when it is.
 func (o *Options) sources(ctx context.Context, c CheckOptions, needGit bool) (*check.Sources, func(), error) {
-	if _, err := o.repo(); err != nil {
+	dir, err := o.dir()
+	if err != nil {
 		return nil, nil, err
 	}
-	src, closeRepo, err := check.Open(ctx, check.Local{
-		Dir: o.Dir, NeedGit: needGit, Token: c.Token, APIURL: c.APIURL, Repo: c.Repo,
+	return check.Open(ctx, check.Local{
+		Dir: dir, NeedGit: needGit, Token: c.Token, APIURL: c.APIURL, Repo: c.Repo,
 		NoToken: "no GitHub token was given (--github-token or GITHUB_TOKEN)",
 	})
-	if err != nil {
-		if check.IsUsage(err) {
-			return nil, nil, usageError{err}
-		}
-		return nil, nil, err
-	}
-	return src, closeRepo, nil
-}
-
-// finish writes the result and maps it to the exit code. An evaluation
-// error is reported in the result (so JSON and SARIF consumers see the
-// verdict) and exits 3; a usage error exits 2.
-func (o *Options) finish(res *gate.Result, err error) int {
-	if err != nil && check.IsUsage(err) {
-		return o.fail(usageError{err})
-	}
-	res.Tool = tool()
-	if werr := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); werr != nil {
-		return o.fail(werr)
-	}
-	if err != nil {
-		return o.failed(err, o.Output != "" && o.Output != "-")
-	}
-	return verdictCode(res.Verdict)
 }

@@ -1,31 +1,23 @@
 // Package cli implements tracegate's commands: cmd/tracegate maps flags to
-// an Options value and makes one call here. Each command returns the
-// process exit code.
+// an Options value and makes one call here. Each command turns its flags
+// into check's sources and options, gathers and judges through
+// internal/check, writes through the document registries, and returns the
+// process exit code (check.ExitCode).
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
-	"path/filepath"
 
-	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
-	"github.com/tracegate/tracegate/internal/ingest"
-	"github.com/tracegate/tracegate/internal/ingest/readers"
-	"github.com/tracegate/tracegate/internal/input"
-	"github.com/tracegate/tracegate/internal/trace"
+	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/version"
-)
-
-// Exit codes, the same for every command and face.
-const (
-	ExitPass  = 0 // the gate passed, or the command succeeded
-	ExitFail  = 1 // the gate failed: findings at or above --fail-on
-	ExitUsage = 2 // bad flags, bad or missing policy file
-	ExitError = 3 // the evaluation could not complete (never a pass)
 )
 
 // Options are the global flags.
@@ -35,98 +27,86 @@ type Options struct {
 	Format string
 	Output string // file to write the report to; "" means stdout
 
+	// LogLevel is the lowest level of the engine's log (debug, info, warn,
+	// error); "" logs nothing. LogFormat is text or json. The log goes to
+	// Stderr: Stdout is the document.
+	LogLevel, LogFormat string
+
 	Stdout, Stderr io.Writer
 }
 
-// usageError is a problem with the command line or the policy: exit 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-// exitCode maps an error from a command's preparation to its exit code.
-func exitCode(err error) int {
-	var u usageError
-	if errors.As(err, &u) {
-		return ExitUsage
-	}
-	return ExitError
+// usagef is a problem with the command line: exit 2.
+func usagef(format string, args ...any) error {
+	return &check.UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// repo opens the repository directory.
-func (o *Options) repo() (fs.FS, error) {
-	dir := o.Dir
-	if dir == "" {
-		dir = "."
+// context is the engine's context: it carries the logger the flags ask
+// for, and none by default, so that the CLI is quiet.
+func (o *Options) context() (context.Context, error) {
+	ctx := context.Background()
+	if o.LogLevel == "" && o.LogFormat == "" {
+		return ctx, nil
 	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(orDefault(o.LogLevel, "info"))); err != nil {
+		return nil, usagef("--log-level %q: use debug, info, warn or error", o.LogLevel)
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	switch orDefault(o.LogFormat, "text") {
+	case "text":
+		h = slog.NewTextHandler(o.Stderr, ho)
+	case "json":
+		h = slog.NewJSONHandler(o.Stderr, ho)
+	default:
+		return nil, usagef("--log-format %q: use text or json", o.LogFormat)
+	}
+	return logctx.With(ctx, slog.New(h)), nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// dir checks the repository directory.
+func (o *Options) dir() (string, error) {
+	dir := orDefault(o.Dir, ".")
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--dir %s: %w", dir, unwrapPath(err))}
+		return "", usagef("--dir %s: %w", dir, unwrapPath(err))
 	}
 	if !st.IsDir() {
-		return nil, usageError{fmt.Errorf("--dir %s: not a directory", dir)}
+		return "", usagef("--dir %s: not a directory", dir)
+	}
+	return dir, nil
+}
+
+// workTree is what the commands that read the directory as it is —
+// validate, trace, the SOUP list — evaluate: its sources, and the options
+// with the policy file --config names (a path as given, which may be
+// outside the directory).
+func (o *Options) workTree() (*check.Sources, check.Options, error) {
+	dir, err := o.dir()
+	if err != nil {
+		return nil, check.Options{}, err
+	}
+	var opts check.Options
+	if o.Config != "" {
+		if opts.PolicyFile, err = check.OSFile(o.Config); err != nil {
+			return nil, opts, usagef("--config %s: %w", o.Config, err)
+		}
 	}
 	// Links inside the repository are followed, links that leave it are
 	// errors, as in a commit's tree. The directory stays open for the
 	// command's life; the os.Root's finalizer closes it after.
-	fsys, _, err := input.OpenDir(dir)
+	src, _, err := check.WorkTree(dir)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--dir %s: %w", dir, unwrapPath(err))}
+		return nil, opts, usagef("--dir %s: %w", dir, unwrapPath(errors.Unwrap(err)))
 	}
-	return fsys, nil
-}
-
-// policy loads the policy: --config as given (relative to the working
-// directory), else the repository's .github/tracegate.yml, else defaults.
-func (o *Options) policy(repo fs.FS) (*config.Config, error) {
-	var c *config.Config
-	var err error
-	if o.Config == "" {
-		c, err = config.Load(repo, config.DefaultPath, true)
-	} else {
-		// Read as given on the command line, so that every position in an
-		// error names the path the user typed.
-		abs, aerr := filepath.Abs(o.Config)
-		if aerr != nil {
-			return nil, usageError{aerr}
-		}
-		data, rerr := input.ReadAll(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), 1<<20)
-		if e, ok := input.AsError(rerr); ok {
-			e.Pos.File = o.Config
-		}
-		if rerr != nil {
-			return nil, usageError{rerr}
-		}
-		c, err = config.Parse(o.Config, data)
-	}
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return c, nil
-}
-
-// loadModel reads the policy and the design history file and resolves the
-// trace graph. A policy problem is a usage error; an unreadable input file
-// is an evaluation error, returned with the model as far as it was read (its
-// Config set) so that the errored result can say what it knew.
-func (o *Options) loadModel() (*gate.Model, error) {
-	repo, err := o.repo()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := o.policy(repo)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := trace.NewIDs(cfg)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	dhf, err := ingest.Load(repo, cfg, readers.All(), ids.Finder(config.KindRequirement))
-	if err != nil {
-		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
-	}
-	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
+	return src, opts, nil
 }
 
 // output opens the report destination.
@@ -136,7 +116,7 @@ func (o *Options) output() (io.Writer, func() error, error) {
 	}
 	f, err := os.Create(o.Output)
 	if err != nil {
-		return nil, nil, usageError{fmt.Errorf("--output: %w", err)}
+		return nil, nil, usagef("--output: %w", err)
 	}
 	return f, f.Close, nil
 }
@@ -149,21 +129,42 @@ func (o *Options) fail(err error) int {
 // failed is fail, optionally without repeating the error list when the
 // report on standard output already holds it.
 func (o *Options) failed(err error, list bool) int {
-	var es input.Errors
-	switch {
-	case !list:
-	case errors.As(err, &es):
-		for _, e := range es {
-			fmt.Fprintf(o.Stderr, "tracegate: %s\n", e)
+	if list {
+		for _, line := range check.ErrorLines(err) {
+			fmt.Fprintf(o.Stderr, "tracegate: %s\n", line)
 		}
-	default:
-		fmt.Fprintf(o.Stderr, "tracegate: %s\n", err)
 	}
-	code := exitCode(err)
-	if code == ExitError {
+	code := check.ExitCode("", err)
+	if code == check.ExitError {
 		fmt.Fprintln(o.Stderr, "tracegate: the evaluation could not complete; this is a failure, not a pass (exit 3)")
 	}
 	return code
+}
+
+// finish writes a gate's result and maps it to the exit code. An
+// evaluation error is reported in the result (so JSON and SARIF consumers
+// see the verdict) and exits 3; a usage error exits 2 and writes nothing.
+func (o *Options) finish(res *gate.Result, err error) int {
+	if check.IsUsage(err) {
+		return o.fail(err)
+	}
+	res.Tool = tool()
+	if werr := o.write(func(w writer) error { return writeResult(w, res, o.Format) }); werr != nil {
+		return o.fail(werr)
+	}
+	if err != nil {
+		return o.failed(err, o.Output != "" && o.Output != "-")
+	}
+	return check.ExitCode(res.Verdict, nil)
+}
+
+// failOn parses --fail-on.
+func failOn(s string) (gate.Severity, error) {
+	sev, ok := gate.ParseSeverity(s)
+	if !ok {
+		return "", usagef("--fail-on %q: use error, warning, note or never", s)
+	}
+	return sev, nil
 }
 
 func unwrapPath(err error) error {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
@@ -18,88 +19,86 @@ func Version(o Options) int {
 	} else {
 		fmt.Fprintf(o.Stdout, "tracegate %s\n", v)
 	}
-	return ExitPass
+	return check.ExitPass
 }
 
 // Validate lints the design history file (tracegate validate).
-func Validate(o Options, failOn string) int {
-	sev, ok := gate.ParseSeverity(failOn)
-	if !ok {
-		return o.fail(usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", failOn)})
+func Validate(o Options, failOnFlag string) int {
+	ctx, err := o.context()
+	if err != nil {
+		return o.fail(err)
+	}
+	sev, err := failOn(failOnFlag)
+	if err != nil {
+		return o.fail(err)
 	}
 	if err := checkFormat(o.Format, "validate", resultdoc.Formats); err != nil {
 		return o.fail(err)
 	}
-	m, err := o.loadModel()
+	src, opts, err := o.workTree()
 	if err != nil {
-		if exitCode(err) == ExitUsage {
-			return o.fail(err)
-		}
-		// An unreadable input is reported as an errored result too, so
-		// that machine consumers (JSON) see the verdict.
-		res := gate.Errored(gate.GateValidate, errorLines(err))
-		res.Tool = tool()
-		res.SafetyClass = m.Config.SafetyClass
-		res.Policy = gate.Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}
-		if m.DHF != nil {
-			res.Warnings, res.Inputs = m.DHF.Warnings, m.DHF.Files
-		}
-		if werr := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); werr != nil {
-			return o.fail(werr)
-		}
-		return o.failed(err, o.Output != "" && o.Output != "-")
-	}
-	res := gate.Validate(m, sev)
-	res.Tool = tool()
-	if err := o.write(func(w writer) error { return resultdoc.Write(w, res, o.Format) }); err != nil {
 		return o.fail(err)
 	}
-	return verdictCode(res.Verdict)
+	opts.FailOn = sev
+	// An unreadable input is reported as an errored result too, so that
+	// machine consumers (JSON) see the verdict.
+	return o.finish(check.Validate(ctx, src, opts))
 }
 
 // Trace writes the traceability matrix (tracegate trace).
 func Trace(o Options) int {
-	if err := checkFormat(o.Format, "trace", releasedoc.MatrixFormats); err != nil {
+	ctx, err := o.context()
+	if err != nil {
 		return o.fail(err)
 	}
-	m, err := o.loadModel()
+	enc, err := encoder(o.Format, "trace", releasedoc.MatrixFormats)
+	if err != nil {
+		return o.fail(err)
+	}
+	src, opts, err := o.workTree()
+	if err != nil {
+		return o.fail(err)
+	}
+	m, err := check.GatherModel(ctx, src, opts)
 	if err != nil {
 		return o.fail(err)
 	}
 	mx := releasedoc.NewMatrix(m.Graph, m.Config.SafetyClass, m.DHF.Warnings)
-	if err := o.write(func(w writer) error { return releasedoc.MatrixFormats.Write(w, o.Format, mx) }); err != nil {
+	if err := o.write(func(w writer) error { return enc.Write(w, mx) }); err != nil {
 		return o.fail(err)
 	}
-	return ExitPass
+	return check.ExitPass
 }
 
 // Rules lists the rule catalog (tracegate rules); --format markdown writes
 // docs/rules.md.
 func Rules(o Options) int {
-	if err := checkFormat(o.Format, "rules", resultdoc.RuleFormats); err != nil {
+	enc, err := encoder(o.Format, "rules", resultdoc.RuleFormats)
+	if err != nil {
 		return o.fail(err)
 	}
-	if err := o.write(func(w writer) error { return resultdoc.RuleFormats.Write(w, o.Format, gate.Catalog()) }); err != nil {
+	if err := o.write(func(w writer) error { return enc.Write(w, gate.Catalog()) }); err != nil {
 		return o.fail(err)
 	}
-	return ExitPass
+	return check.ExitPass
 }
 
-func verdictCode(v gate.Verdict) int {
-	switch v {
-	case gate.Pass:
-		return ExitPass
-	case gate.Fail:
-		return ExitFail
+// encoder is the encoder --format names in the command's registry; an
+// empty --format is the registry's first. A format the registry does not
+// hold is a usage error listing those it does.
+func encoder[T any](format, command string, reg *report.Registry[T]) (report.Encoder[T], error) {
+	if format == "" {
+		return reg.Encoders[0], nil
 	}
-	return ExitError
+	e, ok := reg.Lookup(format)
+	if !ok {
+		return e, usagef("--format %q: %s writes %s", format, command, reg.Help())
+	}
+	return e, nil
 }
 
-// checkFormat refuses a --format that the command's registry of encoders
-// does not hold, listing those it does.
+// checkFormat is encoder for a command that writes through another path.
 func checkFormat[T any](format, command string, reg *report.Registry[T]) error {
-	if _, ok := reg.Lookup(format); !ok {
-		return usageError{fmt.Errorf("--format %q: %s writes %s", format, command, reg.Help())}
-	}
-	return nil
+	_, err := encoder(format, command, reg)
+	return err
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/evidence"
-	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/report"
 )
@@ -27,35 +25,39 @@ type EvidenceOptions struct {
 // Upload, the bundle's assets are attached to the GitHub release of the
 // tag.
 func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
-	ctx := context.Background()
-	sev, ok := gate.ParseSeverity(c.FailOn)
-	if !ok {
-		return o.fail(usageError{fmt.Errorf("--fail-on %q: use error, warning, note or never", c.FailOn)})
+	ctx, err := o.context()
+	if err != nil {
+		return o.fail(err)
 	}
-	if err := checkFormat(o.Format, "evidence", SummaryFormats); err != nil {
+	sev, err := failOn(c.FailOn)
+	if err != nil {
+		return o.fail(err)
+	}
+	enc, err := encoder(o.Format, "evidence", SummaryFormats)
+	if err != nil {
 		return o.fail(err)
 	}
 	if e.Out == "" {
-		return o.fail(usageError{fmt.Errorf("evidence needs --out DIR: where to write the bundle")})
+		return o.fail(usagef("evidence needs --out DIR: where to write the bundle"))
 	}
 	c.fromEnv()
 	if e.Upload {
 		switch {
 		case c.Tag == "":
-			return o.fail(usageError{fmt.Errorf("--upload needs --tag: a release candidate has no GitHub release")})
+			return o.fail(usagef("--upload needs --tag: a release candidate has no GitHub release"))
 		case c.Token == "":
-			return o.fail(usageError{fmt.Errorf("--upload needs a GitHub token (--github-token or GITHUB_TOKEN)")})
+			return o.fail(usagef("--upload needs a GitHub token (--github-token or GITHUB_TOKEN)"))
 		case c.Repo == "":
-			return o.fail(usageError{fmt.Errorf("--upload needs the repository (--repo owner/name or GITHUB_REPOSITORY)")})
+			return o.fail(usagef("--upload needs the repository (--repo owner/name or GITHUB_REPOSITORY)"))
 		}
 	}
 	date, err := evidence.ParseSourceDateEpoch(Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
-		return o.fail(usageError{err})
+		return o.fail(&check.UsageError{Err: err})
 	}
 	ep, err := githubapi.ParseAPIURL(c.APIURL)
 	if err != nil {
-		return o.fail(usageError{fmt.Errorf("GITHUB_API_URL: %w", err)})
+		return o.fail(usagef("GITHUB_API_URL: %w", err))
 	}
 	src, closeRepo, err := o.sources(ctx, c, c.Tag != "")
 	if err != nil {
@@ -65,18 +67,15 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 	opts := evidence.Options{
 		Check:    check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev, SOUP: check.SOUPOptions{SBOMs: e.SBOMs}},
 		Previous: c.Previous, Tool: tool(), Date: date,
-		Product: c.Repo, RepoURL: RepoWebURL(ep, c.Repo),
+		Product: c.Repo, RepoURL: RepoWebURL(ep, c.Repo), WorkDir: orDefault(o.Dir, "."),
 	}
 	if opts.Product == "" {
-		if abs, err := filepath.Abs(orDot(o.Dir)); err == nil {
+		if abs, err := filepath.Abs(opts.WorkDir); err == nil {
 			opts.Product = filepath.Base(abs)
 		}
 	}
 	b, err := evidence.Build(ctx, src, c.Tag, e.Out, opts)
 	if err != nil {
-		if check.IsUsage(err) {
-			return o.fail(usageError{err})
-		}
 		return o.fail(err)
 	}
 	var uploaded []githubapi.UploadedAsset
@@ -84,29 +83,22 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 	if e.Upload {
 		client, err := githubapi.NewClient(githubapi.Options{APIURL: c.APIURL, Token: c.Token})
 		if err != nil {
-			return o.fail(usageError{err})
+			return o.fail(&check.UsageError{Err: err})
 		}
 		pub, err := githubapi.NewPublisher(client, c.Repo)
 		if upErr = err; err == nil {
 			uploaded, upErr = pub.UploadReleaseAssets(ctx, c.Tag, b.Assets())
 		}
 	}
-	if werr := o.write(func(w writer) error { return SummaryFormats.Write(w, o.Format, BundleSummary{b, uploaded}) }); werr != nil {
+	if werr := o.write(func(w writer) error { return enc.Write(w, BundleSummary{b, uploaded}) }); werr != nil {
 		return o.fail(werr)
 	}
 	if upErr != nil {
 		fmt.Fprintf(o.Stderr, "tracegate: %s\n", upErr)
 		fmt.Fprintln(o.Stderr, "tracegate: the bundle was written but not attached to the release (exit 3)")
-		return ExitError
+		return check.ExitError
 	}
-	return verdictCode(b.Result.Verdict)
-}
-
-func orDot(dir string) string {
-	if dir == "" {
-		return "."
-	}
-	return dir
+	return check.ExitCode(b.Result.Verdict, nil)
 }
 
 // RepoWebURL is the web address of a repository on the GitHub the API

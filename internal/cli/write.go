@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"io"
 
-	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/report/resultdoc"
 )
 
 type writer = io.Writer
@@ -22,15 +22,7 @@ func (o *Options) write(render func(writer) error) error {
 	return closeFn()
 }
 
-// errorLines splits an error into one line per input problem.
-func errorLines(err error) []string {
-	var es input.Errors
-	if errors.As(err, &es) {
-		out := make([]string, len(es))
-		for i, e := range es {
-			out[i] = e.Error()
-		}
-		return out
-	}
-	return []string{err.Error()}
+// writeResult writes a gate's result in a format of resultdoc.Formats.
+func writeResult(w writer, res *gate.Result, format string) error {
+	return resultdoc.Write(w, res, format)
 }

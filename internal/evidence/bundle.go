@@ -39,6 +39,9 @@ type Options struct {
 	// (owner/name); RepoURL is its web address, which commits and record
 	// files link to ("" links nothing outside the documents).
 	Product, RepoURL string
+	// WorkDir is the directory of the work tree, when there is one on
+	// disk: no input may be read from inside the output directory there.
+	WorkDir string
 }
 
 // Bundle is a written evidence bundle.
@@ -53,6 +56,9 @@ type Bundle struct {
 	// Result is the release gate's result. It is set even when Build fails
 	// because the evaluation could not complete; nothing is written then.
 	Result *gate.Result
+	// Facts are what the gate judged; nil when the evaluation could not
+	// complete.
+	Facts *gate.ReleaseFacts
 	// InputsDigest is the SHA-256 over the inputs (check.InputsDigest).
 	InputsDigest string
 	// Date is the documents' date and DateFrom where it came from; zero
@@ -97,13 +103,19 @@ func Build(ctx context.Context, src *check.Sources, tag, out string, opts Option
 		v, c := version.Get()
 		opts.Tool = gate.Tool{Name: "tracegate", Version: v, Commit: c}
 	}
+	if src.WorkTree != nil && opts.WorkDir == "" {
+		err := errors.New("internal error: the evidence is read from a work tree, and no directory of the work tree was given to keep the bundle's copies out of it")
+		b := &Bundle{Result: check.Errored(gate.GateRelease, err), Tag: tag}
+		b.Result.Tool = opts.Tool
+		return b, err
+	}
 	docs, err := check.ReleaseWithDocs(ctx, src, tag, opts.Previous, opts.Check)
-	b := &Bundle{Result: docs.Result, Tag: tag}
+	b := &Bundle{Result: docs.Result, Facts: docs.Facts, Tag: tag}
 	b.Result.Tool = opts.Tool
 	if err != nil {
 		return b, err
 	}
-	if err := inputsOutside(docs.Inputs, src.RepoDir, out); err != nil {
+	if err := inputsOutside(docs.Inputs, opts.WorkDir, out); err != nil {
 		return b, err
 	}
 	files, err := render(docs, b, opts)

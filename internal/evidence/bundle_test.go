@@ -84,6 +84,7 @@ func build(t *testing.T, dir, tag, out string, opts Options) *Bundle {
 		opts.Tool = testTool
 	}
 	opts.Check.FailOn = gate.SevError
+	opts.WorkDir = dir
 	b, err := Build(context.Background(), sources(t, dir), tag, out, opts)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
@@ -433,7 +434,7 @@ func TestBuildReplaces(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(mine, "keep.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Build(context.Background(), sources(t, r.Dir()), "v2.3.0", other, Options{Tool: testTool})
+	_, err := Build(context.Background(), sources(t, r.Dir()), "v2.3.0", other, Options{Tool: testTool, WorkDir: r.Dir()})
 	if err == nil || !strings.Contains(err.Error(), "not an evidence bundle") {
 		t.Errorf("replacing a directory that is not a bundle: %v", err)
 	}
@@ -450,14 +451,14 @@ func TestBuildReplaces(t *testing.T) {
 func TestBuildErrors(t *testing.T) {
 	r := sampleRepo(t)
 	out := t.TempDir()
-	b, err := Build(context.Background(), sources(t, r.Dir()), "v9.9.9", out, Options{Tool: testTool})
+	b, err := Build(context.Background(), sources(t, r.Dir()), "v9.9.9", out, Options{Tool: testTool, WorkDir: r.Dir()})
 	if err == nil || !check.IsUsage(err) || b == nil || b.Result == nil || b.Result.Verdict != gate.Error || b.Dir != "" {
 		t.Errorf("unknown tag: %v, %+v", err, b)
 	}
 	r.Write(".github/tracegate.yml", "version: 1\nsafety_class: Z\n")
 	r.Commit("Break the policy")
 	r.Tag("v3.0.0", true, "3.0.0")
-	if _, err := Build(context.Background(), sources(t, r.Dir()), "v3.0.0", out, Options{Tool: testTool}); err == nil {
+	if _, err := Build(context.Background(), sources(t, r.Dir()), "v3.0.0", out, Options{Tool: testTool, WorkDir: r.Dir()}); err == nil {
 		t.Error("a broken policy gave a bundle")
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
@@ -504,7 +505,8 @@ func TestParseSourceDateEpoch(t *testing.T) {
 }
 
 // A bundle written into the work tree is never read back as evidence by
-// the next run.
+// the next run; without the work tree's directory that cannot be told, and
+// nothing is written.
 func TestBuildRefusesItsOwnCopies(t *testing.T) {
 	r := sampleRepo(t)
 	out := filepath.Join(r.Dir(), "dist")
@@ -512,8 +514,13 @@ func TestBuildRefusesItsOwnCopies(t *testing.T) {
 	build(t, r.Dir(), "v2.3.0", out, opts)
 	opts.Tool = testTool
 	opts.Check.FailOn = gate.SevError
+	opts.WorkDir = r.Dir()
 	_, err := Build(context.Background(), sources(t, r.Dir()), "v2.3.0", out, opts)
 	if err == nil || !strings.Contains(err.Error(), "dist/tracegate-evidence-v2.3.0/inputs/work-tree/reports/unit/go-test.jsonl was read as evidence from inside the output directory") {
 		t.Errorf("err = %v", err)
+	}
+	opts.WorkDir = ""
+	if _, err := Build(context.Background(), sources(t, r.Dir()), "v2.3.0", t.TempDir(), opts); err == nil || !strings.Contains(err.Error(), "directory of the work tree") {
+		t.Errorf("no work tree directory: err = %v", err)
 	}
 }
