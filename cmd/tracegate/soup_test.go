@@ -131,8 +131,8 @@ func checkMinikubeAnomalies(t *testing.T, l soupListJSON) {
 
 // soup list reads the policy as the gates do: the offline OSV database the
 // policy names (soup.osv_db) is consulted without --osv-db, and an SBOM the
-// policy's glob matches that is a symbolic link is not read, with a
-// warning saying so.
+// policy's glob matches through a link that leaves the repository is an
+// evaluation error naming it (the old soup list read it).
 func TestSOUPListFollowsThePolicy(t *testing.T) {
 	dir := t.TempDir()
 	goOSVDB(t, filepath.Join(dir, "osv"))
@@ -151,13 +151,6 @@ func TestSOUPListFollowsThePolicy(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	outside := filepath.Join(t.TempDir(), "elsewhere.json")
-	if err := os.WriteFile(outside, bom, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(outside, filepath.Join(dir, "sbom", "link.json")); err != nil {
-		t.Fatal(err)
-	}
 	code, out, errs := tracegate(t, "soup", "list", "--dir", dir, "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -170,19 +163,17 @@ func TestSOUPListFollowsThePolicy(t *testing.T) {
 		t.Errorf("documents read: %+v", l.Documents)
 	}
 	checkMinikubeAnomalies(t, l)
-	var w struct {
-		Warnings []struct {
-			Pos struct{ File string } `json:"location"`
-			Msg string                `json:"message"`
-		}
+
+	outside := filepath.Join(t.TempDir(), "elsewhere.json")
+	if err := os.WriteFile(outside, bom, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	json.Unmarshal([]byte(out), &w)
-	warned := false
-	for _, x := range w.Warnings {
-		warned = warned || x.Pos.File == "sbom/link.json" && strings.Contains(x.Msg, "not a regular file")
+	if err := os.Symlink(outside, filepath.Join(dir, "sbom", "link.json")); err != nil {
+		t.Fatal(err)
 	}
-	if !warned {
-		t.Errorf("no warning about the symlinked SBOM: %+v", w.Warnings)
+	code, _, errs = tracegate(t, "soup", "list", "--dir", dir, "--format", "json")
+	if code != 3 || !strings.Contains(errs, "sbom/link.json") || !strings.Contains(errs, "leaves the repository") {
+		t.Errorf("an SBOM linked from outside the repository: exit %d, want 3 naming it\n%s", code, errs)
 	}
 }
 
