@@ -149,3 +149,101 @@ func TestSymlinksOneRule(t *testing.T) {
 		})
 	}
 }
+
+// plant makes path a symbolic link to a victim file outside the repository
+// and returns the victim's path; untouched reports whether it still holds
+// what it held.
+func plant(t *testing.T, path string) (victim string, untouched func() bool) {
+	t.Helper()
+	victim = filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, path); err != nil {
+		t.Fatal(err)
+	}
+	return victim, func() bool {
+		b, err := os.ReadFile(victim)
+		return err == nil && string(b) == "precious\n"
+	}
+}
+
+// No write follows a symbolic link: a link planted where tracegate writes a
+// file is refused with an error naming it, and what it points to is left
+// as it was.
+func TestWritesDoNotFollowLinks(t *testing.T) {
+	r := linkedRepo(t, func(r *gittest.Repo, _ string) {})
+	dir := r.Dir()
+	for _, tt := range []struct {
+		name   string
+		target string // the path planted, relative to the repository
+		args   []string
+	}{
+		{"the evidence zip's digest", "out/tracegate-evidence-v1.0.0.zip.sha256", []string{"evidence", "--tag", "v1.0.0", "--out", "out"}},
+		{"the evidence zip", "out/tracegate-evidence-v1.0.0.zip", []string{"evidence", "--tag", "v1.0.0", "--out", "out"}},
+		{"a report (-o)", "matrix.csv", []string{"trace", "--format", "csv", "-o", "matrix.csv"}},
+		{"a result (--output)", "result.sarif", []string{"check", "release", "--format", "sarif", "--output", "result.sarif"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			full := filepath.Join(dir, filepath.FromSlash(tt.target))
+			os.Remove(full)
+			os.RemoveAll(filepath.Join(dir, "out"))
+			_, untouched := plant(t, full)
+			t.Chdir(dir)
+			code, out, errs := tracegate(t, append(tt.args, "--dir", dir)...)
+			if !untouched() {
+				t.Errorf("exit %d: the file the link points to was written\n%s%s", code, out, errs)
+			}
+			if code == 0 || !strings.Contains(errs, filepath.Base(tt.target)) || !strings.Contains(errs, "symbolic link") {
+				t.Errorf("exit %d, want an error naming the link:\n%s%s", code, out, errs)
+			}
+			if st, err := os.Lstat(full); err != nil || st.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the link itself was replaced: %v, %v", st, err)
+			}
+		})
+	}
+}
+
+// soup sync edits the register the policy names only inside the
+// repository: a register linked out of it is refused, and so is one that
+// is a link inside it (the file it points to is the one to sync).
+func TestSOUPSyncRegisterLinks(t *testing.T) {
+	bom := `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"zlib","version":"1.3","purl":"pkg:generic/zlib@1.3"}]}`
+	for _, tt := range []struct {
+		name  string
+		link  func(r *gittest.Repo, outside string)
+		want  string
+		wrote string // the file that must be unchanged
+	}{
+		{"out of the repository", func(r *gittest.Repo, outside string) {
+			r.Remove("docs/soup/soup.yml")
+			r.Symlink(filepath.Join(outside, "soup.yml"), "docs/soup/soup.yml")
+		}, "leaves the repository", "soup.yml"},
+		{"inside the repository", func(r *gittest.Repo, _ string) {
+			r.Write("shared/soup.yml", "soup: []\n")
+			r.Remove("docs/soup/soup.yml")
+			r.Symlink("../../shared/soup.yml", "docs/soup/soup.yml")
+		}, "shared/soup.yml", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var outside string
+			r := linkedRepo(t, func(r *gittest.Repo, o string) {
+				outside = o
+				r.Write("sbom/bom.json", bom)
+				tt.link(r, o)
+			})
+			code, out, errs := tracegate(t, "soup", "sync", "--dir", r.Dir())
+			if code == 0 || !strings.Contains(errs, "docs/soup/soup.yml") || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d\n%s%s", code, out, errs)
+			}
+			for _, p := range []string{filepath.Join(outside, "soup.yml"), filepath.Join(r.Dir(), "shared/soup.yml")} {
+				if b, err := os.ReadFile(p); err == nil && string(b) != "soup: []\n" {
+					t.Errorf("%s was written:\n%s", p, b)
+				}
+			}
+		})
+	}
+}

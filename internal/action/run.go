@@ -22,6 +22,7 @@ import (
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
+	"github.com/tracegate/tracegate/internal/safefile"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/version"
 )
@@ -348,6 +349,9 @@ func (r *run) evidenceDir() (string, error) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
+	if err := r.noLinks(dir); err != nil {
+		return "", fmt.Errorf("evidence-dir: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("evidence-dir: %w", err)
 	}
@@ -366,6 +370,9 @@ func (r *run) write(res *gate.Result, p Plan) (Files, error) {
 		f.SARIF = r.inWorkspace(r.in.SARIFFile)
 		if abs, err := filepath.Abs(f.SARIF); err == nil {
 			f.SARIF = abs
+		}
+		if err := r.noLinks(f.SARIF); err != nil {
+			return f, fmt.Errorf("sarif-file: %w", err)
 		}
 		if err := os.MkdirAll(filepath.Dir(f.SARIF), 0o755); err != nil {
 			return f, fmt.Errorf("sarif-file: %w", err)
@@ -407,15 +414,29 @@ func (r *run) inWorkspace(p string) string {
 	return filepath.Join(r.gh.Workspace, p)
 }
 
+// noLinks refuses a path that a link in the checkout (the pull request's)
+// or in the runner's temporary directory (an earlier step's) would lead
+// elsewhere.
+func (r *run) noLinks(path string) error {
+	for _, root := range []string{r.gh.Workspace, r.gh.RunnerTemp} {
+		if root == "" {
+			continue
+		}
+		if err := safefile.CheckInside(root, path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile renders a result file and writes it through safefile: never
+// through a link, never half.
 func writeFile(path string, render func(io.Writer) error) error {
 	var b bytes.Buffer
 	if err := render(&b); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return nil
+	return safefile.WriteFile(path, b.Bytes())
 }
 
 // log prints the text report. It is fenced with stop-commands under a
@@ -468,7 +489,7 @@ func (r *run) summary(res *gate.Result, f Files, shown, total int) error {
 	}
 	var errs []error
 	if f.Markdown != "" {
-		if err := os.WriteFile(f.Markdown, b.Bytes(), 0o644); err != nil {
+		if err := safefile.WriteFile(f.Markdown, b.Bytes()); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -232,6 +232,59 @@ func TestRunReleaseFetchesHistoryAndTags(t *testing.T) {
 	}
 }
 
+// No file the Action writes follows a link: not a link the checkout holds
+// where the evidence directory goes, nor one planted where a result file
+// goes (an earlier step of the job runs the pull request's code).
+func TestRunWritesDoNotFollowLinks(t *testing.T) {
+	ev := payload(t, "push.branch-created.json", map[string]any{"repository.full_name": ghRepo})
+	for _, tt := range []struct {
+		name  string
+		plant func(t *testing.T, r *gittest.Repo, s *step, outside string)
+	}{
+		{"the evidence directory is a link in the checkout", func(t *testing.T, r *gittest.Repo, s *step, outside string) {
+			r.Symlink(outside, "evidence")
+			r.Commit("a link where the evidence goes")
+			s.set("INPUT_EVIDENCE_DIR", "evidence")
+		}},
+		{"the SARIF file's directory is a link in the checkout", func(t *testing.T, r *gittest.Repo, s *step, outside string) {
+			r.Symlink(outside, "out")
+			r.Commit("a link where the SARIF goes")
+			s.set("INPUT_SARIF_FILE", "out/gate.sarif")
+		}},
+		{"a result file is a link", func(t *testing.T, r *gittest.Repo, s *step, outside string) {
+			dir := filepath.Join(s.env["RUNNER_TEMP"], "tracegate")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(outside, "victim"), filepath.Join(dir, "tracegate-validate.json")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sampleRepo(t, false)
+			outside := t.TempDir()
+			victim := filepath.Join(outside, "victim")
+			if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := newStep(t, r.Dir(), "push", ev).set("GITHUB_REF", "refs/heads/main")
+			tt.plant(t, r, s, outside)
+			code := s.run()
+			if code != check.ExitError && code != check.ExitUsage {
+				t.Errorf("exit %d, want the step to fail\n%s", code, s.out.String())
+			}
+			entries, _ := os.ReadDir(outside)
+			if b, _ := os.ReadFile(victim); string(b) != "precious" || len(entries) != 1 {
+				t.Errorf("a file was written through the link: %v, %q", entries, b)
+			}
+			if !strings.Contains(s.out.String(), "symbolic link") {
+				t.Errorf("the log does not say why:\n%s", s.out.String())
+			}
+		})
+	}
+}
+
 func TestRunValidateAndMisconfiguration(t *testing.T) {
 	r := sampleRepo(t, false)
 	ev := payload(t, "push.branch-created.json", map[string]any{"repository.full_name": ghRepo})

@@ -109,18 +109,6 @@ func (o *Options) workTree() (*check.Sources, check.Options, error) {
 	return src, opts, nil
 }
 
-// output opens the report destination.
-func (o *Options) output() (io.Writer, func() error, error) {
-	if o.Output == "" || o.Output == "-" {
-		return o.Stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(o.Output)
-	if err != nil {
-		return nil, nil, usagef("--output: %w", err)
-	}
-	return f, f.Close, nil
-}
-
 // fail prints err the way every command does and returns its exit code.
 func (o *Options) fail(err error) int {
 	return o.failed(err, true)

@@ -1,18 +1,23 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/tracegate/tracegate/internal/check"
+	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/ingest/sbom"
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/osv"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
+	"github.com/tracegate/tracegate/internal/safefile"
 	"github.com/tracegate/tracegate/internal/version"
 )
 
@@ -163,16 +168,9 @@ func SOUPSync(o Options, so SOUPOptions) int {
 	if err != nil {
 		return o.fail(err)
 	}
-	path := so.Register
-	if path == "" && s.Config.SOUP.Register != "" {
-		path = filepath.Join(orDefault(o.Dir, "."), filepath.FromSlash(s.Config.SOUP.Register))
-	}
-	if path == "" {
-		return o.fail(usagef("soup sync needs --register (or the policy's soup.register)"))
-	}
-	data, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return o.fail(&check.UsageError{Err: err})
+	path, data, err := o.syncRegister(so, src, s.Config)
+	if err != nil {
+		return o.fail(err)
 	}
 	updated, added, err := soupreg.Sync(path, data, s.Components())
 	if err != nil {
@@ -183,7 +181,7 @@ func SOUPSync(o Options, so SOUPOptions) int {
 		return check.ExitPass
 	}
 	if !so.DryRun {
-		if err := os.WriteFile(path, updated, 0o644); err != nil {
+		if err := safefile.WriteFile(path, updated); err != nil {
 			return o.fail(err)
 		}
 	}
@@ -196,6 +194,36 @@ func SOUPSync(o Options, so SOUPOptions) int {
 		fmt.Fprintf(o.Stdout, "  %s\n", a)
 	}
 	return check.ExitPass
+}
+
+// syncRegister finds the register soup sync edits and reads it (nil when
+// it does not exist yet): --register as given, or the policy's
+// soup.register, read from the work tree by the repository's rule for
+// links (input.FollowLinks: one that leaves the repository is an error).
+// The write goes to the path itself, never through a link: a register that
+// is a link, or below a linked directory of the repository, is refused
+// there (safefile), and the file it points to is the one to name.
+func (o *Options) syncRegister(so SOUPOptions, src *check.Sources, cfg *config.Config) (string, []byte, error) {
+	if so.Register != "" {
+		data, err := os.ReadFile(so.Register)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, &check.UsageError{Err: err}
+		}
+		return so.Register, data, nil
+	}
+	if cfg == nil || cfg.SOUP.Register == "" {
+		return "", nil, usagef("soup sync needs --register (or the policy's soup.register)")
+	}
+	data, err := input.ReadAll(src.WorkTree, cfg.SOUP.Register, 0)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", nil, usagef("soup.register: %w", err)
+	}
+	dir := orDefault(o.Dir, ".")
+	path := filepath.Join(dir, filepath.FromSlash(cfg.SOUP.Register))
+	if err := safefile.CheckInside(dir, path); err != nil {
+		return "", nil, usagef("soup.register: %w", err)
+	}
+	return path, data, nil
 }
 
 func diffSide(d *sbom.Document) releasedoc.DiffSide {

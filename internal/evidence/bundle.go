@@ -18,6 +18,7 @@ import (
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
+	"github.com/tracegate/tracegate/internal/safefile"
 	"github.com/tracegate/tracegate/internal/version"
 )
 
@@ -117,6 +118,12 @@ func Build(ctx context.Context, src *check.Sources, tag, out string, opts Option
 	}
 	if err := inputsOutside(docs.Inputs, opts.WorkDir, out); err != nil {
 		return b, err
+	}
+	if opts.WorkDir != "" {
+		// The work tree is the pull request's: no link of it redirects the bundle.
+		if err := safefile.CheckInside(opts.WorkDir, out); err != nil {
+			return b, err
+		}
 	}
 	files, err := render(docs, b, opts)
 	if err != nil {
@@ -269,22 +276,15 @@ func (b *Bundle) write(out string, files map[string][]byte) error {
 	files[ManifestFile] = manifest
 
 	zipPath := dir + ".zip"
-	zf, err := os.CreateTemp(out, "."+b.Name+".zip.tmp-")
+	zf, err := safefile.Create(zipPath)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(zf.Name())
 	if err := writeZip(zf, b.Name, files, b.Date); err != nil {
-		zf.Close()
+		zf.Abort()
 		return fmt.Errorf("zipping the bundle: %w", err)
 	}
-	if err := zf.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(zf.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(zf.Name(), zipPath); err != nil {
+	if err := zf.Commit(); err != nil {
 		return err
 	}
 	b.Zip = zipPath
@@ -293,7 +293,7 @@ func (b *Bundle) write(out string, files map[string][]byte) error {
 		return err
 	}
 	b.ZipSHA256 = sum
-	return os.WriteFile(zipPath+".sha256", Manifest([]File{{Path: filepath.Base(zipPath), SHA256: sum}}), 0o644)
+	return safefile.WriteFile(zipPath+".sha256", Manifest([]File{{Path: filepath.Base(zipPath), SHA256: sum}}))
 }
 
 // replaceDir moves the new bundle into place. What is there must be an
