@@ -81,6 +81,20 @@ func ciArtifact(t testing.TB, srv *fakegithub.Server, dir, sha string) {
 	srv.AddArtifact(run, fakegithub.Artifact{Name: "test-reports", Files: files})
 }
 
+// sampleServer is the sample's history served by a fake GitHub, with the
+// issue the pull request links and a CI run with the test reports for
+// the pull request's head and for v2.4.0.
+func sampleServer(t testing.TB) (sampleHistory, *fakegithub.Server) {
+	t.Helper()
+	h := makeSample(t)
+	srv := fakegithub.New(t)
+	srv.AddGitRepo(sampleRepo, h.g.Dir())
+	srv.AddIssue(sampleRepo, fakegithub.Issue{Number: 12, Title: "Bolus too fast", Labels: []string{"bug"}})
+	ciArtifact(t, srv, h.g.Dir(), h.head)
+	ciArtifact(t, srv, h.g.Dir(), h.base)
+	return h, srv
+}
+
 // localSources is today's path: the checkout, git, and a tracker on the
 // fake GitHub.
 func localSources(t testing.TB, srv *fakegithub.Server, dir string) *check.Sources {
@@ -99,13 +113,20 @@ func localSources(t testing.TB, srv *fakegithub.Server, dir string) *check.Sourc
 // artifact for sha.
 func githubSources(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string) *check.Sources {
 	t.Helper()
+	return githubSourcesCached(t, srv, files, sha, nil)
+}
+
+// githubSourcesCached keeps what is immutable in cache (a new one when
+// nil), as the App keeps it between evaluations.
+func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string, cache *ghfacts.Cache) *check.Sources {
+	t.Helper()
 	ctx := context.Background()
 	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dl := githubapi.NewDownloadClient(githubapi.Options{Sleep: noSleep})
-	repo, err := ghfacts.NewRepo(gh, sampleRepo, ghfacts.RepoOptions{Files: files, Download: dl})
+	repo, err := ghfacts.NewRepo(gh, sampleRepo, ghfacts.RepoOptions{Files: files, Download: dl, Cache: cache})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +134,7 @@ func githubSources(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSourc
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := ghfacts.NewArtifacts(gh, sampleRepo, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports"}, Download: dl})
+	store, err := ghfacts.NewArtifacts(gh, sampleRepo, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports"}, Download: dl, Cache: cache})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,13 +197,8 @@ func evalRelease(t testing.TB, src *check.Sources, tag string) *gate.Result {
 // test reports from a CI run's artifact), whichever way the files of a
 // commit are read.
 func TestGitHubSourcesMatchLocal(t *testing.T) {
-	h := makeSample(t)
-	srv := fakegithub.New(t)
-	srv.AddGitRepo(sampleRepo, h.g.Dir())
-	srv.AddIssue(sampleRepo, fakegithub.Issue{Number: 12, Title: "Bolus too fast", Labels: []string{"bug"}})
-	ciArtifact(t, srv, h.g.Dir(), h.head)
+	h, srv := sampleServer(t)
 	v24 := h.base
-	ciArtifact(t, srv, h.g.Dir(), v24)
 
 	// Locally the test reports are the checkout's, as in CI.
 	h.g.Checkout(h.head)
@@ -237,6 +253,28 @@ func diff(t *testing.T, what string, got, want outcome) {
 	}
 }
 
+// A warm re-evaluation of the same commits (a pull request's title
+// edited) asks only what can change: the linked issue and the CI runs of
+// the head; the release's tag, tags and runs.
+func TestGitHubSourcesWarm(t *testing.T) {
+	h, srv := sampleServer(t)
+	cache := ghfacts.NewCache(0)
+	cold := outcomeOf(evalPR(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.head, cache), h))
+	coldRel := outcomeOf(evalRelease(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.base, cache), "v2.4.0"))
+	srv.ResetLog()
+	diff(t, "warm PR gate", outcomeOf(evalPR(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.head, cache), h)), cold)
+	if n := logRequests(t, srv, "warm PR"); n != 2 {
+		t.Errorf("warm PR evaluation: %d API calls, want 2 (the issue, the runs)", n)
+	}
+	srv.ResetLog()
+	diff(t, "warm release gate", outcomeOf(evalRelease(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.base, cache), "v2.4.0")), coldRel)
+	if n := logRequests(t, srv, "warm release"); n != 3 {
+		t.Errorf("warm release evaluation: %d API calls, want 3 (the tag, the tags, the runs)", n)
+	}
+	hits, misses, bytes := cache.Stats()
+	t.Logf("cache: %d hits, %d misses, %d bytes held", hits, misses, bytes)
+}
+
 // logRequests reports the API calls an evaluation made and returns their
 // number; downloads (archives, artifacts) are not API calls.
 func logRequests(t testing.TB, srv *fakegithub.Server, what string) int {
@@ -260,12 +298,7 @@ func logRequests(t testing.TB, srv *fakegithub.Server, what string) int {
 // sample through GitHub's API (the fake on loopback), reading files by
 // tarball or by blob, and reports the requests and bytes each takes.
 func BenchmarkGitHubSources(b *testing.B) {
-	h := makeSample(b)
-	srv := fakegithub.New(b)
-	srv.AddGitRepo(sampleRepo, h.g.Dir())
-	srv.AddIssue(sampleRepo, fakegithub.Issue{Number: 12, Title: "Bolus too fast"})
-	ciArtifact(b, srv, h.g.Dir(), h.head)
-	ciArtifact(b, srv, h.g.Dir(), h.base)
+	h, srv := sampleServer(b)
 	for _, bb := range []struct {
 		name  string
 		files ghfacts.FileSource

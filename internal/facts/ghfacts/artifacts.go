@@ -26,15 +26,9 @@ import (
 // unpacked in memory, each under its name. It is safe for concurrent use;
 // a completed run's files are kept in the Cache.
 type Artifacts struct {
-	client      *github.Client
-	dl          *http.Client
-	repo        string
-	owner, name string
-	workflow    string
-	names       []string
-	cache       *Cache
-	limits      memfs.Limits
-	maxPages    int
+	remote
+	workflow string
+	names    []string
 }
 
 var _ facts.Evidence = (*Artifacts)(nil)
@@ -58,10 +52,7 @@ type ArtifactsOptions struct {
 
 // NewArtifacts returns the evidence store of repo (owner/name).
 func NewArtifacts(client *github.Client, repo string, opts ArtifactsOptions) (*Artifacts, error) {
-	if client == nil {
-		return nil, errors.New("ghfacts: no GitHub client")
-	}
-	owner, name, err := splitRepo(repo)
+	rm, err := newRemote(client, repo, opts.Cache, opts.Download, opts.Limits, opts.MaxPages)
 	if err != nil {
 		return nil, err
 	}
@@ -73,21 +64,7 @@ func NewArtifacts(client *github.Client, repo string, opts ArtifactsOptions) (*A
 			return nil, fmt.Errorf("artifact name %q cannot be a directory name", n)
 		}
 	}
-	a := &Artifacts{client: client, dl: opts.Download, repo: repo, owner: owner, name: name, workflow: opts.Workflow,
-		names: opts.Names, cache: opts.Cache, limits: opts.Limits, maxPages: opts.MaxPages}
-	if a.cache == nil {
-		a.cache = NewCache(0)
-	}
-	if a.dl == nil {
-		a.dl = githubapi.NewDownloadClient(githubapi.Options{})
-	}
-	if a.limits.MaxBytes <= 0 {
-		a.limits.MaxBytes = DefaultMaxBytes
-	}
-	if a.limits.MaxFiles <= 0 {
-		a.limits.MaxFiles = DefaultMaxFiles
-	}
-	return a, nil
+	return &Artifacts{remote: rm, workflow: opts.Workflow, names: opts.Names}, nil
 }
 
 func (a *Artifacts) byFile() bool {
@@ -132,10 +109,6 @@ func (a *Artifacts) Evidence(ctx context.Context, sha string) (fs.FS, error) {
 	logctx.From(ctx).Debug("github: evidence", "repo", a.repo, "sha", sha, "workflow", a.workflow, "run", run.GetID(),
 		"conclusion", run.GetConclusion(), "cached", hit, "took", time.Since(start))
 	return t, nil
-}
-
-func (a *Artifacts) key(kind string, parts ...string) string {
-	return kind + ":" + a.repo + ":" + strings.Join(parts, ":")
 }
 
 // latestRun is the run of the workflow for sha GitHub created last (the

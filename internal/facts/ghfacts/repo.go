@@ -22,14 +22,44 @@ import (
 // through the compare endpoint) and its tags. What is immutable — named
 // by SHA — is kept in a Cache. It is safe for concurrent use.
 type Repo struct {
+	remote
+	files FileSource
+}
+
+// remote is what the GitHub sources share: the client and the repository
+// it reads, the cache, the client downloads go through, and the bounds.
+type remote struct {
 	client      *github.Client
 	dl          *http.Client
 	repo        string
 	owner, name string
 	cache       *Cache
-	files       FileSource
 	limits      memfs.Limits
 	maxPages    int
+}
+
+// newRemote checks repo and fills in the defaults.
+func newRemote(client *github.Client, repo string, cache *Cache, dl *http.Client, limits memfs.Limits, maxPages int) (remote, error) {
+	if client == nil {
+		return remote{}, errors.New("ghfacts: no GitHub client")
+	}
+	owner, name, err := splitRepo(repo)
+	if err != nil {
+		return remote{}, err
+	}
+	if cache == nil {
+		cache = NewCache(0)
+	}
+	if dl == nil {
+		dl = githubapi.NewDownloadClient(githubapi.Options{})
+	}
+	if limits.MaxBytes <= 0 {
+		limits.MaxBytes = DefaultMaxBytes
+	}
+	if limits.MaxFiles <= 0 {
+		limits.MaxFiles = DefaultMaxFiles
+	}
+	return remote{client: client, dl: dl, repo: repo, owner: owner, name: name, cache: cache, limits: limits, maxPages: maxPages}, nil
 }
 
 var _ facts.Repository = (*Repo)(nil)
@@ -75,32 +105,15 @@ type RepoOptions struct {
 // NewRepo returns the repository repo (owner/name) over client, which
 // githubapi.NewClient makes.
 func NewRepo(client *github.Client, repo string, opts RepoOptions) (*Repo, error) {
-	if client == nil {
-		return nil, errors.New("ghfacts: no GitHub client")
-	}
-	owner, name, err := splitRepo(repo)
+	rm, err := newRemote(client, repo, opts.Cache, opts.Download, opts.Limits, opts.MaxPages)
 	if err != nil {
 		return nil, err
 	}
-	r := &Repo{client: client, dl: opts.Download, repo: repo, owner: owner, name: name, cache: opts.Cache,
-		files: opts.Files, limits: opts.Limits, maxPages: opts.MaxPages}
-	if r.cache == nil {
-		r.cache = NewCache(0)
-	}
-	if r.dl == nil {
-		r.dl = githubapi.NewDownloadClient(githubapi.Options{})
-	}
-	if r.limits.MaxBytes <= 0 {
-		r.limits.MaxBytes = DefaultMaxBytes
-	}
-	if r.limits.MaxFiles <= 0 {
-		r.limits.MaxFiles = DefaultMaxFiles
-	}
-	return r, nil
+	return &Repo{remote: rm, files: opts.Files}, nil
 }
 
 // key names an immutable thing of this repository in the cache.
-func (r *Repo) key(kind string, parts ...string) string {
+func (r *remote) key(kind string, parts ...string) string {
 	k := kind + ":" + r.repo
 	for _, p := range parts {
 		k += ":" + p

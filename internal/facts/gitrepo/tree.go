@@ -13,14 +13,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/facts/memfs"
 )
 
 // Entries a Tree lists but does not open. Open, ReadFile and ReadDir return
 // them inside an *fs.PathError.
 var (
-	ErrSymlink   = errors.New("symbolic link in a git tree; tracegate does not follow links")
-	ErrSubmodule = errors.New("git submodule; its files belong to another repository")
+	ErrSymlink   = memfs.ErrSymlink
+	ErrSubmodule = memfs.ErrSubmodule
 )
 
 // Entry is git's view of a file of a Tree: what its FileInfo's Sys returns.
@@ -120,7 +120,7 @@ func buildTree(entries []lsEntry) (*treeFS, error) {
 		nodes: make(map[string]*node, len(entries)),
 	}
 	for _, e := range entries {
-		if e.path == "." || !validPath(e.path) {
+		if e.path == "." || !memfs.ValidPath(e.path) {
 			return nil, fmt.Errorf("entry %q cannot be a file path", e.path)
 		}
 		if _, dup := t.nodes[e.path]; dup {
@@ -163,33 +163,13 @@ func sortChildren(n *node) {
 	slices.SortFunc(n.children, func(a, b *node) int { return strings.Compare(a.name, b.name) })
 }
 
-// validPath is fs.ValidPath without its UTF-8 rule: git stores names as
-// bytes, and a Latin-1 name committed on Linux must still be readable.
-func validPath(name string) bool {
-	if name == "." {
-		return true
-	}
-	for _, elem := range strings.Split(name, "/") {
-		if elem == "" || elem == "." || elem == ".." {
-			return false
-		}
-	}
-	return true
-}
-
-// notExist is the error of a missing file: fs's and facts' at once.
-type notExist struct{}
-
-func (notExist) Error() string        { return "file does not exist" }
-func (notExist) Is(target error) bool { return target == fs.ErrNotExist || target == facts.ErrNotFound }
-
 var (
 	errIsDir  = errors.New("is a directory")
 	errNotDir = errors.New("not a directory")
 )
 
 func (t *treeFS) lookup(op, name string) (*node, error) {
-	if !validPath(name) {
+	if !memfs.ValidPath(name) {
 		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
 	if name == "." {
@@ -198,7 +178,7 @@ func (t *treeFS) lookup(op, name string) (*node, error) {
 	if n := t.nodes[name]; n != nil {
 		return n, nil
 	}
-	return nil, &fs.PathError{Op: op, Path: name, Err: notExist{}}
+	return nil, &fs.PathError{Op: op, Path: name, Err: memfs.ErrNotExist}
 }
 
 // regular looks up a file whose content can be read.

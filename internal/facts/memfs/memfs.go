@@ -27,7 +27,7 @@ import (
 
 // Entries a tree lists but does not open.
 var (
-	ErrSymlink   = errors.New("symbolic link; tracegate does not follow links")
+	ErrSymlink   = errors.New("symbolic link in a git tree; tracegate does not follow links")
 	ErrSubmodule = errors.New("git submodule; its files belong to another repository")
 )
 
@@ -150,7 +150,9 @@ func (t *FS) Files() []*File {
 	return out
 }
 
-// notExist is the error of a missing file: fs's and facts' at once.
+// ErrNotExist is the error of a missing file: fs's and facts' at once.
+var ErrNotExist error = notExist{}
+
 type notExist struct{}
 
 func (notExist) Error() string        { return "file does not exist" }
@@ -171,7 +173,7 @@ func (t *FS) lookup(op, name string) (*node, error) {
 	if n := t.nodes[name]; n != nil {
 		return n, nil
 	}
-	return nil, &fs.PathError{Op: op, Path: name, Err: notExist{}}
+	return nil, &fs.PathError{Op: op, Path: name, Err: ErrNotExist}
 }
 
 // unreadable is why a node has no content to read, or nil.

@@ -151,13 +151,11 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(match, func(i, j int) bool { return match[i].ID > match[j].ID })
 	u := s.urls()
-	page, ok := paginate(w, r, len(match), fmt.Sprintf("%s/repositories/%d/actions/runs", u.api, rp.id))
+	list, ok := paged(w, r, match, fmt.Sprintf("%s/repositories/%d/actions/runs", u.api, rp.id), func(run *WorkflowRun) any {
+		return u.run(rp, run, s.runs.workflows[run.Path])
+	})
 	if !ok {
 		return
-	}
-	list := []any{}
-	for _, run := range match[page.from:page.to] {
-		list = append(list, u.run(rp, run, s.runs.workflows[run.Path]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(match), "workflow_runs": list})
 }
@@ -223,15 +221,10 @@ func (s *Server) listArtifacts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u := s.urls()
-	page, ok := paginate(w, r, len(match), fmt.Sprintf("%s/repositories/%d/actions/runs/%d/artifacts", u.api, rp.id, id))
-	if !ok {
-		return
-	}
 	run := s.run(rp, id)
-	list := []any{}
-	for _, a := range match[page.from:page.to] {
+	list, ok := paged(w, r, match, fmt.Sprintf("%s/repositories/%d/actions/runs/%d/artifacts", u.api, rp.id, id), func(a *Artifact) any {
 		api := fmt.Sprintf("%s/repos/%s/actions/artifacts/%d", u.api, rp.fullName(), a.ID)
-		list = append(list, map[string]any{
+		return map[string]any{
 			"id":                   a.ID,
 			"node_id":              fmt.Sprintf("MDg6QXJ0aWZhY3Q%d", a.ID),
 			"name":                 a.Name,
@@ -245,7 +238,10 @@ func (s *Server) listArtifacts(w http.ResponseWriter, r *http.Request) {
 			"digest":               nil,
 			"workflow_run": map[string]any{"id": run.ID, "repository_id": rp.id, "head_repository_id": rp.id,
 				"head_branch": orDefault(run.HeadBranch, "main"), "head_sha": run.HeadSHA},
-		})
+		}
+	})
+	if !ok {
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(match), "artifacts": list})
 }

@@ -105,15 +105,7 @@ func (s *Server) listCommits(w http.ResponseWriter, r *http.Request) {
 		serverError(w, err)
 		return
 	}
-	page, ok := paginate(w, r, len(commits), fmt.Sprintf("%s/repositories/%d/commits", u.api, rp.id))
-	if !ok {
-		return
-	}
-	out := []any{}
-	for _, c := range commits[page.from:page.to] {
-		out = append(out, u.commit(rp, c))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, commits, fmt.Sprintf("%s/repositories/%d/commits", u.api, rp.id), func(c Commit) any { return u.commit(rp, c) })
 }
 
 // compare serves GET /repos/{owner}/{repo}/compare/{base}...{head} (and
@@ -268,22 +260,16 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 		serverError(w, err)
 		return
 	}
-	page, ok := paginate(w, r, len(list), fmt.Sprintf("%s/repositories/%d/tags", u.api, rp.id))
-	if !ok {
-		return
-	}
 	api := u.api + "/repos/" + rp.fullName()
-	out := []any{}
-	for _, t := range list[page.from:page.to] {
-		out = append(out, map[string]any{
+	writePage(w, r, list, fmt.Sprintf("%s/repositories/%d/tags", u.api, rp.id), func(t tagRef) any {
+		return map[string]any{
 			"name":        t.name,
 			"commit":      map[string]any{"sha": t.commit, "url": api + "/commits/" + t.commit},
 			"zipball_url": api + "/zipball/refs/tags/" + t.name,
 			"tarball_url": api + "/tarball/refs/tags/" + t.name,
 			"node_id":     "REF_fake" + t.name,
-		})
-	}
-	writeJSON(w, http.StatusOK, out)
+		}
+	})
 }
 
 func (u urls) gitRef(r *repo, name, sha, typ string) map[string]any {

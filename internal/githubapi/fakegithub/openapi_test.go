@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,7 @@ func TestOpenAPI(t *testing.T) {
 
 	srv := fakegithub.New(t)
 	seed(srv)
+	g := seedGit(t, srv)
 
 	cases := []struct {
 		name, path, specPath string
@@ -61,6 +63,25 @@ func TestOpenAPI(t *testing.T) {
 		{"merged pull request", "/repos/octo/hello/pulls/4", "/repos/{owner}/{repo}/pulls/{pull_number}", 200},
 		{"missing pull request", "/repos/octo/hello/pulls/1", "/repos/{owner}/{repo}/pulls/{pull_number}", 404},
 		{"pull request commits", "/repos/octo/hello/pulls/3/commits", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", 200},
+		{"commit", "/repos/octo/git/commits/main", "/repos/{owner}/{repo}/commits/{ref}", 200},
+		{"missing commit", "/repos/octo/git/commits/nope", "/repos/{owner}/{repo}/commits/{ref}", 404},
+		{"commit list", "/repos/octo/git/commits?sha=main&per_page=1", "/repos/{owner}/{repo}/commits", 200},
+		{"compare", "/repos/octo/git/compare/v1...main?per_page=100", "/repos/{owner}/{repo}/compare/{basehead}", 200},
+		{"compare, unpaged", "/repos/octo/git/compare/v1...main", "/repos/{owner}/{repo}/compare/{basehead}", 200},
+		{"tags", "/repos/octo/git/tags", "/repos/{owner}/{repo}/tags", 200},
+		{"tag ref", "/repos/octo/git/git/ref/tags/v1", "/repos/{owner}/{repo}/git/ref/{ref}", 200},
+		{"matching refs", "/repos/octo/git/git/matching-refs/tags/v", "/repos/{owner}/{repo}/git/matching-refs/{ref}", 200},
+		{"tag object", "/repos/octo/git/git/tags/" + g["tag"], "/repos/{owner}/{repo}/git/tags/{tag_sha}", 200},
+		{"git commit", "/repos/octo/git/git/commits/" + g["commit"], "/repos/{owner}/{repo}/git/commits/{commit_sha}", 200},
+		{"tree", "/repos/octo/git/git/trees/" + g["commit"] + "?recursive=1", "/repos/{owner}/{repo}/git/trees/{tree_sha}", 200},
+		{"blob", "/repos/octo/git/git/blobs/" + g["blob"], "/repos/{owner}/{repo}/git/blobs/{file_sha}", 200},
+		{"tarball", "/repos/octo/git/tarball/" + g["commit"], "/repos/{owner}/{repo}/tarball/{ref}", 302},
+		{"runs", "/repos/octo/git/actions/runs?head_sha=" + g["commit"], "/repos/{owner}/{repo}/actions/runs", 200},
+		{"runs of a workflow", "/repos/octo/git/actions/workflows/ci.yml/runs", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", 200},
+		{"artifacts", "/repos/octo/git/actions/runs/" + g["run"] + "/artifacts", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", 200},
+		{"artifact download", "/repos/octo/git/actions/artifacts/" + g["artifact"] + "/zip", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", 302},
+		{"expired artifact", "/repos/octo/git/actions/artifacts/" + g["expired"] + "/zip", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", 410},
+		{"check runs", "/repos/octo/git/commits/" + g["commit"] + "/check-runs", "/repos/{owner}/{repo}/commits/{ref}/check-runs", 200},
 	}
 
 	doc := map[string]any{
@@ -146,6 +167,38 @@ func TestOpenAPI(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// seedGit serves a small git repository as octo/git, with a CI run, its
+// artifacts and a check run, and returns the IDs the cases name.
+func seedGit(t *testing.T, srv *fakegithub.Server) map[string]string {
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	run("init", "-q", "-b", "main")
+	os.WriteFile(dir+"/a.txt", []byte("a\n"), 0o644)
+	run("add", "-A")
+	run("commit", "-q", "-m", "first")
+	run("tag", "-a", "-m", "v1", "v1")
+	os.WriteFile(dir+"/b.txt", []byte("b\n"), 0o644)
+	run("add", "-A")
+	run("commit", "-q", "-m", "second")
+	srv.AddGitRepo("octo/git", dir)
+	ids := map[string]string{"commit": run("rev-parse", "HEAD"), "tag": run("rev-parse", "v1"), "blob": run("rev-parse", "HEAD:a.txt")}
+	r := srv.AddWorkflowRun("octo/git", fakegithub.WorkflowRun{Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: ids["commit"]})
+	ids["run"] = fmt.Sprint(r)
+	ids["artifact"] = fmt.Sprint(srv.AddArtifact(r, fakegithub.Artifact{Name: "test-reports", Files: map[string]string{"r.xml": "<testsuites/>"}}))
+	ids["expired"] = fmt.Sprint(srv.AddArtifact(r, fakegithub.Artifact{Name: "old", Expired: true}))
+	return ids
 }
 
 func seed(srv *fakegithub.Server) {

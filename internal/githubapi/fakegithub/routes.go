@@ -120,15 +120,7 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		return match[i].Number > match[j].Number
 	})
 	u := s.urls()
-	page, ok := paginate(w, r, len(match), fmt.Sprintf("%s/repositories/%d/issues", u.api, rp.id))
-	if !ok {
-		return
-	}
-	out := []any{}
-	for _, is := range match[page.from:page.to] {
-		out = append(out, u.issue(rp, is))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, match, fmt.Sprintf("%s/repositories/%d/issues", u.api, rp.id), func(is *issueRec) any { return u.issue(rp, is) })
 }
 
 func hasAll(have, want []string) bool {
@@ -185,18 +177,32 @@ func (s *Server) listPullCommits(w http.ResponseWriter, r *http.Request) {
 		commits = commits[:maxPRCommits]
 	}
 	u := s.urls()
-	page, ok := paginate(w, r, len(commits), fmt.Sprintf("%s/repositories/%d/pulls/%d/commits", u.api, rp.id, n))
-	if !ok {
-		return
-	}
-	out := []any{}
-	for _, c := range commits[page.from:page.to] {
-		out = append(out, u.commit(rp, c))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, commits, fmt.Sprintf("%s/repositories/%d/pulls/%d/commits", u.api, rp.id, n), func(c Commit) any { return u.commit(rp, c) })
 }
 
 type window struct{ from, to int }
+
+// paged is the requested page of items, each in its answer's shape, with
+// the Link header set (see paginate); ok is false when the paging
+// parameters were refused and the answer is written.
+func paged[T any](w http.ResponseWriter, r *http.Request, items []T, linkBase string, shape func(T) any) ([]any, bool) {
+	page, ok := paginate(w, r, len(items), linkBase)
+	if !ok {
+		return nil, false
+	}
+	out := []any{}
+	for _, it := range items[page.from:page.to] {
+		out = append(out, shape(it))
+	}
+	return out, true
+}
+
+// writePage answers the requested page of items as a JSON array.
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, linkBase string, shape func(T) any) {
+	if out, ok := paged(w, r, items, linkBase, shape); ok {
+		writeJSON(w, http.StatusOK, out)
+	}
+}
 
 // paginate reads per_page (30 by default, at most 100) and page (1 by
 // default) and sets the Link header GitHub sends: prev, next, last and

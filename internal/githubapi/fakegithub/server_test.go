@@ -307,3 +307,82 @@ func TestHandle(t *testing.T) {
 		t.Errorf("logged %d, want 3", n)
 	}
 }
+
+// A repeated read with the entity tag of the last answer gets 304 and no
+// body; a changed resource gets its new body.
+func TestConditionalRequests(t *testing.T) {
+	srv := fakegithub.New(t)
+	srv.AddIssue("octo/hello", fakegithub.Issue{Number: 1, Title: "first"})
+	first := get(t, srv, "/api/v3/repos/octo/hello/issues/1", bearer)
+	etag := first.header.Get("ETag")
+	if first.status != 200 || etag == "" {
+		t.Fatalf("status %d, ETag %q", first.status, etag)
+	}
+	cond := func() answer {
+		req, _ := http.NewRequest("GET", srv.URL()+"/api/v3/repos/octo/hello/issues/1", nil)
+		req.Header.Set("Authorization", bearer)
+		req.Header.Set("If-None-Match", etag)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return answer{resp.StatusCode, resp.Header, b}
+	}
+	if a := cond(); a.status != http.StatusNotModified || len(a.body) != 0 {
+		t.Errorf("unchanged: status %d, %d bytes", a.status, len(a.body))
+	}
+	srv.AddIssue("octo/hello", fakegithub.Issue{Number: 1, Title: "edited"})
+	if a := cond(); a.status != 200 || !strings.Contains(string(a.body), "edited") || a.header.Get("ETag") == etag {
+		t.Errorf("changed: status %d, ETag %q", a.status, a.header.Get("ETag"))
+	}
+	log := srv.Requests()
+	if log[1].Status != http.StatusNotModified || log[1].Bytes != 0 || log[2].Bytes == 0 {
+		t.Errorf("log %+v", log)
+	}
+}
+
+// The download host serves what a redirect names, once it is asked
+// without GitHub's token, and nothing else.
+func TestDownloadHost(t *testing.T) {
+	srv := fakegithub.New(t)
+	srv.AddRepo("octo/hello")
+	run := srv.AddWorkflowRun("octo/hello", fakegithub.WorkflowRun{Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: strings.Repeat("a", 40)})
+	id := srv.AddArtifact(run, fakegithub.Artifact{Name: "r", Files: map[string]string{"a.txt": "a"}})
+	a := get(t, srv, fmt.Sprintf("/api/v3/repos/octo/hello/actions/artifacts/%d/zip", id), bearer)
+	loc := a.header.Get("Location")
+	if a.status != http.StatusFound || !strings.HasPrefix(loc, srv.DownloadURL()) {
+		t.Fatalf("status %d, Location %q", a.status, loc)
+	}
+	fetch := func(u, auth string) int {
+		req, _ := http.NewRequest("GET", u, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := fetch(loc, bearer); s != http.StatusBadRequest {
+		t.Errorf("with the token: %d", s)
+	}
+	if s := fetch(loc, ""); s != 200 {
+		t.Errorf("signed URL: %d", s)
+	}
+	if s := fetch(strings.Split(loc, "?")[0], ""); s != http.StatusForbidden {
+		t.Errorf("unsigned URL: %d", s)
+	}
+	var auths int
+	for _, r := range srv.Requests() {
+		if r.Host == "download" && r.Auth {
+			auths++
+		}
+	}
+	if auths != 1 {
+		t.Errorf("%d downloads logged with a token", auths)
+	}
+}
