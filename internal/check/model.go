@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/config"
@@ -16,13 +17,6 @@ import (
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/trace"
 )
-
-// evidence is the test reports CI made, read once and shared by every
-// model a check loads (a pull request's base and head).
-type evidence struct {
-	dhf *model.DHF
-	err error
-}
 
 // evidenceFS is where the test reports and the extra SBOMs of commit sha
 // are read: the evidence source's files for it; else the work tree, with a
@@ -48,21 +42,6 @@ func evidenceFS(ctx context.Context, src *Sources, sha string) (fs.FS, []input.W
 	return src.WorkTree, nil, nil
 }
 
-// loadEvidence reads the test reports the policy and opts.Tests name from
-// the evidence; nil when there is none (reports then come from each
-// evaluated tree).
-func loadEvidence(ctx context.Context, fsys fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options) *evidence {
-	if fsys == nil {
-		return nil
-	}
-	start := time.Now()
-	ev := config.Config{IDs: cfg.IDs, Tests: testSources(cfg, opts)}
-	ev.File = cfg.File
-	d, err := ingest.Load(fsys, &ev, ingest.Set{Readers: src.Readers.Readers}, ids.Finder(config.KindRequirement))
-	logRead(ctx, "test reports", "evidence", d, start)
-	return &evidence{dhf: d, err: err}
-}
-
 func testSources(cfg *config.Config, opts Options) []config.Source {
 	out := append([]config.Source{}, cfg.Tests...)
 	for _, g := range opts.Tests {
@@ -71,34 +50,80 @@ func testSources(cfg *config.Config, opts Options) []config.Source {
 	return out
 }
 
-// loadModel reads the design history file from tree and takes the test
-// reports from ev (or from tree when ev is nil), then resolves the graph.
-func loadModel(ctx context.Context, tree fs.FS, where string, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options, ev *evidence) (*gate.Model, error) {
-	start := time.Now()
-	defer func() { logctx.From(ctx).Debug("model", "at", where, "took", time.Since(start)) }()
+// modelTree is a tree to read a model from, and how messages name it.
+type modelTree struct {
+	fsys  fs.FS
+	where string
+}
+
+// loaded is one tree's model, or why it could not be read (with the model
+// as far as it was read: Config and DHF, no Graph).
+type loaded struct {
+	m   *gate.Model
+	err error
+}
+
+// loadModels reads the design history file of each tree, at the same time,
+// and resolves each graph. The test reports come from evFS when there is
+// one (the evidence CI made), read once for every tree (a pull request's
+// base and head) after the trees: which of their test cases matter depends
+// on every tree's requirements and tags (ingest.Keeper). Without evidence,
+// each tree's own reports are read with it.
+func loadModels(ctx context.Context, evFS fs.FS, src *Sources, cfg *config.Config, ids *trace.IDs, opts Options, trees ...modelTree) []loaded {
 	finder := ids.Finder(config.KindRequirement)
 	c := *cfg
-	if ev == nil {
-		c.Tests = testSources(cfg, opts)
-	} else {
+	c.Tests = testSources(cfg, opts)
+	if evFS != nil {
 		c.Tests = nil
 	}
-	dhf, err := ingest.Load(tree, &c, src.Readers, finder)
-	logRead(ctx, "design history file", where, dhf, start)
-	if err != nil {
-		return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err
+	out := make([]loaded, len(trees))
+	var wg sync.WaitGroup
+	for i, t := range trees {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			defer func() { logctx.From(ctx).Debug("model", "at", t.where, "took", time.Since(start)) }()
+			dhf, err := ingest.Load(t.fsys, &c, src.Readers, finder)
+			logRead(ctx, "design history file", t.where, dhf, start)
+			out[i] = loaded{m: &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err: err}
+		}()
 	}
-	if ev != nil {
-		if ev.dhf != nil {
-			dhf.Tests = append(dhf.Tests, ev.dhf.Tests...)
-			dhf.Files = append(dhf.Files, ev.dhf.Files...)
-			dhf.Warnings = append(dhf.Warnings, ev.dhf.Warnings...)
+	wg.Wait()
+	if evFS != nil {
+		var reqs []model.Requirement
+		var tags []model.TestTag
+		for _, l := range out {
+			if l.m.DHF != nil {
+				reqs = append(reqs, l.m.DHF.Requirements...)
+				tags = append(tags, l.m.DHF.Tags...)
+			}
 		}
-		if ev.err != nil {
-			return &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, ev.err
+		start := time.Now()
+		ev := config.Config{IDs: cfg.IDs, Tests: testSources(cfg, opts)}
+		ev.File = cfg.File
+		d, err := ingest.LoadEvidence(evFS, &ev, ingest.Set{Readers: src.Readers.Readers}, ingest.Keeper(finder, reqs, tags))
+		logRead(ctx, "test reports", "evidence", d, start)
+		for i := range out {
+			dhf := out[i].m.DHF
+			if out[i].err != nil || dhf == nil {
+				continue
+			}
+			if d != nil {
+				dhf.Tests = append(dhf.Tests, d.Tests...)
+				dhf.Unkept.Merge(d.Unkept)
+				dhf.Files = append(dhf.Files, d.Files...)
+				dhf.Warnings = append(dhf.Warnings, d.Warnings...)
+			}
+			out[i].err = err
 		}
 	}
-	return &gate.Model{Config: cfg, DHF: dhf, Graph: trace.Build(dhf, cfg, ids), IDs: ids}, nil
+	for _, l := range out {
+		if l.err == nil {
+			l.m.Graph = trace.Build(l.m.DHF, cfg, ids)
+		}
+	}
+	return out
 }
 
 // recordsOf returns the DHF's file records of a kind.

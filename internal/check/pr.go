@@ -72,18 +72,11 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	if err != nil {
 		return fail(err)
 	}
-	// The evidence's test reports are read once for both sides, and the
-	// two trees are read at the same time.
-	ev := loadEvidence(ctx, evFS, src, cfg, ids, opts)
-	var baseModel *gate.Model
-	var baseErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		baseModel, baseErr = loadModel(ctx, baseTree, baseWhere, src, cfg, ids, opts, ev)
-	}()
-	headModel, err := loadModel(ctx, headTree, headWhere, src, cfg, ids, opts, ev)
-	<-done
+	// The two trees are read at the same time, and the evidence's test
+	// reports once for both.
+	ms := loadModels(ctx, evFS, src, cfg, ids, opts, modelTree{baseTree, baseWhere}, modelTree{headTree, headWhere})
+	baseModel, baseErr := ms[0].m, ms[0].err
+	headModel, err := ms[1].m, ms[1].err
 	if err != nil {
 		return fail(fmt.Errorf("head %s: %w", model.ShortSHA(headSHA), err))
 	}
@@ -147,6 +140,6 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	return &gate.PRFacts{
 		Head: headModel, Base: baseModel, PR: pr, Commits: commits, Changes: changes, Links: links.List(),
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable,
-		Evidence: len(headModel.DHF.Tests) > 0, PolicyFile: policyFile, SOUP: sf,
+		Evidence: len(headModel.DHF.Tests) > 0 || headModel.DHF.Unkept.Total > 0, PolicyFile: policyFile, SOUP: sf,
 	}, nil
 }

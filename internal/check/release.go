@@ -91,7 +91,8 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	if err != nil {
 		return fail(err)
 	}
-	m, err := loadModel(ctx, tree, where, src, cfg, ids, opts, loadEvidence(ctx, evFS, src, cfg, ids, opts))
+	l := loadModels(ctx, evFS, src, cfg, ids, opts, modelTree{tree, where})[0]
+	m, err := l.m, l.err
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", where, err))
 	}

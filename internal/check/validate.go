@@ -36,7 +36,9 @@ func GatherModel(ctx context.Context, src *Sources, opts Options) (*gate.Model, 
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	m, err := loadModel(ctx, src.WorkTree, where, src, cfg, ids, opts, nil)
+	// The work tree is the tree judged: its reports are read with it.
+	l := loadModels(ctx, nil, src, cfg, ids, opts, modelTree{src.WorkTree, where})[0]
+	m, err := l.m, l.err
 	if err != nil {
 		inc := &IncompleteError{Err: err, Config: cfg}
 		if m.DHF != nil {

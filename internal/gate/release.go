@@ -388,7 +388,7 @@ func checkEvidencePresent(f *ReleaseFacts, c *check, _ *releaseState) {
 	if !c.applies(class) {
 		return
 	}
-	if len(f.Model.Graph.Tests) == 0 {
+	if f.Model.Graph.TestTotals.Total == 0 {
 		c.report(class, "tests", f.Model.Config.Pos("tests"), "no test results were read for the release")
 	}
 }

@@ -96,6 +96,10 @@ func TestReleaseRules(t *testing.T) {
 
 		{"evidence present", model.ClassA, nil, "TG304", RulePassed, "", ""},
 		{"no evidence", model.ClassA, func(f *ReleaseFacts) { f.Model.DHF.Tests = nil; rebuild(f, model.ClassA) }, "TG304", RuleFailed, "tests", "no test results"},
+		{"evidence counted, none kept", model.ClassA, func(f *ReleaseFacts) {
+			f.Model.DHF.Tests, f.Model.DHF.Unkept = nil, model.TestTotals{Total: 3, Passed: 3}
+			rebuild(f, model.ClassA)
+		}, "TG304", RulePassed, "", ""},
 
 		{"controls verified", model.ClassB, nil, "TG305", RulePassed, "", ""},
 		{"control not verified", model.ClassB, func(f *ReleaseFacts) {

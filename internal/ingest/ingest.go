@@ -39,14 +39,21 @@ type Reader interface {
 	Read(fsys fs.FS, path string) (*Items, error)
 }
 
-// A Streamer is a Reader that streams its file instead of holding it
-// parsed, so that its memory grows with what it keeps, not with the file:
-// the loader reserves input.StreamFactor times the file's size for it
-// instead of input.TreeFactor (input.Reserve).
+// A Streamer is a Reader of test reports that streams its file instead of
+// holding it parsed, and keeps only the test cases that matter, so that its
+// memory grows with those, not with the file: the loader reserves
+// input.StreamFactor times the file's size for it instead of
+// input.TreeFactor (input.Reserve).
 type Streamer interface {
 	Reader
-	Streams()
+	// ReadCases reads like Read, keeping in Items.Tests only the cases
+	// keep accepts (every case when keep is nil) and counting the others
+	// in Items.Unkept.
+	ReadCases(fsys fs.FS, path string, keep Keep) (*Items, error)
 }
+
+// Keep decides whether the loader keeps a test case it read (see Keeper).
+type Keep func(*model.TestCase) bool
 
 // memoryFactor is how many times a file's size reading it with r may take.
 func memoryFactor(r any) int64 {
@@ -62,12 +69,14 @@ type Items struct {
 	Hazards      []model.Hazard
 	RiskControls []model.RiskControl
 	Tests        []model.TestCase
-	Warnings     []input.Warning
+	// Unkept counts the test cases read and not kept (Streamer).
+	Unkept   model.TestTotals
+	Warnings []input.Warning
 }
 
 // Count is the number of items read, for the input-file record.
 func (it *Items) Count() int {
-	return len(it.Requirements) + len(it.Hazards) + len(it.RiskControls) + len(it.Tests)
+	return len(it.Requirements) + len(it.Hazards) + len(it.RiskControls) + len(it.Tests) + it.Unkept.Total
 }
 
 // TagScanner finds "Verifies: ID" tags in test source files.

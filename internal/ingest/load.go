@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"runtime"
 	"strings"
@@ -64,7 +65,23 @@ type recordFile struct{ path, kind string }
 // Load reads every source the policy names. It returns the DHF read so far
 // and, when any file could not be read, an input.Errors naming each file:
 // a gate must treat that as an evaluation error, never as "nothing there".
+//
+// Test reports are read last, keeping the test cases that Keeper finds to
+// matter given the requirements and tags read before them.
 func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*model.DHF, error) {
+	return load(fsys, cfg, set, requirementIDs, nil)
+}
+
+// LoadEvidence reads the test reports the policy names (and, as Load,
+// whatever else it names), keeping the test cases keep accepts: reports
+// read apart from the models they are judged with (a pull request's base
+// and head share the work tree's reports) are kept by those models'
+// Keeper.
+func LoadEvidence(fsys fs.FS, cfg *config.Config, set Set, keep Keep) (*model.DHF, error) {
+	return load(fsys, cfg, set, nil, keep)
+}
+
+func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep Keep) (*model.DHF, error) {
 	dhf := &model.DHF{}
 	var errs input.Errors
 	var jobs []job
@@ -178,9 +195,34 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 			results[i] = outcome{items: &Items{Warnings: warns}, tags: tags, err: err, format: "tags"}
 			return
 		}
-		results[i] = readOne(fsys, set, jobs[i])
+		results[i] = readOne(fsys, set, jobs[i], keep)
 	}
-	parallel(len(results), run)
+	// Everything but the test reports first: which test cases matter
+	// depends on the requirements and tags.
+	var first, reports []int
+	for i := range results {
+		if i < len(jobs) && jobs[i].kind == Tests {
+			reports = append(reports, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	parallel(len(first), func(k int) { run(first[k]) })
+	if keep == nil {
+		var reqs []model.Requirement
+		var tags []model.TestTag
+		for i, r := range results {
+			switch {
+			case r.err != nil || r.items == nil:
+			case i < len(jobs):
+				reqs = append(reqs, r.items.Requirements...)
+			case i < len(jobs)+len(tagFiles):
+				tags = append(tags, r.tags...)
+			}
+		}
+		keep = Keeper(requirementIDs, reqs, tags)
+	}
+	parallel(len(reports), func(k int) { run(reports[k]) })
 
 	for i, r := range results {
 		if r.err != nil {
@@ -226,6 +268,7 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 		dhf.Hazards = append(dhf.Hazards, r.items.Hazards...)
 		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
 		dhf.Tests = append(dhf.Tests, r.items.Tests...)
+		dhf.Unkept.Merge(r.items.Unkept)
 		dhf.Files = append(dhf.Files, model.InputFile{Path: jobs[i].path, Kind: string(jobs[i].kind), Format: r.format, Items: r.items.Count()})
 	}
 	dhf.Evidence = map[string]bool{}
@@ -240,10 +283,12 @@ func Load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder) (*mo
 	return dhf, errs.Err()
 }
 
-func readOne(fsys fs.FS, set Set, j job) outcome {
+func readOne(fsys fs.FS, set Set, j job, keep Keep) outcome {
 	r := set.reader(j.kind, j.format)
 	if j.format == "auto" {
-		f, err := input.Open(fsys, j.path, 0)
+		// Detection reads the head only; the reader it picks applies its
+		// own size limit (a test report may be far larger than a YAML file).
+		f, err := input.Open(fsys, j.path, math.MaxInt64)
 		if err != nil {
 			return outcome{err: err}
 		}
@@ -268,7 +313,7 @@ func readOne(fsys fs.FS, set Set, j job) outcome {
 		return outcome{err: err}
 	}
 	defer release()
-	items, err := safeRead(r, fsys, j.path)
+	items, err := safeRead(r, fsys, j.path, keep)
 	if err != nil {
 		return outcome{err: err}
 	}
@@ -288,14 +333,18 @@ func reserve(fsys fs.FS, path string, factor int64) (func(), error) {
 
 // safeRead turns a reader panic into an error naming the file: a bug in a
 // reader must fail the evaluation, not crash the App or pass the gate.
-func safeRead(r Reader, fsys fs.FS, path string) (items *Items, err error) {
+func safeRead(r Reader, fsys fs.FS, path string, keep Keep) (items *Items, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			items, err = nil, input.Errorf(input.Pos{File: path}, "%s reader failed: %v", r.Format(), p).
 				WithHint("this is a bug in tracegate; please report it with the file")
 		}
 	}()
-	items, err = r.Read(fsys, path)
+	if sr, ok := r.(Streamer); ok && keep != nil {
+		items, err = sr.ReadCases(fsys, path, keep)
+	} else {
+		items, err = r.Read(fsys, path)
+	}
 	if err == nil && items == nil {
 		items = &Items{}
 	}

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -76,8 +77,8 @@ func TestAutoReadsPastProlog(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
-			if len(dhf.Tests) != c.tests || len(dhf.Requirements) != c.reqs {
-				t.Errorf("%d tests and %d requirements read, want %d and %d (warnings %v)", len(dhf.Tests), len(dhf.Requirements), c.tests, c.reqs, dhf.Warnings)
+			if n := len(dhf.Tests) + dhf.Unkept.Total; n != c.tests || len(dhf.Requirements) != c.reqs {
+				t.Errorf("%d tests and %d requirements read, want %d and %d (warnings %v)", n, len(dhf.Requirements), c.tests, c.reqs, dhf.Warnings)
 			}
 			bad := 0
 			for _, tc := range dhf.Tests {
@@ -162,7 +163,84 @@ func TestReadBudget(t *testing.T) {
 	}
 	b.WriteString(`<testcase name="bad"><failure/></testcase></testsuite>`)
 	dhf, err := load(t, map[string]string{"reports/big.xml": b.String()})
-	if err != nil || len(dhf.Tests) < 300_000 {
-		t.Errorf("err = %v, %d tests", err, len(dhf.Tests))
+	if err != nil || len(dhf.Tests) != 1 || dhf.Unkept.Passed < 300_000 {
+		t.Errorf("err = %v, %d tests kept, %+v not", err, len(dhf.Tests), dhf.Unkept)
+	}
+}
+
+// TestKeepsCasesThatMatter: test reports are streamed, and of the cases
+// they hold only those that can matter are kept — failed, errored, or able
+// to link a requirement (a link property, an ID in the name, a Verifies:
+// tag on the function, a requirement's tests: list). The others are
+// counted: memory grows with the findings, not with the reports.
+func TestKeepsCasesThatMatter(t *testing.T) {
+	cfg, err := config.Parse(".github/tracegate.yml", []byte(strings.Replace(policy, "test_sources: []", "test_sources: [src/**]", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report strings.Builder
+	report.WriteString(`<testsuites><testsuite name="s">`)
+	for i := 0; i < 1000; i++ {
+		report.WriteString(`<testcase classname="c" name="test_plain"/>`)
+	}
+	report.WriteString(`<testcase classname="c" name="test_bad"><failure/></testcase>` +
+		`<testcase classname="c" name="test_skipped"><skipped/></testcase>` +
+		`<testcase classname="c" name="test_SRS-7_by_name"/>` +
+		`<testcase classname="c" name="test_by_property"><properties><property name="requirement" value="SRS-8"/></properties></testcase>` +
+		`<testcase classname="c" name="test_tagged[a-b]"/>` +
+		`<testcase classname="c" name="test_listed"/>` +
+		`</testsuite></testsuites>`)
+	fsys := fstest.MapFS{
+		"reports/r.xml": {Data: []byte(report.String())},
+		"reqs/r.yml":    {Data: []byte("- id: SRS-9\n  title: t\n  text: x\n  tests: [c.test_listed]\n")},
+		"src/test_x.py": {Data: []byte("def test_tagged():\n    # Verifies: SRS-9\n    pass\n")},
+	}
+	ids := func(s string) []string {
+		if i := strings.Index(s, "SRS-"); i >= 0 {
+			return []string{s[i : i+5]}
+		}
+		return nil
+	}
+	dhf, err := ingest.Load(fsys, cfg, readers.All(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, tc := range dhf.Tests {
+		kept = append(kept, tc.Name)
+	}
+	want := "test_bad test_SRS-7_by_name test_by_property test_tagged[a-b] test_listed"
+	if got := strings.Join(kept, " "); got != want {
+		if len(kept) > 10 {
+			got = fmt.Sprintf("%d cases", len(kept))
+		}
+		t.Errorf("kept %s, want %s", got, want)
+	}
+	if want := (model.TestTotals{Total: 1001, Passed: 1000, Skipped: 1}); dhf.Unkept != want {
+		t.Errorf("unkept %+v, want %+v", dhf.Unkept, want)
+	}
+	for _, f := range dhf.Files {
+		if f.Path == "reports/r.xml" && f.Items != 1006 {
+			t.Errorf("%s: %d items, want 1006", f.Path, f.Items)
+		}
+	}
+}
+
+// TestSuiteLinksAfterCases: a suite whose link properties follow cases that
+// were already judged unlinked is read again keeping every case, so that
+// its links reach all of them.
+func TestSuiteLinksAfterCases(t *testing.T) {
+	dhf, err := load(t, map[string]string{"reports/r.xml": `<testsuite name="s"><testcase name="a"/><testcase name="b"/>` +
+		`<properties><property name="requirement" value="SRS-1"/></properties></testsuite>`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dhf.Tests) != 2 || dhf.Unkept.Total != 0 {
+		t.Fatalf("tests %+v, unkept %+v", dhf.Tests, dhf.Unkept)
+	}
+	for _, tc := range dhf.Tests {
+		if strings.Join(tc.Requirements, ",") != "SRS-1" {
+			t.Errorf("%s links %q, want SRS-1", tc.Name, tc.Requirements)
+		}
 	}
 }

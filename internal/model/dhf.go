@@ -9,7 +9,12 @@ type DHF struct {
 	Hazards      []Hazard
 	RiskControls []RiskControl
 	Tests        []TestCase
-	Tags         []TestTag
+	// Unkept counts the test cases that were read and not kept in Tests:
+	// they passed or were skipped and could link no requirement (see
+	// ingest.Keeper), so they matter only as numbers. Memory then grows
+	// with the cases that matter, not with the size of the reports.
+	Unkept TestTotals
+	Tags   []TestTag
 	// Records are the problem reports and change requests kept as files.
 	Records []Record
 	// Files lists every input file read, with its format, for the evidence

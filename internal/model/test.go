@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -54,4 +55,65 @@ type TestTag struct {
 	Function string    `json:"function"` // the test function or test name the tag belongs to
 	IDs      []string  `json:"ids"`
 	Source   input.Pos `json:"source"`
+}
+
+// NameCandidates lists the function names the test case may have been
+// written as, for matching Verifies: tags: its name without a pytest
+// parametrisation, the Go test functions of a subtest (TestX/a/b belongs to
+// TestX/a and TestX), and each qualified by its class.
+func (t *TestCase) NameCandidates() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	name := t.Name
+	if i := strings.IndexByte(name, '['); i > 0 && strings.HasSuffix(name, "]") {
+		name = name[:i] // pytest parametrisation
+	}
+	add(name)
+	for i := strings.LastIndexByte(name, '/'); i > 0; i = strings.LastIndexByte(name[:i], '/') {
+		add(name[:i])
+	}
+	if t.ClassName != "" {
+		add(t.ClassName + "." + name)
+		if i := strings.LastIndexAny(t.ClassName, "./"); i >= 0 {
+			add(t.ClassName[i+1:] + "." + name)
+		}
+	}
+	return out
+}
+
+// TestTotals counts test cases by outcome.
+type TestTotals struct {
+	Total   int `json:"total"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Errored int `json:"errors"`
+	Skipped int `json:"skipped"`
+}
+
+// Add counts one test case of outcome o.
+func (t *TestTotals) Add(o Outcome) {
+	t.Total++
+	switch o {
+	case Passed:
+		t.Passed++
+	case Failed:
+		t.Failed++
+	case Errored:
+		t.Errored++
+	case Skipped:
+		t.Skipped++
+	}
+}
+
+// Merge adds u's counts to t.
+func (t *TestTotals) Merge(u TestTotals) {
+	t.Total += u.Total
+	t.Passed += u.Passed
+	t.Failed += u.Failed
+	t.Errored += u.Errored
+	t.Skipped += u.Skipped
 }

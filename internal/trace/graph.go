@@ -35,7 +35,8 @@ type Graph struct {
 	Ambiguous  []AmbiguousTag
 	// Cycles of the parent relation, each as the IDs involved.
 	Cycles [][]string
-	// TestTotals counts test cases by outcome.
+	// TestTotals counts test cases by outcome: those in Tests and those
+	// the loader counted without keeping (model.DHF.Unkept).
 	TestTotals Totals
 
 	reqByID  map[string]*Requirement
@@ -124,13 +125,7 @@ type AmbiguousTag struct {
 }
 
 // Totals counts tests by outcome.
-type Totals struct {
-	Total   int `json:"total"`
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Errored int `json:"errors"`
-	Skipped int `json:"skipped"`
-}
+type Totals = model.TestTotals
 
 // Requirement returns the requirement with the ID, or nil.
 func (g *Graph) Requirement(id string) *Requirement { return g.reqByID[id] }

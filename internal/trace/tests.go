@@ -15,10 +15,11 @@ import (
 func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 	tags := indexTags(dhf.Tags)
 	byName := map[string][]*Test{}
+	g.TestTotals = dhf.Unkept
 	for i := range dhf.Tests {
 		t := &Test{TestCase: &dhf.Tests[i]}
 		g.Tests = append(g.Tests, t)
-		g.count(t.Outcome)
+		g.TestTotals.Add(t.Outcome)
 		byName[t.Name] = append(byName[t.Name], t)
 		byName[t.FullName()] = append(byName[t.FullName()], t)
 
@@ -52,7 +53,7 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 		}
 		matched, ambiguous := tags.forTest(t.TestCase)
 		if ambiguous {
-			g.Ambiguous = append(g.Ambiguous, AmbiguousTag{Test: t.FullName(), Function: nameCandidates(t.TestCase)[0]})
+			g.Ambiguous = append(g.Ambiguous, AmbiguousTag{Test: t.FullName(), Function: t.TestCase.NameCandidates()[0]})
 		}
 		for _, ti := range matched {
 			for _, id := range dhf.Tags[ti].IDs {
@@ -96,20 +97,6 @@ func hasTest(r *Requirement, t *Test) bool {
 	return false
 }
 
-func (g *Graph) count(o model.Outcome) {
-	g.TestTotals.Total++
-	switch o {
-	case model.Passed:
-		g.TestTotals.Passed++
-	case model.Failed:
-		g.TestTotals.Failed++
-	case model.Errored:
-		g.TestTotals.Errored++
-	case model.Skipped:
-		g.TestTotals.Skipped++
-	}
-}
-
 // tagIndex finds the Verifies: tags that belong to a test case.
 type tagIndex struct {
 	tags   []model.TestTag
@@ -137,7 +124,7 @@ func indexTags(tags []model.TestTag) *tagIndex {
 func (x *tagIndex) forTest(t *model.TestCase) (matched []int, ambiguous bool) {
 	var cands []int
 	seen := map[int]bool{}
-	for _, name := range nameCandidates(t) {
+	for _, name := range t.NameCandidates() {
 		for _, i := range x.byName[name] {
 			if !seen[i] {
 				seen[i] = true
@@ -173,33 +160,6 @@ func (x *tagIndex) forTest(t *model.TestCase) (matched []int, ambiguous bool) {
 		}
 	}
 	return matched, false
-}
-
-// nameCandidates lists the function names a test case may have been
-// written as.
-func nameCandidates(t *model.TestCase) []string {
-	var out []string
-	add := func(s string) {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	name := t.Name
-	if i := strings.IndexByte(name, '['); i > 0 && strings.HasSuffix(name, "]") {
-		name = name[:i] // pytest parametrisation
-	}
-	add(name)
-	// Go subtests: TestX/a/b belongs to TestX/a and TestX.
-	for i := strings.LastIndexByte(name, '/'); i > 0; i = strings.LastIndexByte(name[:i], '/') {
-		add(name[:i])
-	}
-	if t.ClassName != "" {
-		add(t.ClassName + "." + name)
-		if i := strings.LastIndexAny(t.ClassName, "./"); i >= 0 {
-			add(t.ClassName[i+1:] + "." + name)
-		}
-	}
-	return out
 }
 
 // pathAgreement scores how well a source file fits the test's class name or

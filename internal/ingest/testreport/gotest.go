@@ -120,11 +120,14 @@ type goPackage struct {
 	action string // final package action
 	failed string // FailedBuild
 	output headText
+	done   bool // its result arrived and its cases were decided
 }
 
 type goTestReader struct {
 	file  string
 	items *ingest.Items
+	keep  ingest.Keep
+	// pkgs are the packages seen, in order; byPkg the ones still running.
 	pkgs  []*goPackage
 	byPkg map[string]*goPackage
 	build map[string]*headText // build output by ImportPath
@@ -137,14 +140,22 @@ type goTestReader struct {
 	rawFirst   int
 }
 
-// Read reads one go test -json stream.
-func (GoTestJSON) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+// Read reads one go test -json stream, keeping every test case.
+func (g GoTestJSON) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	return g.ReadCases(fsys, p, nil)
+}
+
+// ReadCases reads one go test -json stream, keeping the test cases keep
+// accepts. A package's cases are decided when its result arrives, and the
+// package is let go then: memory grows with the packages running at once
+// and the cases kept, not with the stream.
+func (GoTestJSON) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
 	f, err := input.Open(fsys, p, maxReport)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := &goTestReader{file: p, items: &ingest.Items{}, byPkg: map[string]*goPackage{}, build: map[string]*headText{}, buildFail: map[string]int{}}
+	r := &goTestReader{file: p, items: &ingest.Items{}, keep: keep, byPkg: map[string]*goPackage{}, build: map[string]*headText{}, buildFail: map[string]int{}}
 	if err := r.scan(f); err != nil {
 		return nil, err
 	}
@@ -251,6 +262,7 @@ func (r *goTestReader) line(b []byte, n int) {
 			if ev.FailedBuild != "" {
 				pkg.failed = ev.FailedBuild
 			}
+			r.finishPackage(pkg)
 		}
 		return
 	}
@@ -294,55 +306,12 @@ func framing(s string) bool {
 	return false
 }
 
-// finish turns the packages into test cases.
+// finish turns the packages still running when the stream ended into
+// test cases, and adds the builds that failed for no package.
 func (r *goTestReader) finish() {
 	for _, pkg := range r.pkgs {
-		// A timeout panic is printed into the output of whichever test was
-		// last to log; every unfinished test of the package shares it.
-		timeout := timeoutLine(pkg.output.String())
-		for _, t := range pkg.tests {
-			if timeout == "" && t.action == "" {
-				timeout = timeoutLine(t.output.String())
-			}
-		}
-		bad := false
-		for _, t := range pkg.tests {
-			tc := model.TestCase{
-				Suite:     pkg.name,
-				ClassName: pkg.name,
-				Name:      t.name,
-				Duration:  t.elapsed,
-				Source:    input.Pos{File: r.file, Line: t.line},
-				Format:    "gotest-json",
-			}
-			switch t.action {
-			case "pass", "bench":
-				tc.Outcome = model.Passed
-				if t.failed {
-					tc.Message = "passed on a later run after failing an earlier one (-count)"
-					r.warn(t.line, "test %s.%s failed in an earlier run and passed in the last; counted as passed", pkg.name, t.name)
-				}
-			case "fail":
-				tc.Outcome = model.Failed
-				tc.Message = orText(t.output.String(), "failed (no output)")
-			case "skip":
-				tc.Outcome = model.Skipped
-				tc.Message = t.output.String()
-			default:
-				tc.Outcome = model.Errored
-				msg := "never finished: the test started but reported no result (the test binary crashed, exited or timed out)"
-				out := t.output.String()
-				if timeout != "" && !strings.Contains(out, timeout) {
-					msg += "\n" + timeout
-				}
-				tc.Message = clip(msg + "\n" + out)
-			}
-			// A failed earlier run explains a failed package as well.
-			bad = bad || tc.Outcome.Bad() || t.failed
-			r.items.Tests = append(r.items.Tests, tc)
-		}
-		if tc, ok := r.packageCase(pkg, bad); ok {
-			r.items.Tests = append(r.items.Tests, tc)
+		if !pkg.done {
+			r.finishPackage(pkg)
 		}
 	}
 	// A build that failed for no package of the stream (the stream ends
@@ -360,11 +329,77 @@ func (r *goTestReader) finish() {
 		if h := r.build[ip]; h != nil {
 			msg += ": " + h.String()
 		}
-		r.items.Tests = append(r.items.Tests, model.TestCase{
+		r.add(model.TestCase{
 			Suite: name, Name: name, Outcome: model.Errored, Message: clip(msg),
 			Source: input.Pos{File: r.file, Line: r.buildFail[ip]}, Format: "gotest-json",
 		})
 	}
+}
+
+// add keeps a test case, or counts it when keep lets it go.
+func (r *goTestReader) add(tc model.TestCase) {
+	if r.keep == nil || r.keep(&tc) {
+		r.items.Tests = append(r.items.Tests, tc)
+	} else {
+		r.items.Unkept.Add(tc.Outcome)
+	}
+}
+
+// finishPackage turns a package's tests into test cases and lets them go;
+// the package stays listed (pkgs) by name and failed build only.
+func (r *goTestReader) finishPackage(pkg *goPackage) {
+	pkg.done = true
+	if r.byPkg[pkg.name] == pkg {
+		delete(r.byPkg, pkg.name)
+	}
+	// A timeout panic is printed into the output of whichever test was
+	// last to log; every unfinished test of the package shares it.
+	timeout := timeoutLine(pkg.output.String())
+	for _, t := range pkg.tests {
+		if timeout == "" && t.action == "" {
+			timeout = timeoutLine(t.output.String())
+		}
+	}
+	bad := false
+	for _, t := range pkg.tests {
+		tc := model.TestCase{
+			Suite:     pkg.name,
+			ClassName: pkg.name,
+			Name:      t.name,
+			Duration:  t.elapsed,
+			Source:    input.Pos{File: r.file, Line: t.line},
+			Format:    "gotest-json",
+		}
+		switch t.action {
+		case "pass", "bench":
+			tc.Outcome = model.Passed
+			if t.failed {
+				tc.Message = "passed on a later run after failing an earlier one (-count)"
+				r.warn(t.line, "test %s.%s failed in an earlier run and passed in the last; counted as passed", pkg.name, t.name)
+			}
+		case "fail":
+			tc.Outcome = model.Failed
+			tc.Message = orText(t.output.String(), "failed (no output)")
+		case "skip":
+			tc.Outcome = model.Skipped
+			tc.Message = t.output.String()
+		default:
+			tc.Outcome = model.Errored
+			msg := "never finished: the test started but reported no result (the test binary crashed, exited or timed out)"
+			out := t.output.String()
+			if timeout != "" && !strings.Contains(out, timeout) {
+				msg += "\n" + timeout
+			}
+			tc.Message = clip(msg + "\n" + out)
+		}
+		// A failed earlier run explains a failed package as well.
+		bad = bad || tc.Outcome.Bad() || t.failed
+		r.add(tc)
+	}
+	if tc, ok := r.packageCase(pkg, bad); ok {
+		r.add(tc)
+	}
+	pkg.tests, pkg.byName, pkg.output = nil, nil, headText{}
 }
 
 // packageCase returns an error case named for the package when the package

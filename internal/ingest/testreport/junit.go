@@ -36,7 +36,6 @@ type JUnit struct{}
 
 func (JUnit) Kind() ingest.Kind { return ingest.Tests }
 func (JUnit) Format() string    { return "junit" }
-func (JUnit) Streams()          {}
 
 // Detect accepts a .xml file whose first element is <testsuites> or
 // <testsuite>, after any BOM, XML declaration, comments, processing
@@ -133,14 +132,34 @@ func elementName(b []byte) (string, bool) {
 	return name, true
 }
 
-// Read reads one JUnit XML file.
-func (JUnit) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+// Read reads one JUnit XML file, keeping every test case.
+func (j JUnit) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	return j.ReadCases(fsys, p, nil)
+}
+
+// ReadCases reads one JUnit XML file, keeping the test cases keep accepts
+// and every case of a suite that links requirements (its links reach them
+// all). A suite whose link properties come after cases already let go is
+// rare (the schema puts properties first); the file is then read again,
+// keeping every case.
+func (JUnit) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
+	items, err := readJUnitFile(fsys, p, keep)
+	if err == errLateLinks {
+		items, err = readJUnitFile(fsys, p, nil)
+	}
+	return items, err
+}
+
+// errLateLinks stops a read whose suite links came after cases let go.
+var errLateLinks = errors.New("suite links after unkept cases")
+
+func readJUnitFile(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
 	f, err := input.Open(fsys, p, maxReport)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := &junitReader{file: p, dec: xml.NewDecoder(f), items: &ingest.Items{}}
+	r := &junitReader{file: p, dec: xml.NewDecoder(f), items: &ingest.Items{}, keep: keep}
 	r.dec.CharsetReader = charsetReader
 	if err := r.read(); err != nil {
 		return nil, err
@@ -162,6 +181,8 @@ type frame struct {
 	links []string // requirement links of the suite's properties
 	decl  declared // the totals its attributes declare
 	at    tally    // junitReader.held when the frame opened
+	// unkept is items.Unkept.Total when the frame opened.
+	unkept int
 }
 
 type junitReader struct {
@@ -172,6 +193,7 @@ type junitReader struct {
 	roots int
 	dtd   bool
 	held  tally // cases read so far, and those an incomplete suite lacks
+	keep  ingest.Keep
 }
 
 func (r *junitReader) pos() input.Pos {
@@ -244,7 +266,7 @@ func (r *junitReader) read() error {
 		return input.Errorf(input.Pos{File: r.file}, "no XML element in the file, expected a JUnit report (<testsuites> or <testsuite>)").
 			WithHint("the report is empty; check that the test run wrote it completely")
 	}
-	if len(r.items.Tests) == 0 {
+	if r.held.cases == 0 {
 		r.warn(input.Pos{File: r.file}, "JUnit report holds no test case")
 	}
 	return nil
@@ -264,13 +286,13 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 	}
 	switch name {
 	case "testsuites":
-		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), at: r.held, decl: r.declared(t, pos, "<testsuites>")})
+		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), at: r.held, unkept: r.items.Unkept.Total, decl: r.declared(t, pos, "<testsuites>")})
 	case "testsuite":
 		if len(r.stack) >= maxNesting {
 			return input.Errorf(pos, "<testsuite> nested more than %d deep", maxNesting).
 				WithHint("no test runner nests suites this deep; the file is not a test report")
 		}
-		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), at: r.held}
+		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), at: r.held, unkept: r.items.Unkept.Total}
 		fr.decl = r.declared(t, pos, strconv.Quote(fr.name))
 		// GoogleTest writes RecordProperty from SetUpTestSuite as an
 		// attribute of <testsuite>.
@@ -286,6 +308,9 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 			return err
 		}
 		top := &r.stack[len(r.stack)-1]
+		if len(links) > 0 && r.items.Unkept.Total > top.unkept {
+			return errLateLinks
+		}
 		top.links = appendUnique(top.links, links...)
 	case "testcase":
 		return r.testcase(t, pos)
@@ -315,6 +340,17 @@ func (r *junitReader) end() {
 			cases[i].Requirements = appendUnique(cases[i].Requirements, fr.links...)
 		}
 	}
+}
+
+// suiteLinks reports whether a suite around the current case links
+// requirements: the case is then linked when the suite ends.
+func (r *junitReader) suiteLinks() bool {
+	for i := range r.stack {
+		if len(r.stack[i].links) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // properties reads a <properties> element and returns the requirement
@@ -468,7 +504,11 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 				r.warn(pos, "test case %q: %s", tc.FullName(), note)
 			}
 			r.held.add(res.declaredBad(tc.Outcome))
-			r.items.Tests = append(r.items.Tests, tc)
+			if r.keep == nil || r.suiteLinks() || r.keep(&tc) {
+				r.items.Tests = append(r.items.Tests, tc)
+			} else {
+				r.items.Unkept.Add(tc.Outcome)
+			}
 			return nil
 		}
 	}

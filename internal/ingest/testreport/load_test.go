@@ -73,15 +73,19 @@ test_sources: ['testdata/formats/testtags/**']
 		t.Errorf("files:\n%s\nwant\n%s", strings.Join(files, "\n"), strings.Join(want, "\n"))
 	}
 
-	// 74 JUnit cases in nine reports, 14 from go test -json.
-	if len(dhf.Tests) != 88 {
-		t.Errorf("%d test cases, want 88", len(dhf.Tests))
+	// 74 JUnit cases in nine reports, 14 from go test -json; those that
+	// passed or were skipped and can link nothing are counted, not kept.
+	if n := len(dhf.Tests) + dhf.Unkept.Total; n != 88 || dhf.Unkept.Total != 20 {
+		t.Errorf("%d test cases, %d of them not kept; want 88, 20", n, dhf.Unkept.Total)
 	}
-	count := map[model.Outcome]int{}
+	count := map[model.Outcome]int{model.Passed: dhf.Unkept.Passed, model.Skipped: dhf.Unkept.Skipped}
 	links := 0
 	for _, c := range dhf.Tests {
 		count[c.Outcome]++
 		links += len(c.Requirements)
+		if !c.Outcome.Bad() && len(c.Requirements) == 0 && len(ids(c.ClassName+" "+c.Name)) == 0 && !tagged(dhf.Tags, c) {
+			t.Errorf("%s kept, but it can link nothing", c.FullName())
+		}
 	}
 	wantCount := map[model.Outcome]int{model.Passed: 32, model.Failed: 30, model.Errored: 12, model.Skipped: 14}
 	for o, n := range wantCount {
@@ -116,4 +120,17 @@ test_sources: ['testdata/formats/testtags/**']
 	if tagWarnings != 12 || flaky != 2 {
 		t.Errorf("%d tag warnings (want 12), %d flaky warnings (want 2): %v", tagWarnings, flaky, dhf.Warnings)
 	}
+}
+
+// tagged reports whether a Verifies: tag names one of the functions the
+// case may have been written as.
+func tagged(tags []model.TestTag, c model.TestCase) bool {
+	for _, n := range c.NameCandidates() {
+		for _, tg := range tags {
+			if tg.Function == n {
+				return true
+			}
+		}
+	}
+	return false
 }
