@@ -20,6 +20,15 @@ const (
 	// without holding it. A file whose prolog is longer is not recognised,
 	// which is an error when a policy glob matched it.
 	MaxProlog = 4 << 20
+
+	// MaxRun bounds captured output as a reader holds it: a JUnit text
+	// node, CDATA section, comment or attribute value (<system-out>, a
+	// failure's stack trace) longer than this keeps its first half and,
+	// for text, its last half, with a marker between, before it is
+	// decoded; a go test -json line longer than this is no test2json event
+	// (it writes at most about 1 KiB of output per event) and its rest is
+	// skipped. A finding shows 4 KiB of a message at most.
+	MaxRun = 64 << 10
 )
 
 // A YAML document (and every format read through yamlsrc) holds at most

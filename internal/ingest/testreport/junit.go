@@ -159,7 +159,8 @@ func readJUnitFile(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error
 		return nil, err
 	}
 	defer f.Close()
-	r := &junitReader{file: p, dec: xml.NewDecoder(f), items: &ingest.Items{}, keep: keep}
+	bound := newXMLBound(f, input.MaxRun)
+	r := &junitReader{file: p, dec: xml.NewDecoder(bound), bound: bound, items: &ingest.Items{}, keep: keep}
 	r.dec.CharsetReader = charsetReader
 	if err := r.read(); err != nil {
 		return nil, err
@@ -188,6 +189,7 @@ type frame struct {
 type junitReader struct {
 	file  string
 	dec   *xml.Decoder
+	bound *xmlBound
 	items *ingest.Items
 	stack []frame
 	roots int
@@ -198,7 +200,7 @@ type junitReader struct {
 
 func (r *junitReader) pos() input.Pos {
 	line, col := r.dec.InputPos()
-	return input.Pos{File: r.file, Line: line, Col: col}
+	return input.Pos{File: r.file, Line: line + r.bound.linesCut(r.dec.InputOffset()), Col: col}
 }
 
 func (r *junitReader) warn(pos input.Pos, format string, args ...any) {
