@@ -164,6 +164,9 @@ func TestValidateRules(t *testing.T) {
 
 		{"levels known", model.ClassB, good, nil, "TG115", RulePassed, "", ""},
 		{"level unknown", model.ClassB, with(func(d *model.DHF) { d.Hazards[0].Initial.Severity = "deadly" }), nil, "TG115", RuleFailed, "HAZ-1", `initial severity "deadly" is not a level`},
+		// A level written as a number (YAML 7, a CSV cell) is named as a
+		// number, not quoted as if it were text.
+		{"level number out of range", model.ClassB, with(func(d *model.DHF) { d.Hazards[0].Residual.Probability = "7" }), nil, "TG115", RuleFailed, "HAZ-1", `residual probability 7 is not a level of the risk matrix: a number names a level by its place, 1 to 5 (improbable, remote, occasional, probable, frequent)`},
 
 		{"control implemented", model.ClassB, good, nil, "TG116", RulePassed, "", ""},
 		{"control unimplemented", model.ClassB, with(func(d *model.DHF) { d.Requirements[1].RiskControls = nil }), nil, "TG116", RuleFailed, "RC-1", "implemented by no active requirement"},

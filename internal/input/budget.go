@@ -21,7 +21,7 @@ func Reserve(path string, size, n int64) (release func(), err error) {
 	if n > ReadBudget {
 		return nil, &Error{Pos: Pos{File: path}, Err: ErrTooLarge,
 			Msg: fmt.Sprintf("file is %s; reading it would take about %s of memory, more than the %s tracegate gives to reading",
-				humanSize(size), humanSize(n), humanSize(ReadBudget)),
+				HumanSize(size), HumanSize(n), HumanSize(ReadBudget)),
 			Hint: "split the file into smaller ones"}
 	}
 	if err := budget.Acquire(context.Background(), n); err != nil {

@@ -25,10 +25,13 @@ const (
 	// node, CDATA section, comment or attribute value (<system-out>, a
 	// failure's stack trace) longer than this keeps its first half and,
 	// for text, its last half, with a marker between, before it is
-	// decoded; a go test -json line longer than this is no test2json event
-	// (it writes at most about 1 KiB of output per event) and its rest is
-	// skipped. A finding shows 4 KiB of a message at most.
+	// decoded. A finding shows 4 KiB of a message at most.
 	MaxRun = 64 << 10
+
+	// MaxLine bounds a line of a go test -json stream. test2json splits
+	// output into events of about 1 KiB; an event line longer than this is
+	// refused (the stream is corrupt), a line of raw output is cut.
+	MaxLine = 16 << 20
 )
 
 // A YAML document (and every format read through yamlsrc) holds at most

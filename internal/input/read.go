@@ -47,7 +47,7 @@ func Open(fsys fs.FS, path string, max int64) (*File, error) {
 	if st.Size() > max {
 		f.Close()
 		return nil, &Error{Pos: pos, Err: ErrTooLarge,
-			Msg:  fmt.Sprintf("file is %s, larger than the %s limit", humanSize(st.Size()), humanSize(max)),
+			Msg:  fmt.Sprintf("file is %s, larger than the %s limit", HumanSize(st.Size()), HumanSize(max)),
 			Hint: "narrow the glob in the policy file so that it matches only design-history files"}
 	}
 	head := make([]byte, HeadLen)
@@ -57,11 +57,9 @@ func Open(fsys fs.FS, path string, max int64) (*File, error) {
 		return nil, &Error{Pos: pos, Msg: "cannot read: " + err.Error(), Err: err}
 	}
 	head = head[:n]
-	if off, bin := LooksBinary(head, true); bin {
+	if e := CheckText(path, head, true); e != nil {
 		f.Close()
-		return nil, &Error{Pos: pos, Err: ErrBinary,
-			Msg:  fmt.Sprintf("binary content at byte %d, expected text", off),
-			Hint: "tracegate reads text formats only; check that the glob does not match build outputs or archives"}
+		return nil, e
 	}
 	// A file can grow between Stat and Read; never read past the limit.
 	return &File{
@@ -72,7 +70,8 @@ func Open(fsys fs.FS, path string, max int64) (*File, error) {
 	}, nil
 }
 
-// ReadAll opens path with Open and returns its whole content.
+// ReadAll opens path with Open and returns its whole content, which must be
+// UTF-8 text throughout, not only in the head Open checks (CheckText).
 func ReadAll(fsys fs.FS, path string, max int64) ([]byte, error) {
 	f, err := Open(fsys, path, max)
 	if err != nil {
@@ -82,6 +81,11 @@ func ReadAll(fsys fs.FS, path string, max int64) ([]byte, error) {
 	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > len(f.Head) {
+		if e := CheckText(path, data, false); e != nil {
+			return nil, e
+		}
 	}
 	return data, nil
 }
@@ -134,7 +138,8 @@ func unwrapPathError(err error) string {
 	return err.Error()
 }
 
-func humanSize(n int64) string {
+// HumanSize renders a byte count for messages: "64.0 MiB", "512 B".
+func HumanSize(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))

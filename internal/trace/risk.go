@@ -44,11 +44,11 @@ func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (mod
 	s, si, sok := level(m.sev, e.Severity)
 	p, _, pok := level(m.prob, e.Probability)
 	if !sok {
-		bad = append(bad, fmt.Sprintf("%s severity %q is not a level of the risk matrix (%s)", which, e.Severity, strings.Join(m.sev, ", ")))
+		bad = append(bad, notALevel(which+" severity", e.Severity, m.sev))
 		s = e.Severity
 	}
 	if !pok {
-		bad = append(bad, fmt.Sprintf("%s probability %q is not a level of the risk matrix (%s)", which, e.Probability, strings.Join(m.prob, ", ")))
+		bad = append(bad, notALevel(which+" probability", e.Probability, m.prob))
 		p = e.Probability
 	}
 	out.Severity, out.Probability = s, p
@@ -58,4 +58,16 @@ func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (mod
 		}
 	}
 	return out, bad
+}
+
+// notALevel says that v, written as what, names no level. A number (YAML's
+// 7, a spreadsheet's cell) is said as a number, with the places it may
+// name; anything else is quoted as the text it is.
+func notALevel(what, v string, levels []string) string {
+	t := strings.TrimSpace(v)
+	if _, err := strconv.ParseFloat(t, 64); err == nil && strings.IndexAny(t[:1], "+-.0123456789") == 0 {
+		return fmt.Sprintf("%s %s is not a level of the risk matrix: a number names a level by its place, 1 to %d (%s)",
+			what, t, len(levels), strings.Join(levels, ", "))
+	}
+	return fmt.Sprintf("%s %q is not a level of the risk matrix (%s)", what, v, strings.Join(levels, ", "))
 }

@@ -210,12 +210,9 @@ func blankRow(rec []string) bool {
 }
 
 func readCSV(file string, data []byte) (*ingest.Items, error) {
-	text := bytes.TrimPrefix(data, utf8BOM)
-	if i := invalidUTF8(text); i >= 0 {
-		// input.Open sniffs only the head; Excel's default CSV is Windows-1252.
-		return nil, input.Errorf(input.Pos{File: file, Line: 1 + bytes.Count(text[:i], []byte("\n"))},
-			"not UTF-8 text: invalid byte 0x%02x", text[i]).
-			WithHint(notUTF8Hint)
+	if e := input.CheckText(file, data, false); e != nil {
+		// Excel's default CSV is Windows-1252.
+		return nil, e.WithHint(notUTF8Hint)
 	}
 	src := newCSVSource(data)
 	at := func(line, col int) input.Pos { return input.Pos{File: file, Line: line + src.offset, Col: col} }
@@ -399,16 +396,4 @@ func parseError(file string, offset int, err error) *input.Error {
 	}
 	return &input.Error{Pos: input.Pos{File: file, Line: pe.Line + offset, Col: pe.Column}, Msg: msg, Err: err,
 		Hint: `a quote inside a quoted cell is written twice (""); check that every quoted cell is closed`}
-}
-
-// invalidUTF8 returns the offset of the first byte that is not UTF-8, or -1.
-func invalidUTF8(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }

@@ -226,9 +226,9 @@ func TestCSVErrors(t *testing.T) {
 		{"unclosed quote", "ID,Harm\nHAZ-1,\"Burn\nHAZ-2,Cut\n",
 			[]wantErr{{"r.csv:3:11", `extraneous or missing " in quoted-field (in the row starting at line 2)`}}},
 		{"Windows-1252 beyond the sniffed head", "ID,Harm\n" + strings.Repeat("HAZ-1,x\n", 1200) + "HAZ-2,50 \xb5L\n",
-			[]wantErr{{"r.csv:1202", "not UTF-8 text: invalid byte 0xb5"}}},
+			[]wantErr{{"r.csv:1202:10", "invalid UTF-8 (byte 0xB5: a Latin-1 or Windows-1252 character?)"}}},
 		{"Windows-1252 in the head", "ID,Harm\nHAZ-1,50 \xb5L\n",
-			[]wantErr{{"r.csv", `export the sheet as "CSV UTF-8"`}}},
+			[]wantErr{{"r.csv:2:10", `export the sheet as "CSV UTF-8"`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			items, err := readText(t, CSV{}, file, tc.src)

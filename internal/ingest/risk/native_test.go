@@ -196,7 +196,7 @@ func TestNativeErrors(t *testing.T) {
 
 func TestNativeRefusesBinary(t *testing.T) {
 	_, err := readText(t, Native{}, "r.yml", "hazards:\x00\n")
-	checkErrs(t, err, []wantErr{{"r.yml", "binary content at byte 8"}})
+	checkErrs(t, err, []wantErr{{"r.yml:1:9", "binary content (a NUL byte at byte 8)"}})
 }
 
 func FuzzNative(f *testing.F) {

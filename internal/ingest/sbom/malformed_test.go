@@ -215,9 +215,9 @@ func TestMalformedFiles(t *testing.T) {
 		"dir/x":                   {Data: []byte("x")},
 	}
 	for _, tc := range []struct{ path, err string }{
-		{"utf16le.spdx.json", "UTF-16 is not supported, convert to UTF-8"},
-		{"utf16le-nobom.spdx.json", "UTF-16 (little-endian, without byte order mark) is not supported, convert to UTF-8"},
-		{"utf16be.spdx.json", "UTF-16 is not supported, convert to UTF-8"},
+		{"utf16le.spdx.json", "the file is UTF-16 text (little-endian, with a byte order mark); tracegate reads UTF-8"},
+		{"utf16le-nobom.spdx.json", "the file looks like UTF-16 text (little-endian, without a byte order mark); tracegate reads UTF-8"},
+		{"utf16be.spdx.json", "the file is UTF-16 text (big-endian, with a byte order mark); tracegate reads UTF-8"},
 		{"sbom.spdx.json.gz", "gzip-compressed"},
 		{"missing.spdx.json", "cannot open"},
 		{"dir", "is a directory"},

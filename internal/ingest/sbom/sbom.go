@@ -2,11 +2,8 @@ package sbom
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"unicode/utf8"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -45,11 +42,6 @@ type Document = model.SBOM
 func Read(fsys fs.FS, path string) (*Document, error) {
 	f, err := input.Open(fsys, path, MaxSize)
 	if err != nil {
-		if errors.Is(err, input.ErrBinary) {
-			if e := binaryError(fsys, path); e != nil {
-				return nil, e
-			}
-		}
 		return nil, err
 	}
 	defer f.Close()
@@ -169,50 +161,12 @@ type libraryPanic struct {
 
 func (p *libraryPanic) Error() string { return fmt.Sprintf("%s panicked: %v", p.lib, p.value) }
 
-// binaryError names what a file refused as binary is, when it is something
-// a user may plausibly have given for an SBOM.
-func binaryError(fsys fs.FS, path string) error {
-	f, err := fsys.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(f, head)
-	return encodingError(path, head[:n])
-}
-
-// contentError refuses compressed, UTF-16 and binary data with a message
-// that says what to do; input.Open does the same for files.
+// contentError refuses data that is not UTF-8 text, throughout: a
+// Latin-1 name beyond the first bytes would be read as U+FFFD by the JSON
+// decoders, a silent change of the name.
 func contentError(name string, data []byte) error {
-	if e := encodingError(name, data); e != nil {
+	if e := input.CheckText(name, data, false); e != nil {
 		return e
-	}
-	head := data[:min(len(data), 8<<10)]
-	if i, bin := input.LooksBinary(head, len(head) < len(data)); bin {
-		if head[i] == 0 {
-			return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
-				Msg: fmt.Sprintf("binary content (a NUL byte) at byte %d, expected a text SBOM", i)}
-		}
-		return &input.Error{Pos: input.Pos{File: name}, Err: input.ErrBinary,
-			Msg:  fmt.Sprintf("invalid UTF-8 at byte %d", i),
-			Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -t UTF-8)"}
-	}
-	// Beyond the sample: a Latin-1 name in a UTF-8 file would be read as
-	// U+FFFD by the JSON decoders, a silent change of the name.
-	if !utf8.Valid(data) {
-		off := 0
-		for off < len(data) {
-			r, size := utf8.DecodeRune(data[off:])
-			if r == utf8.RuneError && size == 1 {
-				break
-			}
-			off += size
-		}
-		l, c := lineCol(data, off)
-		return &input.Error{Pos: input.Pos{File: name, Line: l, Col: c}, Err: input.ErrBinary,
-			Msg:  fmt.Sprintf("invalid UTF-8 at byte %d (a Latin-1 or Windows-1252 character?)", off),
-			Hint: "SBOMs must be UTF-8; convert the file (e.g. iconv -f LATIN1 -t UTF-8)"}
 	}
 	return nil
 }

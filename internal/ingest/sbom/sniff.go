@@ -39,7 +39,7 @@ func detect(file string, data []byte, ns *notes) (*detected, error) {
 	if len(data) == 0 {
 		return nil, input.Errorf(pos, "empty file, expected an SBOM")
 	}
-	if e := encodingError(file, data); e != nil {
+	if e := input.NotText(file, data); e != nil {
 		return nil, e
 	}
 	if bytes.HasPrefix(data, utf8BOM) {
@@ -90,44 +90,6 @@ func hasWordPrefix(b []byte, words ...string) bool {
 
 func isWordByte(c byte) bool {
 	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// encodingError refuses data that is not UTF-8 text, saying what it is
-// instead: a user who gives a gzip file or a Windows tool's UTF-16 export
-// should learn what to do, not read "invalid character".
-func encodingError(file string, data []byte) *input.Error {
-	pos := input.Pos{File: file}
-	utf16 := func(which string) *input.Error {
-		return &input.Error{Pos: pos, Err: input.ErrBinary, Msg: which + " is not supported, convert to UTF-8",
-			Hint: "e.g. iconv -f UTF-16 -t UTF-8, or save the file as UTF-8"}
-	}
-	compressed := func(what, tool string) *input.Error {
-		return &input.Error{Pos: pos, Err: input.ErrBinary, Msg: "the file is " + what + ", not an SBOM",
-			Hint: "decompress it first (" + tool + ") and give tracegate the SBOM inside"}
-	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
-		return &input.Error{Pos: pos, Err: input.ErrBinary, Msg: "UTF-32 is not supported, convert to UTF-8"}
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return utf16("UTF-16")
-	case len(data) >= 4 && data[0] == 0 && data[1] != 0 && data[2] == 0 && data[3] != 0:
-		return utf16("UTF-16 (big-endian, without byte order mark)")
-	case len(data) >= 4 && data[0] != 0 && data[1] == 0 && data[2] != 0 && data[3] == 0:
-		return utf16("UTF-16 (little-endian, without byte order mark)")
-	case bytes.HasPrefix(data, []byte{0x1F, 0x8B}):
-		return compressed("gzip-compressed", "gunzip")
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")), bytes.HasPrefix(data, []byte("PK\x05\x06")):
-		return compressed("a zip archive", "unzip")
-	case bytes.HasPrefix(data, []byte("BZh")) && len(data) > 3 && data[3] >= '1' && data[3] <= '9':
-		return compressed("bzip2-compressed", "bunzip2")
-	case bytes.HasPrefix(data, []byte{0xFD, '7', 'z', 'X', 'Z', 0}):
-		return compressed("xz-compressed", "unxz")
-	case bytes.HasPrefix(data, []byte{0x28, 0xB5, 0x2F, 0xFD}):
-		return compressed("zstd-compressed", "unzstd")
-	case bytes.HasPrefix(data, []byte("%PDF-")):
-		return &input.Error{Pos: pos, Err: input.ErrBinary, Msg: "the file is a PDF document, not an SBOM"}
-	}
-	return nil
 }
 
 // detectJSON classifies a JSON document by the members of its top-level

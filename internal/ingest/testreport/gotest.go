@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -138,6 +140,7 @@ type goTestReader struct {
 	events     int
 	raw        int
 	rawFirst   int
+	why        string // why the first line that looked like an event is none
 }
 
 // Read reads one go test -json stream, keeping every test case.
@@ -160,7 +163,11 @@ func (GoTestJSON) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Ite
 		return nil, err
 	}
 	if r.events == 0 {
-		return nil, input.Errorf(input.Pos{File: p}, "no go test -json event in the file").
+		msg := "no go test -json event in the file"
+		if r.why != "" {
+			msg += ": " + r.why
+		}
+		return nil, input.Errorf(input.Pos{File: p}, "%s", msg).
 			WithHint("run go test with -json, or set the format of this file in the policy")
 	}
 	r.finish()
@@ -173,12 +180,18 @@ func (GoTestJSON) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Ite
 func (r *goTestReader) scan(src io.Reader) error {
 	br := bufio.NewReaderSize(src, 64<<10)
 	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
+		line, long, err := readLine(br, input.MaxLine)
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\uFEFF"))
 		}
+		line = bytes.TrimSpace(line)
+		if long && len(line) > 0 && line[0] == '{' {
+			// test2json writes at most about 1 KiB of output per event.
+			return input.Errorf(input.Pos{File: r.file, Line: n}, "line %d is longer than %s, which no go test -json event is", n, input.HumanSize(input.MaxLine)).
+				WithHint("the stream is corrupt or not go test -json; regenerate it with go test -json")
+		}
 		if len(line) > 0 {
-			r.line(bytes.TrimSpace(line), n)
+			r.line(line, n)
 		}
 		if err == io.EOF {
 			break
@@ -196,20 +209,63 @@ func (r *goTestReader) scan(src io.Reader) error {
 	return nil
 }
 
+// readLine reads a line of at most max bytes, without its line end; long
+// reports that the line was longer and its rest was skipped.
+func readLine(br *bufio.Reader, max int) (line []byte, long bool, err error) {
+	total := 0
+	for {
+		frag, err := br.ReadSlice('\n')
+		total += len(frag)
+		if room := max + 1 - len(line); room > 0 {
+			line = append(line, frag[:min(len(frag), room)]...)
+		}
+		if err != bufio.ErrBufferFull {
+			if len(frag) > 0 && frag[len(frag)-1] == '\n' {
+				total--
+			}
+			line = bytes.TrimSuffix(line, []byte("\n"))
+			return line[:min(len(line), max)], total > max, err
+		}
+	}
+}
+
 func (r *goTestReader) warn(line int, format string, args ...any) {
 	r.items.Warnings = append(r.items.Warnings, input.Warnf(input.Pos{File: r.file, Line: line}, format, args...))
 }
 
-func (r *goTestReader) rawLine(n int, text string) {
+// rawLine skips line n, which is no event; why says what it is instead,
+// for a line that looks like one ("" for plain text).
+func (r *goTestReader) rawLine(n int, text, why string) {
 	r.raw++
+	if why != "" && r.why == "" {
+		r.why = fmt.Sprintf("line %d is %s", n, why)
+	}
 	if r.raw <= maxRawWarnings {
 		if len(text) > 120 {
 			text = text[:120] + "…"
 		}
-		r.warn(n, "not a go test -json event, skipped: %q", text)
+		if why != "" {
+			r.warn(n, "not a go test -json event (%s), skipped: %q", why, text)
+		} else {
+			r.warn(n, "not a go test -json event, skipped: %q", text)
+		}
 	} else if r.raw == maxRawWarnings+1 {
 		r.rawFirst = n
 	}
+}
+
+// notEvent says why a line that starts with "{" is no event.
+func notEvent(err error) string {
+	var se *json.SyntaxError
+	switch {
+	case err == nil:
+		return "a JSON object without an Action"
+	case strings.Contains(err.Error(), "exceeded max depth"):
+		return "JSON nested more than 10000 levels deep"
+	case errors.As(err, &se):
+		return "not JSON (" + strings.TrimPrefix(err.Error(), "json: ") + ")"
+	}
+	return "not a go test -json event (" + strings.TrimPrefix(err.Error(), "json: ") + ")"
 }
 
 func (r *goTestReader) line(b []byte, n int) {
@@ -217,12 +273,12 @@ func (r *goTestReader) line(b []byte, n int) {
 		return
 	}
 	if b[0] != '{' {
-		r.rawLine(n, string(b))
+		r.rawLine(n, string(b), "")
 		return
 	}
 	var ev event
 	if err := json.Unmarshal(b, &ev); err != nil || ev.Action == "" {
-		r.rawLine(n, string(b))
+		r.rawLine(n, string(b), notEvent(err))
 		return
 	}
 	r.events++

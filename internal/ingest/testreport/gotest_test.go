@@ -183,7 +183,7 @@ func TestGoTestJSONStreams(t *testing.T) {
 			name:  "events without a package, JSON without Action, CRLF",
 			src:   "{\"Action\":\"output\",\"Output\":\"x\"}\r\n{\"Time\":\"t\"}\r\n" + strings.ReplaceAll(ev("run", "p", "TestA", "")+ev("pass", "p", "TestA", "")+ev("pass", "p", "", ""), "\n", "\r\n"),
 			want:  []string{"3|TestA|passed"},
-			warns: []string{`t.jsonl:1: go test -json event "output" without a package, skipped`, `t.jsonl:2: not a go test -json event, skipped: "{\"Time\":\"t\"}"`},
+			warns: []string{`t.jsonl:1: go test -json event "output" without a package, skipped`, `t.jsonl:2: not a go test -json event (a JSON object without an Action), skipped: "{\"Time\":\"t\"}"`},
 		},
 		{
 			name: "a line of several megabytes",
@@ -284,5 +284,25 @@ func TestGoTestJSONDetect(t *testing.T) {
 		if got := (GoTestJSON{}).Detect(nil, tc.path, []byte(tc.head)); got != tc.want {
 			t.Errorf("Detect(%s, %q) = %v, want %v", tc.path, tc.head, got, tc.want)
 		}
+	}
+}
+
+// TestGoTestJSONSaysWhyNoEvent: a file of JSON lines none of which is an
+// event says what is wrong with them, not only that there is no event.
+func TestGoTestJSONSaysWhyNoEvent(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"nested too deeply", strings.Repeat(`{"a":`, 20_000) + "1" + strings.Repeat("}", 20_000) + "\n",
+			"t.jsonl: no go test -json event in the file: line 1 is JSON nested more than 10000 levels deep"},
+		{"not JSON", "{\"Action\": pass}\n", "t.jsonl: no go test -json event in the file: line 1 is not JSON (invalid character 'p' looking for beginning of value)"},
+		{"JSON without an Action", `{"Time":"2026-01-01T00:00:00Z","Package":"p"}` + "\n", "t.jsonl: no go test -json event in the file: line 1 is a JSON object without an Action"},
+		{"an event line too long to be one", `{"Action":"output","Package":"p","Output":"` + strings.Repeat("x", input.MaxLine) + `"}` + "\n",
+			"t.jsonl:1: line 1 is longer than 16.0 MiB, which no go test -json event is"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := GoTestJSON{}.Read(fstest.MapFS{"t.jsonl": {Data: []byte(c.src)}}, "t.jsonl")
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Errorf("err = %v\nwant prefix %s", err, c.want)
+			}
+		})
 	}
 }

@@ -490,7 +490,7 @@ func TestJUnitErrors(t *testing.T) {
 		{"billion laughs", laughs, "t.xml:8:43: malformed XML: invalid character entity &lol9; (JUnit reports use only XML's predefined entities; tracegate does not expand DTD entities)"},
 		{"XXE", xxe, "t.xml:4:45: malformed XML: invalid character entity &xxe;"},
 		{"unknown encoding", `<?xml version="1.0" encoding="UTF-16"?><testsuite/>`, `t.xml:1:40: malformed XML: opening charset "UTF-16": encoding "UTF-16" is not supported (write the report as UTF-8)`},
-		{"binary", "\x00\x01<testsuite/>", "t.xml: binary content at byte 0, expected text"},
+		{"binary", "\x00\x01<testsuite/>", "t.xml:1:1: binary content (a NUL byte at byte 0), expected text"},
 		{"nested too deep", strings.Repeat("<testsuite>", 70), "t.xml:1:705: <testsuite> nested more than 64 deep (no test runner nests suites this deep; the file is not a test report)"},
 	}
 	for _, tc := range cases {

@@ -106,11 +106,8 @@ func (b *xmlBound) linesCut(off int64) int {
 func (b *xmlBound) Read(p []byte) (int, error) {
 	for len(b.out) == 0 && b.err == nil {
 		n, err := b.src.Read(b.buf)
-		for _, c := range b.buf[:n] {
-			if e := b.step(c); e != nil {
-				err = e
-				break
-			}
+		if e := b.feed(b.buf[:n]); e != nil {
+			err = e
 		}
 		if err == io.EOF {
 			b.endRun()
@@ -162,6 +159,23 @@ func (b *xmlBound) runByte(c byte) {
 		if len(b.tail) >= b.max {
 			b.tail = append(b.tail[:0], b.tail[len(b.tail)-b.max/2:]...)
 		}
+	}
+}
+
+// cutSpan adds a span to a run already cut.
+func (b *xmlBound) cutSpan(span []byte) {
+	b.cut += int64(len(span))
+	b.cutNL += bytes.Count(span, []byte{'\n'})
+	if !b.tails() {
+		return
+	}
+	if half := b.max / 2; len(span) >= half {
+		b.tail = append(b.tail[:0], span[len(span)-half:]...)
+		return
+	}
+	b.tail = append(b.tail, span...)
+	if len(b.tail) >= b.max {
+		b.tail = append(b.tail[:0], b.tail[len(b.tail)-b.max/2:]...)
 	}
 }
 
@@ -232,6 +246,61 @@ func lastStart(b []byte) int {
 		}
 	}
 	return 0
+}
+
+// feed moves the filter through p: text, tags and attribute values in
+// spans up to their next delimiter, everything else byte by byte (step).
+func (b *xmlBound) feed(p []byte) error {
+	for len(p) > 0 {
+		var span []byte
+		switch b.state {
+		case inText, inAttr:
+			stop := byte('<')
+			if b.state == inAttr {
+				stop = b.quote
+			}
+			i := bytes.IndexByte(p, stop)
+			if b.state == inAttr {
+				if j := bytes.IndexByte(p, '<'); j >= 0 && (i < 0 || j < i) {
+					i = j
+				}
+			}
+			if i < 0 {
+				i = len(p)
+			}
+			switch {
+			case b.cut == 0 && len(b.head)+i <= b.max:
+				b.head = append(b.head, p[:i]...)
+			case b.cut > 0:
+				b.cutSpan(p[:i])
+			default:
+				i = 0
+			}
+			p = p[i:]
+			if len(p) == 0 {
+				return nil
+			}
+		case inTag:
+			i := 0
+			for i < len(p) && p[i] != '"' && p[i] != '\'' && p[i] != '>' {
+				i++
+			}
+			span = p[:i]
+			if b.tag += i; b.tag > maxTag {
+				return fmt.Errorf("a tag longer than %d bytes", maxTag)
+			}
+			b.out = append(b.out, span...)
+			p = p[i:]
+			if len(p) == 0 {
+				return nil
+			}
+		}
+		if err := b.step(p[0]); err != nil {
+			return err
+		}
+		p = p[1:]
+	}
+	return nil
 }
 
 // step moves the filter by one byte of the file.

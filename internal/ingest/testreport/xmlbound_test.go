@@ -148,3 +148,20 @@ func elements(s string) (string, error) {
 		}
 	}
 }
+
+func BenchmarkXMLBound(b *testing.B) {
+	var s strings.Builder
+	s.WriteString(`<?xml version="1.0"?><testsuites><testsuite name="s" tests="100000">`)
+	for s.Len() < 8<<20 {
+		s.WriteString(`<testcase classname="tests.system.test_module.TestSomething" name="test_behaviour_of_feature[a-b]" time="0.001"/>` + "\n")
+		s.WriteString(`<testcase name="t"><failure message="x &amp; y">trace line 1` + "\n" + `trace line 2</failure><system-out>out</system-out></testcase>` + "\n")
+	}
+	s.WriteString("</testsuite></testsuites>")
+	src := s.String()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := io.Copy(io.Discard, newXMLBound(strings.NewReader(src), input.MaxRun)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

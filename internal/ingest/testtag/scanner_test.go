@@ -356,7 +356,7 @@ func TestScanRustModulePath(t *testing.T) {
 func TestScanErrors(t *testing.T) {
 	fsys := fstest.MapFS{"bin_test.go": {Data: []byte("\x00\x01\x02")}}
 	_, _, err := Scanner{}.Scan(fsys, "bin_test.go", srsIDs)
-	if err == nil || !strings.HasPrefix(err.Error(), "bin_test.go: binary content at byte 0") {
+	if err == nil || !strings.HasPrefix(err.Error(), "bin_test.go:1:1: binary content (a NUL byte at byte 0)") {
 		t.Errorf("err = %v", err)
 	}
 	_, _, err = Scanner{}.Scan(fsys, "missing_test.go", srsIDs)
