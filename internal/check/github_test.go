@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -113,15 +114,15 @@ func localSources(t testing.TB, srv *fakegithub.Server, dir string) *check.Sourc
 // artifact for sha.
 func githubSources(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string) *check.Sources {
 	t.Helper()
-	return githubSourcesCached(t, srv, files, sha, nil)
+	return githubSourcesCached(t, srv, files, sha, nil, nil)
 }
 
 // githubSourcesCached keeps what is immutable in cache (a new one when
 // nil), as the App keeps it between evaluations.
-func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string, cache *ghfacts.Cache) *check.Sources {
+func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string, cache *ghfacts.Cache, etags *githubapi.ETags) *check.Sources {
 	t.Helper()
 	ctx := context.Background()
-	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep, ETags: etags})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,23 +255,37 @@ func diff(t *testing.T, what string, got, want outcome) {
 }
 
 // A warm re-evaluation of the same commits (a pull request's title
-// edited) asks only what can change: the linked issue and the CI runs of
-// the head; the release's tag, tags and runs.
+// edited) asks only what can change — the linked issue and the CI runs of
+// the head; the release's tag, tags and runs — and asks conditionally.
 func TestGitHubSourcesWarm(t *testing.T) {
 	h, srv := sampleServer(t)
-	cache := ghfacts.NewCache(0)
-	cold := outcomeOf(evalPR(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.head, cache), h))
-	coldRel := outcomeOf(evalRelease(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.base, cache), "v2.4.0"))
+	cache, etags := ghfacts.NewCache(0), githubapi.NewETags(0)
+	src := func(sha string) *check.Sources {
+		return githubSourcesCached(t, srv, ghfacts.Tarball, sha, cache, etags)
+	}
+	cold := outcomeOf(evalPR(t, src(h.head), h))
+	coldRel := outcomeOf(evalRelease(t, src(h.base), "v2.4.0"))
+	// Each asked again with its entity tag, and answered 304: GitHub
+	// counts none of them against the rate limit.
+	notModified := func(what string) {
+		for _, r := range srv.Requests() {
+			if r.Status != http.StatusNotModified {
+				t.Errorf("%s: %s %s answered %d, not 304", what, r.Method, r.Path, r.Status)
+			}
+		}
+	}
 	srv.ResetLog()
-	diff(t, "warm PR gate", outcomeOf(evalPR(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.head, cache), h)), cold)
+	diff(t, "warm PR gate", outcomeOf(evalPR(t, src(h.head), h)), cold)
 	if n := logRequests(t, srv, "warm PR"); n != 2 {
 		t.Errorf("warm PR evaluation: %d API calls, want 2 (the issue, the runs)", n)
 	}
+	notModified("warm PR")
 	srv.ResetLog()
-	diff(t, "warm release gate", outcomeOf(evalRelease(t, githubSourcesCached(t, srv, ghfacts.Tarball, h.base, cache), "v2.4.0")), coldRel)
+	diff(t, "warm release gate", outcomeOf(evalRelease(t, src(h.base), "v2.4.0")), coldRel)
 	if n := logRequests(t, srv, "warm release"); n != 3 {
 		t.Errorf("warm release evaluation: %d API calls, want 3 (the tag, the tags, the runs)", n)
 	}
+	notModified("warm release")
 	hits, misses, bytes := cache.Stats()
 	t.Logf("cache: %d hits, %d misses, %d bytes held", hits, misses, bytes)
 }

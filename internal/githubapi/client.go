@@ -32,6 +32,8 @@ type Options struct {
 	// Sleep replaces the transport's wait (see Transport.Sleep); tests
 	// set it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// ETags, when set, makes repeated GETs conditional (see ETags).
+	ETags *ETags
 }
 
 // NewClient returns a go-github client for opts: the endpoints of
@@ -63,6 +65,10 @@ func NewClient(opts Options) (*github.Client, error) {
 	}
 	if opts.Token != "" {
 		base = newBearer(opts.Token, ep, base)
+	}
+	if opts.ETags != nil {
+		// Inside the retries: a 304 is an answer like any other.
+		base = &conditional{tags: opts.ETags, base: base}
 	}
 	hc.Transport = &Transport{Base: base, MaxAttempts: opts.MaxAttempts, MaxWait: opts.MaxWait, Sleep: opts.Sleep}
 	gh := github.NewClient(hc)
