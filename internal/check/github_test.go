@@ -2,8 +2,8 @@ package check_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -110,18 +110,17 @@ func localSources(t testing.TB, srv *fakegithub.Server, dir string) *check.Sourc
 }
 
 // githubSources are the same facts through GitHub's API only: the
-// repository, the tracker, and the test reports from the CI run's
-// artifact for sha.
-func githubSources(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string) *check.Sources {
+// repository, the tracker, and the test reports from the artifact of the
+// CI run for the evaluated commit.
+func githubSources(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource) *check.Sources {
 	t.Helper()
-	return githubSourcesCached(t, srv, files, sha, nil, nil)
+	return githubSourcesCached(t, srv, files, nil, nil)
 }
 
 // githubSourcesCached keeps what is immutable in cache (a new one when
 // nil), as the App keeps it between evaluations.
-func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, sha string, cache *ghfacts.Cache, etags *githubapi.ETags) *check.Sources {
+func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.FileSource, cache *ghfacts.Cache, etags *githubapi.ETags) *check.Sources {
 	t.Helper()
-	ctx := context.Background()
 	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep, ETags: etags})
 	if err != nil {
 		t.Fatal(err)
@@ -135,19 +134,14 @@ func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.Fil
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := ghfacts.NewArtifacts(gh, sampleRepo, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports"}, Download: dl, Cache: cache})
+	// The CI run's artifact holds the reports at the paths a checkout has
+	// them, mounted at the top of the evidence.
+	store, err := ghfacts.NewArtifacts(gh, sampleRepo, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports"},
+		Mount: map[string]string{"test-reports": ""}, Download: dl, Cache: cache})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := store.Evidence(ctx, sha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reports, err := fs.Sub(ev, "test-reports")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &check.Sources{Repo: repo, Tracker: tr, PRs: tr, WorkTree: reports, WorkHead: sha,
+	return &check.Sources{Repo: repo, Tracker: tr, PRs: tr, Evidence: store,
 		Readers: readers.All(), Register: soupreg.Read, RepoName: sampleRepo, Hosts: []string{"127.0.0.1"}}
 }
 
@@ -199,7 +193,6 @@ func evalRelease(t testing.TB, src *check.Sources, tag string) *gate.Result {
 // commit are read.
 func TestGitHubSourcesMatchLocal(t *testing.T) {
 	h, srv := sampleServer(t)
-	v24 := h.base
 
 	// Locally the test reports are the checkout's, as in CI.
 	h.g.Checkout(h.head)
@@ -227,13 +220,13 @@ func TestGitHubSourcesMatchLocal(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.ResetLog()
-			got := outcomeOf(evalPR(t, githubSources(t, srv, tt.files, h.head), h))
+			got := outcomeOf(evalPR(t, githubSources(t, srv, tt.files), h))
 			diff(t, "PR gate", got, wantPR)
 			if n := logRequests(t, srv, "PR"); n != tt.prCalls {
 				t.Errorf("PR gate: %d API calls, want %d", n, tt.prCalls)
 			}
 			srv.ResetLog()
-			got = outcomeOf(evalRelease(t, githubSources(t, srv, tt.files, v24), "v2.4.0"))
+			got = outcomeOf(evalRelease(t, githubSources(t, srv, tt.files), "v2.4.0"))
 			diff(t, "release gate", got, wantRel)
 			if n := logRequests(t, srv, "release"); n != tt.relCalls {
 				t.Errorf("release gate: %d API calls, want %d", n, tt.relCalls)
@@ -260,11 +253,9 @@ func diff(t *testing.T, what string, got, want outcome) {
 func TestGitHubSourcesWarm(t *testing.T) {
 	h, srv := sampleServer(t)
 	cache, etags := ghfacts.NewCache(0), githubapi.NewETags(0)
-	src := func(sha string) *check.Sources {
-		return githubSourcesCached(t, srv, ghfacts.Tarball, sha, cache, etags)
-	}
-	cold := outcomeOf(evalPR(t, src(h.head), h))
-	coldRel := outcomeOf(evalRelease(t, src(h.base), "v2.4.0"))
+	src := func() *check.Sources { return githubSourcesCached(t, srv, ghfacts.Tarball, cache, etags) }
+	cold := outcomeOf(evalPR(t, src(), h))
+	coldRel := outcomeOf(evalRelease(t, src(), "v2.4.0"))
 	// Each asked again with its entity tag, and answered 304: GitHub
 	// counts none of them against the rate limit.
 	notModified := func(what string) {
@@ -275,13 +266,13 @@ func TestGitHubSourcesWarm(t *testing.T) {
 		}
 	}
 	srv.ResetLog()
-	diff(t, "warm PR gate", outcomeOf(evalPR(t, src(h.head), h)), cold)
+	diff(t, "warm PR gate", outcomeOf(evalPR(t, src(), h)), cold)
 	if n := logRequests(t, srv, "warm PR"); n != 2 {
 		t.Errorf("warm PR evaluation: %d API calls, want 2 (the issue, the runs)", n)
 	}
 	notModified("warm PR")
 	srv.ResetLog()
-	diff(t, "warm release gate", outcomeOf(evalRelease(t, src(h.base), "v2.4.0")), coldRel)
+	diff(t, "warm release gate", outcomeOf(evalRelease(t, src(), "v2.4.0")), coldRel)
 	if n := logRequests(t, srv, "warm release"); n != 3 {
 		t.Errorf("warm release evaluation: %d API calls, want 3 (the tag, the tags, the runs)", n)
 	}
@@ -322,8 +313,8 @@ func BenchmarkGitHubSources(b *testing.B) {
 			requests, bytes := 0, 0
 			for i := 0; i < b.N; i++ {
 				srv.ResetLog()
-				evalPR(b, githubSources(b, srv, bb.files, h.head), h)
-				evalRelease(b, githubSources(b, srv, bb.files, h.base), "v2.4.0")
+				evalPR(b, githubSources(b, srv, bb.files), h)
+				evalRelease(b, githubSources(b, srv, bb.files), "v2.4.0")
 				for _, r := range srv.Requests() {
 					requests++
 					bytes += r.Bytes
@@ -348,4 +339,23 @@ func route(p string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// Until CI has made the evidence of the commit, the gate does not judge
+// it: the evaluation fails with the pending error the App turns into an
+// in-progress check run, never with a verdict.
+func TestGitHubSourcesPendingEvidence(t *testing.T) {
+	h := makeSample(t)
+	srv := fakegithub.New(t)
+	srv.AddGitRepo(sampleRepo, h.g.Dir())
+	srv.AddWorkflowRun(sampleRepo, fakegithub.WorkflowRun{Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: h.head, Status: "in_progress"})
+	pr := facts.PullRequest{Repo: sampleRepo, Number: 7, Title: "Cap the bolus rate (CR-021)", HeadRef: "feature/bolus-cap", BaseRef: "main"}
+	res, err := check.PR(context.Background(), githubSources(t, srv, ghfacts.Tarball), pr, h.base, h.head, check.Options{FailOn: gate.SevError})
+	var pe *facts.PendingError
+	if !errors.As(err, &pe) || !errors.Is(err, facts.ErrPending) || !strings.Contains(err.Error(), "is in progress") {
+		t.Fatalf("error %v", err)
+	}
+	if res == nil || res.Verdict != gate.Error {
+		t.Errorf("result %+v", res)
+	}
 }

@@ -29,6 +29,7 @@ type Artifacts struct {
 	remote
 	workflow string
 	names    []string
+	mount    map[string]string
 }
 
 var _ facts.Evidence = (*Artifacts)(nil)
@@ -41,7 +42,14 @@ type ArtifactsOptions struct {
 	Workflow string
 	// Names are the artifacts to read, each of which must exist; every
 	// artifact of the run when empty.
-	Names    []string
+	Names []string
+	// Mount places an artifact's files under a directory of the evidence
+	// ("" is the top), so that the policy's globs (reports/unit/*.jsonl)
+	// mean in the artifacts what they mean in a checkout: upload-artifact
+	// drops the directories its paths share. An artifact not named here
+	// sits under its own name. Two artifacts holding one path are an
+	// error.
+	Mount    map[string]string
 	Cache    *Cache
 	Download *http.Client
 	// Limits bound all artifacts of a run together (DefaultMaxBytes,
@@ -64,7 +72,12 @@ func NewArtifacts(client *github.Client, repo string, opts ArtifactsOptions) (*A
 			return nil, fmt.Errorf("artifact name %q cannot be a directory name", n)
 		}
 	}
-	return &Artifacts{remote: rm, workflow: opts.Workflow, names: opts.Names}, nil
+	for n, dir := range opts.Mount {
+		if dir != "" && !memfs.ValidPath(dir) {
+			return nil, fmt.Errorf("artifact %q: %q is not a directory of the evidence", n, dir)
+		}
+	}
+	return &Artifacts{remote: rm, workflow: opts.Workflow, names: opts.Names, mount: opts.Mount}, nil
 }
 
 func (a *Artifacts) byFile() bool {
@@ -72,7 +85,7 @@ func (a *Artifacts) byFile() bool {
 }
 
 // Evidence returns the artifacts of the workflow's latest run for sha,
-// each under a directory of its name. It is pending (facts.ErrPending)
+// each under a directory of its name or where Mount puts it. It is pending (facts.ErrPending)
 // while there is no run for the commit, the run has not completed, or a
 // named artifact is not there yet in a run still going. A completed run
 // without a named artifact, an expired artifact, or one past the limits is
@@ -210,7 +223,14 @@ func (a *Artifacts) download(ctx context.Context, run *github.WorkflowRun) ([]me
 			size += m.Size
 		}
 		lim.MaxFiles -= len(members)
-		files = append(files, memfs.Under(n, members)...)
+		dir, ok := a.mount[n]
+		if !ok {
+			dir = n
+		}
+		if dir != "" {
+			members = memfs.Under(dir, members)
+		}
+		files = append(files, members...)
 		logctx.From(ctx).Debug("github: fetched", "what", "artifact", "repo", a.repo, "run", id, "artifact", n,
 			"bytes", len(data), "files", len(members), "took", time.Since(start))
 	}

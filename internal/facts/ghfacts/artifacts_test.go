@@ -72,6 +72,25 @@ func TestArtifactsEvidence(t *testing.T) {
 			t.Errorf("download %s: status %d, authorization sent %v", r.Path, r.Status, r.Auth)
 		}
 	}
+	// Mounted, the files sit where a checkout has them; two artifacts
+	// holding one path are an error.
+	mounted := artifacts(t, srv, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports", "sbom"},
+		Mount: map[string]string{"test-reports": "", "sbom": "sbom"}})
+	ev, err := mounted.Evidence(context.Background(), sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fs.Stat(ev, "reports/unit/go-test.jsonl"); err != nil {
+		t.Error(err)
+	}
+	if _, err := fs.Stat(ev, "sbom/app.cdx.json"); err != nil {
+		t.Error(err)
+	}
+	clash := artifacts(t, srv, ghfacts.ArtifactsOptions{Workflow: "ci.yml", Names: []string{"test-reports", "logs"},
+		Mount: map[string]string{"test-reports": "x", "logs": "x/reports/unit/go-test.jsonl"}})
+	if _, err := clash.Evidence(context.Background(), sha); err == nil {
+		t.Error("two artifacts at one path: no error")
+	}
 	// A second read of a completed run comes from the cache: only the run
 	// list is asked again.
 	a := artifacts(t, srv, ghfacts.ArtifactsOptions{Workflow: "ci.yml"})
