@@ -94,11 +94,7 @@ func benchJob(n int64) JobSpec {
 func BenchmarkAccept(b *testing.B) {
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
-			s, err := Open(context.Background(), be.dsn(b), be.opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := open(b, be.dsn(b), be.opts)
 			ctx := context.Background()
 			ds := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
@@ -149,11 +145,7 @@ func BenchmarkAcceptAt200PerSecond(b *testing.B) {
 	const interval = time.Second / 200
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
-			s, err := Open(context.Background(), be.dsn(b), be.opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := open(b, be.dsn(b), be.opts)
 			ctx := context.Background()
 			ds := make([]time.Duration, b.N)
 			var wg sync.WaitGroup
@@ -201,12 +193,7 @@ func BenchmarkClaimComplete(b *testing.B) {
 			dsn := be.dsn(b)
 			var stores []Store
 			for range be.replicas {
-				s, err := Open(ctx, dsn, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-				stores = append(stores, s)
+				stores = append(stores, open(b, dsn, Options{}))
 			}
 			for i := 0; i < b.N; i += 500 {
 				specs := make([]JobSpec, 0, 500)

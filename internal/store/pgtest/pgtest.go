@@ -235,20 +235,12 @@ func (c *Cluster) URL(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
 }
 
-var dbName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+var ident = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // CreateDatabase creates database name and returns its URL.
 func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, error) {
-	if !dbName.MatchString(name) {
-		return "", fmt.Errorf("pgtest: database name %q: want a lower-case identifier", name)
-	}
-	conn, err := pgx.Connect(ctx, c.URL("postgres"))
-	if err != nil {
-		return "", fmt.Errorf("pgtest: %w", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", fmt.Errorf("pgtest: create database %s: %w", name, err)
+	if err := c.create(ctx, "DATABASE", name); err != nil {
+		return "", err
 	}
 	return c.URL(name), nil
 }
@@ -257,18 +249,25 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, erro
 // URL whose connections use it (search_path): an empty database for a test
 // in milliseconds, where CREATE DATABASE takes most of a second.
 func (c *Cluster) CreateSchema(ctx context.Context, name string) (string, error) {
-	if !dbName.MatchString(name) {
-		return "", fmt.Errorf("pgtest: schema name %q: want a lower-case identifier", name)
+	if err := c.create(ctx, "SCHEMA", name); err != nil {
+		return "", err
+	}
+	return c.URL("postgres") + "&search_path=" + name, nil
+}
+
+func (c *Cluster) create(ctx context.Context, what, name string) error {
+	if !ident.MatchString(name) {
+		return fmt.Errorf("pgtest: %s name %q: want a lower-case identifier", strings.ToLower(what), name)
 	}
 	conn, err := pgx.Connect(ctx, c.URL("postgres"))
 	if err != nil {
-		return "", fmt.Errorf("pgtest: %w", err)
+		return fmt.Errorf("pgtest: %w", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", fmt.Errorf("pgtest: create schema %s: %w", name, err)
+	if _, err := conn.Exec(ctx, "CREATE "+what+" "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("pgtest: create %s %s: %w", strings.ToLower(what), name, err)
 	}
-	return c.URL("postgres") + "&search_path=" + name, nil
+	return nil
 }
 
 // Stop shuts the server down (fast shutdown, then a kill after 30 s) and
