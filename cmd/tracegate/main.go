@@ -10,6 +10,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/cli"
+	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
@@ -26,7 +27,18 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	o := cli.Options{Stdout: stdout, Stderr: stderr}
+	// What the commands print goes to a terminal or a CI log: the guards
+	// escape control characters that escaped the encoders and, in a
+	// GitHub Actions step, disarm workflow commands in untrusted text. The
+	// action command writes workflow commands on purpose, and fences
+	// untrusted text itself: it gets the streams as they are.
+	outGuard := report.NewTextGuard(stdout, os.Getenv("GITHUB_ACTIONS") == "true")
+	errGuard := report.NewTextGuard(stderr, os.Getenv("GITHUB_ACTIONS") == "true")
+	defer func() {
+		outGuard.Flush()
+		errGuard.Flush()
+	}()
+	o := cli.Options{Stdout: outGuard, Stderr: errGuard}
 	code := check.ExitPass
 	root := &cobra.Command{
 		Use:   "tracegate",
@@ -38,8 +50,8 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(outGuard)
+	root.SetErr(errGuard)
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.Dir, "dir", ".", "repository root")
 	pf.StringVar(&o.Config, "config", "", "policy file (default DIR/.github/tracegate.yml, built-in defaults if absent)")
@@ -49,9 +61,12 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 	pf.StringVar(&o.LogFormat, "log-format", "", "the log's format: text or json (default text; either turns the log on at info)")
 	var verbose bool
 	pf.BoolVarP(&verbose, "verbose", "v", false, "log at info (--log-level info)")
-	root.PersistentPreRun = func(*cobra.Command, []string) {
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
 		if verbose && o.LogLevel == "" {
 			o.LogLevel = "info"
+		}
+		if cmd.Name() == "action" && cmd.Parent() == root {
+			o.Stdout, o.Stderr = stdout, stderr
 		}
 	}
 

@@ -17,6 +17,7 @@ import (
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/logctx"
+	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/version"
 )
 
@@ -119,7 +120,7 @@ func (o *Options) fail(err error) int {
 func (o *Options) failed(err error, list bool) int {
 	if list {
 		for _, line := range check.ErrorLines(err) {
-			fmt.Fprintf(o.Stderr, "tracegate: %s\n", line)
+			fmt.Fprintf(o.Stderr, "tracegate: %s\n", report.Text(line))
 		}
 	}
 	code := check.ExitCode("", err)

@@ -94,7 +94,7 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 		return o.fail(werr)
 	}
 	if upErr != nil {
-		fmt.Fprintf(o.Stderr, "tracegate: %s\n", upErr)
+		fmt.Fprintf(o.Stderr, "tracegate: %s\n", report.Text(upErr.Error()))
 		fmt.Fprintln(o.Stderr, "tracegate: the bundle was written but not attached to the release (exit 3)")
 		return check.ExitError
 	}
@@ -164,11 +164,11 @@ func summaryJSON(w writer, s BundleSummary) error {
 
 func summaryText(w writer, sum BundleSummary) error {
 	b, up := sum.Bundle, sum.Uploaded
-	fmt.Fprintf(w, "tracegate evidence: %s — %s\n", strings.ToUpper(string(b.Result.Verdict)), b.Result.Subject)
+	fmt.Fprintf(w, "tracegate evidence: %s — %s\n", strings.ToUpper(string(b.Result.Verdict)), report.Text(b.Result.Subject))
 	s := b.Result.Summary
 	fmt.Fprintf(w, "  %d errors, %d warnings, %d notes; %d rules failed\n", s.Errors, s.Warnings, s.Notes, s.RulesFailed)
-	fmt.Fprintf(w, "bundle:  %s (%d files and %s)\n", b.Dir, len(b.Files), evidence.ManifestFile)
-	fmt.Fprintf(w, "zip:     %s\n         sha256 %s\n", b.Zip, b.ZipSHA256)
+	fmt.Fprintf(w, "bundle:  %s (%d files and %s)\n", report.Text(b.Dir), len(b.Files), evidence.ManifestFile)
+	fmt.Fprintf(w, "zip:     %s\n         sha256 %s\n", report.Text(b.Zip), b.ZipSHA256)
 	fmt.Fprintf(w, "inputs:  sha256 %s\n", b.InputsDigest)
 	if b.Date.IsZero() {
 		fmt.Fprintln(w, "dated:   not dated (no commit date; SOURCE_DATE_EPOCH not set)")
@@ -180,7 +180,7 @@ func summaryText(w writer, sum BundleSummary) error {
 		if u.Replaced {
 			verb = "replaced"
 		}
-		fmt.Fprintf(w, "%s %s %s\n", verb, u.Name, u.URL)
+		fmt.Fprintf(w, "%s %s %s\n", verb, report.Text(u.Name), report.Text(u.URL))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/osv"
+	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
 	"github.com/tracegate/tracegate/internal/safefile"
@@ -177,7 +178,7 @@ func SOUPSync(o Options, so SOUPOptions) int {
 		return o.fail(err)
 	}
 	if len(added) == 0 {
-		fmt.Fprintf(o.Stdout, "%s: every component is registered\n", path)
+		fmt.Fprintf(o.Stdout, "%s: every component is registered\n", report.Text(path))
 		return check.ExitPass
 	}
 	if !so.DryRun {
@@ -189,9 +190,9 @@ func SOUPSync(o Options, so SOUPOptions) int {
 	if so.DryRun {
 		verb = "would add"
 	}
-	fmt.Fprintf(o.Stdout, "%s: %s %d skeleton entr%s to complete (marked TODO(tracegate)):\n", path, verb, len(added), map[bool]string{true: "y", false: "ies"}[len(added) == 1])
+	fmt.Fprintf(o.Stdout, "%s: %s %d skeleton entr%s to complete (marked TODO(tracegate)):\n", report.Text(path), verb, len(added), map[bool]string{true: "y", false: "ies"}[len(added) == 1])
 	for _, a := range added {
-		fmt.Fprintf(o.Stdout, "  %s\n", a)
+		fmt.Fprintf(o.Stdout, "  %s\n", report.Text(a))
 	}
 	return check.ExitPass
 }

@@ -15,7 +15,7 @@ func WriteWarnings(w io.Writer, ws []input.Warning) error {
 	}
 	fmt.Fprintf(w, "\n%d warning(s) while reading:\n", len(ws))
 	for _, x := range ws {
-		if _, err := fmt.Fprintf(w, "  %s\n", x); err != nil {
+		if _, err := fmt.Fprintf(w, "  %s\n", Text(x.String())); err != nil {
 			return err
 		}
 	}

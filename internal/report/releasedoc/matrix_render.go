@@ -44,7 +44,8 @@ func matrixText(w io.Writer, m *Matrix) error {
 		if bad := countBad(r.Tests); bad > 0 {
 			tests += fmt.Sprintf(" (%d failing)", bad)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Class, statusLabel(r), strings.Join(r.RiskControls, ","), tests, report.Clip(report.OneLine(r.Title), 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", report.Text(r.ID), r.Class, report.Text(statusLabel(r)), report.Text(strings.Join(r.RiskControls, ",")), tests,
+			report.Text(report.Clip(report.OneLine(r.Title), 60)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -81,9 +82,9 @@ func matrixCSV(w io.Writer, m *Matrix) error {
 	cw.Write([]string{"id", "title", "type", "class", "item", "state", "active", "status", "verification", "parents", "risk_controls", "tests", "evidence", "source"})
 	for _, r := range m.Requirements {
 		cw.Write([]string{
-			report.Cell(r.ID), report.Cell(r.Title), report.Cell(r.Type), string(r.Class), report.Cell(r.Item), report.Cell(r.State), fmt.Sprint(r.Active), string(r.Status),
-			r.Verification, report.Cell(strings.Join(r.Parents, " ")), report.Cell(strings.Join(r.RiskControls, " ")), report.Cell(testSummary(r.Tests, "; ")),
-			report.Cell(strings.Join(r.Evidence, " ")), report.Cell(r.Source.String()),
+			csvCell(r.ID), csvCell(r.Title), csvCell(r.Type), string(r.Class), csvCell(r.Item), csvCell(r.State), fmt.Sprint(r.Active), string(r.Status),
+			csvCell(r.Verification), csvCell(strings.Join(r.Parents, " ")), csvCell(strings.Join(r.RiskControls, " ")), csvCell(testSummary(r.Tests, "; ")),
+			csvCell(strings.Join(r.Evidence, " ")), csvCell(r.Source.String()),
 		})
 	}
 	cw.Flush()
@@ -101,8 +102,19 @@ func matrixMarkdown(w io.Writer, m *Matrix) error {
 		if r.Title != "" {
 			title += " " + r.Title
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", report.MDCell(title), r.Class, report.MDCell(statusLabel(r)),
-			report.MDCell(strings.Join(r.RiskControls, ", ")), report.MDCell(testSummary(r.Tests, "\n")), report.MDCell(r.Source.String()))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", mdCell(title), r.Class, mdCell(statusLabel(r)),
+			mdCell(strings.Join(r.RiskControls, ", ")), mdCell(testSummary(r.Tests, "\n")), mdCell(r.Source.String()))
 	}
 	return nil
 }
+
+// csvCell is a value of a CSV cell: visible (no control or bidirectional
+// character) and never a formula, as report.WriteCSVTable makes them.
+func csvCell(s string) string { return report.Cell(report.VisibleText(s)) }
+
+// mdCell is a value of a Markdown table cell: its text inert (no link,
+// image, emphasis or HTML), its line breaks kept as <br>.
+func mdCell(s string) string { return report.MDCellText(s, mdCellMax) }
+
+// mdCellMax bounds one cell of a Markdown table.
+const mdCellMax = 4000

@@ -52,26 +52,28 @@ func diffJSON(w io.Writer, d *Diff) error {
 }
 
 func diffMarkdown(w io.Writer, d *Diff) error {
-	fmt.Fprintf(w, "## SBOM changes\n\n`%s` → `%s`: %s.\n\n", report.MDCell(d.Base.File), report.MDCell(d.Head.File), diffCounts(d.counts()))
+	// File names as escaped text, not code spans: a backtick in a name
+	// would close the span, and backslashes do not escape inside one.
+	fmt.Fprintf(w, "## SBOM changes\n\n%s → %s: %s.\n\n", report.MDInline(d.Base.File, mdCellMax), report.MDInline(d.Head.File, mdCellMax), diffCounts(d.counts()))
 	if len(d.Changes) == 0 {
 		return nil
 	}
 	fmt.Fprintln(w, "| Change | Component | Base | Head | Note |\n|---|---|---|---|---|")
 	for _, c := range d.Changes {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Kind, report.MDCell(c.Name()), report.MDCell(sideOf(c.Base)), report.MDCell(sideOf(c.Head)), report.MDCell(c.Note))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Kind, mdCell(c.Name()), mdCell(sideOf(c.Base)), mdCell(sideOf(c.Head)), mdCell(c.Note))
 	}
 	return nil
 }
 
 func diffText(w io.Writer, d *Diff) error {
-	fmt.Fprintf(w, "%s → %s: %s\n", d.Base.File, d.Head.File, diffCounts(d.counts()))
+	fmt.Fprintf(w, "%s → %s: %s\n", report.Text(d.Base.File), report.Text(d.Head.File), diffCounts(d.counts()))
 	if len(d.Changes) == 0 {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nCHANGE\tCOMPONENT\tBASE\tHEAD")
 	for _, c := range d.Changes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Kind, report.OneLine(c.Name()), report.OneLine(sideOf(c.Base)), report.OneLine(sideOf(c.Head)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Kind, report.Text(report.OneLine(c.Name())), report.Text(report.OneLine(sideOf(c.Base))), report.Text(report.OneLine(sideOf(c.Head))))
 	}
 	return tw.Flush()
 }

@@ -86,3 +86,10 @@ func CheckHTML(t testing.TB, page string) Shape {
 // as text: markup, an attribute break-out, a formula, a bidirectional
 // override, a NUL.
 const Hostile = "<script>alert(1)</script>\"' onmouseover=x =HYPERLINK(\"http://evil\") \u202Egnp.exe\x00"
+
+// HostileLine is text that must stay one field of one line whatever the
+// medium: a line break that starts a workflow command on the next line, a
+// carriage return (a line break to a CI runner), the legacy command form,
+// a terminal escape, a bidirectional override, a Markdown image and link,
+// HTML, and a spreadsheet formula.
+const HostileLine = "=cmd|' /C calc'!A0 x\n::error file=a::pwned\r::warning::cr ##[error]legacy \x1b[2J\u202Eevil ![p](https://evil.example/p.png) [l](javascript:alert(1)) <img src=x onerror=alert(1)> `tick`"

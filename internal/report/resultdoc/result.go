@@ -37,7 +37,7 @@ func writeText(w io.Writer, r *gate.Result) error {
 	head := strings.ToUpper(string(r.Verdict))
 	fmt.Fprintf(w, "tracegate %s: %s", r.Gate, head)
 	if r.Subject != "" {
-		fmt.Fprintf(w, " — %s", r.Subject)
+		fmt.Fprintf(w, " — %s", report.Text(r.Subject))
 	}
 	reading := ""
 	if s.ReadingWarnings > 0 {
@@ -49,7 +49,7 @@ func writeText(w io.Writer, r *gate.Result) error {
 			report.Plural(s.ReadingWarnings, "warning", "warnings"), r.FailOn)
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "\nEVALUATION ERROR  %s\n", e)
+		fmt.Fprintf(w, "\nEVALUATION ERROR  %s\n", report.Text(e))
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintln(w, "\nThe evaluation could not complete, so nothing was judged: fix the errors above and run again.")
@@ -57,12 +57,12 @@ func writeText(w io.Writer, r *gate.Result) error {
 	for _, f := range r.Findings {
 		loc := ""
 		if f.Location != nil {
-			loc = f.Location.String() + ": "
+			loc = report.Text(f.Location.String()) + ": "
 		}
-		fmt.Fprintf(w, "\n%-7s %s %s  %s%s\n", strings.ToUpper(string(f.Severity)), f.Rule, f.Name, loc, f.Message)
+		fmt.Fprintf(w, "\n%-7s %s %s  %s%s\n", strings.ToUpper(string(f.Severity)), f.Rule, f.Name, loc, report.Text(f.Message))
 		fmt.Fprintf(w, "        %s", strings.Join(f.Clauses, ", "))
 		if f.Remediation != "" {
-			fmt.Fprintf(w, " — fix: %s", f.Remediation)
+			fmt.Fprintf(w, " — fix: %s", report.Text(f.Remediation))
 		}
 		fmt.Fprintln(w)
 	}
@@ -72,19 +72,19 @@ func writeText(w io.Writer, r *gate.Result) error {
 		fmt.Fprintf(w, "\nRules: %d checked, %d failed, %d not applicable\n", s.RulesChecked, s.RulesFailed, s.NotApplicable)
 		for _, o := range r.Rules {
 			if o.Status == gate.RuleNotApplicable {
-				fmt.Fprintf(w, "  %s %s: not applicable — %s\n", o.Rule, o.Name, o.Reason)
+				fmt.Fprintf(w, "  %s %s: not applicable — %s\n", o.Rule, o.Name, report.Text(o.Reason))
 			}
 		}
 	}
 	if r.Policy.File == "" {
 		fmt.Fprintln(w, "\nPolicy: no policy file; built-in defaults used throughout")
 	} else {
-		fmt.Fprintf(w, "\nPolicy: %s\n", r.Policy.File)
+		fmt.Fprintf(w, "\nPolicy: %s\n", report.Text(r.Policy.File))
 	}
 	if len(r.Policy.Defaulted) > 0 {
 		fmt.Fprintln(w, "Defaults used:")
 		for _, d := range r.Policy.Defaulted {
-			fmt.Fprintf(w, "  %s\n", d)
+			fmt.Fprintf(w, "  %s\n", report.Text(d))
 		}
 	}
 	if len(r.Inputs) > 0 {
@@ -133,12 +133,12 @@ func writePRSummary(w io.Writer, s *gate.PRSummary) {
 	} else {
 		var ls []string
 		for _, l := range s.Links {
-			ls = append(ls, fmt.Sprintf("%s (%s)", l.ID, strings.Join(l.Where, ", ")))
+			ls = append(ls, fmt.Sprintf("%s (%s)", report.Text(l.ID), report.Text(strings.Join(l.Where, ", "))))
 		}
 		fmt.Fprintf(w, "Links: %s\n", strings.Join(ls, "; "))
 	}
 	if s.Exemption != "" {
-		fmt.Fprintf(w, "Exempted from the link rule by label %q\n", s.Exemption)
+		fmt.Fprintf(w, "Exempted from the link rule by label %q\n", report.Text(s.Exemption))
 	}
 	if !s.Evidence {
 		fmt.Fprintln(w, "Evidence: no test reports were given")
@@ -151,7 +151,7 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 	}
 	prev := "none (first release)"
 	if s.PreviousTag != "" {
-		prev = fmt.Sprintf("%s (%s)", s.PreviousTag, model.ShortSHA(s.PreviousCommit))
+		prev = fmt.Sprintf("%s (%s)", report.Text(s.PreviousTag), model.ShortSHA(s.PreviousCommit))
 	}
 	untraced := 0
 	for _, c := range s.Changes {
@@ -161,7 +161,7 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 	}
 	switch {
 	case s.Tag != "":
-		fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", s.Tag, model.ShortSHA(s.Commit), prev, len(s.Changes), untraced)
+		fmt.Fprintf(w, "\nRelease %s at %s; previous release %s; %d change(s), %d not traced\n", report.Text(s.Tag), model.ShortSHA(s.Commit), prev, len(s.Changes), untraced)
 	case s.Commit != "":
 		fmt.Fprintf(w, "\nRelease candidate at %s; previous release %s; %d change(s), %d not traced\n", model.ShortSHA(s.Commit), prev, len(s.Changes), untraced)
 	default:
@@ -176,7 +176,7 @@ func writeReleaseSummary(w io.Writer, s *gate.ReleaseSummary) {
 			if crit == "" {
 				crit = "criticality not stated"
 			}
-			fmt.Fprintf(w, "  %s %s [%s]\n", a.ID, a.Title, crit)
+			fmt.Fprintf(w, "  %s %s [%s]\n", report.Text(a.ID), report.Text(a.Title), report.Text(crit))
 		}
 	}
 	var missing []string

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/model"
+	"github.com/tracegate/tracegate/internal/report"
+	"github.com/tracegate/tracegate/internal/report/reporttest"
+	"github.com/tracegate/tracegate/internal/trace"
 )
 
 // TestResultTextCountsReadingWarnings: the headline counts the warnings
@@ -44,5 +49,41 @@ func TestResultMarkdownSaysReadingWarningsFail(t *testing.T) {
 	}
 	if want := "1 warning while reading, which fail the gate at warning"; !strings.Contains(b.String(), want) {
 		t.Errorf("markdown lacks %q:\n%s", want, b.String())
+	}
+}
+
+// The text report shows untrusted text — a file name, a message, an issue
+// title, a label — escaped: it cannot add a line (nor so a workflow
+// command), drive a terminal, or reorder what is read. The lines are the
+// same as with harmless text.
+func TestResultTextNeutralisesInput(t *testing.T) {
+	build := func(s string) *gate.Result {
+		return &gate.Result{Gate: gate.GateRelease, Verdict: gate.Fail, FailOn: gate.SevError, SafetyClass: "C", Subject: "release " + s,
+			Errors:      []string{"reading " + s},
+			Findings:    []gate.Finding{{Rule: "TG302", Name: "requirements-verified", Severity: gate.SevError, Subject: s, Message: s + " has no passing test", Location: &input.Pos{File: s, Line: 3}, Remediation: "fix " + s}},
+			Rules:       []gate.RuleOutcome{{Rule: "TG306", Name: "anomalies-evaluated", Status: gate.RuleNotApplicable, Reason: s}},
+			Policy:      gate.Policy{File: s, Defaulted: []string{"risks: " + s}},
+			Release:     &gate.ReleaseSummary{Tag: "v1", KnownAnomalies: []model.Record{{ID: "PRB-1", Title: s, Fields: map[string]string{"criticality": s}}}},
+			PullRequest: &gate.PRSummary{Links: []trace.Link{{ID: "SRS-1", Where: []string{s}}}, Exemption: s},
+			Warnings:    []input.Warning{input.Warnf(input.Pos{File: s}, "%s", s)}}
+	}
+	render := func(r *gate.Result) string {
+		var b bytes.Buffer
+		if err := Write(&b, r, "text"); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	out, plain := render(build(reporttest.HostileLine)), render(build("harmless"))
+	if got, want := strings.Count(out, "\n"), strings.Count(plain, "\n"); got != want {
+		t.Errorf("%d lines, %d with harmless text:\n%s", got, want, out)
+	}
+	for _, r := range out {
+		if r != '\n' && (unicode.IsControl(r) || report.IsBidi(r)) {
+			t.Fatalf("control character %q in:\n%s", r, out)
+		}
+	}
+	if n := strings.Count(out, `x\n::error file=a::pwned\r::warning::cr ##[error]legacy \x1b[2J⟨U+202E⟩evil`); n < 10 {
+		t.Errorf("the hostile text is shown escaped %d times, want every time:\n%s", n, out)
 	}
 }
