@@ -201,7 +201,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"", "GITHUB_EVENT_PATH is not set"},
 		{missing, missing + ": cannot open"},
-		{bin, bin + ": binary content"},
+		{bin, bin + ":1:2: binary content"}, // at its line and column
 		{dir, dir + ": is a directory"},
 	}
 	for _, tt := range tests {
