@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/logctx"
@@ -43,7 +44,11 @@ type db struct {
 	bg    *slog.Logger // for what runs in the background: the logger Open's context carried
 	close func() error
 
+	closeOnce sync.Once
+	closeErr  error
+
 	claimSQL, reclaimSQL string
+	group                *groupCommit // SQLite's Accepts; nil for PostgreSQL, whose server groups commits itself
 }
 
 func newDB(ctx context.Context, d dialect, w, r *sql.DB, opts Options, closeFn func() error) *db {
@@ -59,7 +64,11 @@ func (s *db) Ping(ctx context.Context) error {
 	return nil
 }
 
-func (s *db) Close() error { return s.close() }
+// Close closes the store; closing it again does nothing.
+func (s *db) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
 
 // write runs fn in a transaction on the write pool and commits it; a
 // transaction that lost a race with a concurrent one is run again, a few

@@ -74,24 +74,36 @@ func (s *db) Accept(ctx context.Context, d Delivery, jobs ...JobSpec) (Accepted,
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = now
 	}
+	r := &acceptRequest{ctx: ctx, d: d, rows: specRows(jobs, now), now: now}
+	if s.group != nil {
+		return s.group.submit(r)
+	}
 	var out Accepted
-	err := s.write(ctx, "store delivery "+d.ID, func(tx *sql.Tx) error {
-		out = Accepted{}
-		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, event, event_action, installation_id, repository, payload, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			d.ID, d.Event, d.Action, d.InstallationID, d.Repository, d.Payload, micros(d.ReceivedAt))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // a duplicate: nothing more to do
-		}
-		out.New = true
-		out.Jobs, err = s.enqueue(ctx, tx, now, specRows(jobs, now))
+	err := s.write(ctx, "store delivery "+d.ID, func(tx *sql.Tx) (err error) {
+		out, err = s.accept(ctx, tx, r)
 		return err
 	})
 	if err != nil {
 		return Accepted{}, err
 	}
 	return out, nil
+}
+
+// accept inserts r's delivery and, when it is new, its jobs, in tx.
+func (s *db) accept(ctx context.Context, tx *sql.Tx, r *acceptRequest) (Accepted, error) {
+	d := r.d
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, event, event_action, installation_id, repository, payload, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+		d.ID, d.Event, d.Action, d.InstallationID, d.Repository, d.Payload, micros(d.ReceivedAt))
+	if err != nil {
+		return Accepted{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return Accepted{}, err // a duplicate: nothing more to do
+	}
+	jobs, err := s.enqueue(ctx, tx, r.now, r.rows)
+	if err != nil {
+		return Accepted{}, err
+	}
+	return Accepted{New: true, Jobs: jobs}, nil
 }

@@ -79,11 +79,14 @@ func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
 	single(ck)
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
-	s := newDB(ctx, sqliteDialect, w, r, opts, func() error {
+	var s *db
+	s = newDB(ctx, sqliteDialect, w, r, opts, func() error {
+		s.group.close()
 		close(stop)
 		<-stopped
 		return errors.Join(ck.Close(), r.Close(), w.Close())
 	})
+	s.group = newGroupCommit(s)
 	go func() { defer close(stopped); s.checkpoint(ck, stop) }()
 	if err := s.checkWAL(ctx, sync); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
