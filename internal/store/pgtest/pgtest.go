@@ -1,9 +1,9 @@
 // Package pgtest runs a throwaway PostgreSQL server for tests: a cluster
 // made by initdb in a temporary directory, listening on a free loopback
 // port (and a unix socket in that directory) with trust authentication,
-// stopped and removed at the end. The server binaries are Debian's
-// (/usr/lib/postgresql/N/bin, installed by scripts/deps.d/postgres.sh) or
-// any on PATH. PostgreSQL refuses to run as root, so under root the server
+// stopped and removed at the end. The server binaries are those in
+// $TRACEGATE_PG_BINDIR, else Debian's (/usr/lib/postgresql/N/bin, installed
+// by scripts/deps.d/postgres.sh), else any on PATH. PostgreSQL refuses to run as root, so under root the server
 // runs as the "postgres" user (or "nobody"), which owns the directory.
 package pgtest
 
@@ -52,20 +52,32 @@ type Cluster struct {
 // BinDir finds the directory of initdb and postgres: $TRACEGATE_PG_BINDIR,
 // the newest /usr/lib/postgresql/N/bin, or PATH.
 func BinDir() (string, error) {
-	if d := os.Getenv("TRACEGATE_PG_BINDIR"); d != "" {
-		return d, nil
-	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	slices.SortFunc(dirs, func(a, b string) int { return version(b) - version(a) })
+	if d := os.Getenv("TRACEGATE_PG_BINDIR"); d != "" {
+		dirs = []string{d}
+	}
 	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "postgres")); err == nil {
+		if hasServer(d) {
 			return d, nil
 		}
+	}
+	if len(dirs) == 1 && os.Getenv("TRACEGATE_PG_BINDIR") != "" {
+		return "", fmt.Errorf("TRACEGATE_PG_BINDIR=%s: %w", dirs[0], ErrNoServer)
 	}
 	if p, err := exec.LookPath("postgres"); err == nil {
 		return filepath.Dir(p), nil
 	}
 	return "", ErrNoServer
+}
+
+func hasServer(dir string) bool {
+	for _, name := range []string{"initdb", "postgres"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Mode()&0o111 == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func version(binDir string) int {
