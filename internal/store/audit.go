@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,14 +107,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 	return d, nil
 }
 
-// Audit returns the decisions q selects, oldest first.
-func (s *db) Audit(ctx context.Context, q AuditQuery) ([]Decision, error) {
+// Audit streams the decisions q selects, oldest first: the newest Limit are
+// selected and then put back in time order.
+func (s *db) Audit(ctx context.Context, q AuditQuery, each func(Decision) error) error {
 	n := q.Limit
 	switch {
 	case n == 0:
 		n = defaultAuditN
 	case n < 0 || n > maxAuditN:
-		return nil, fmt.Errorf("audit query: limit %d: want 1–%d", q.Limit, maxAuditN)
+		return fmt.Errorf("audit query: limit %d: want 1–%d", q.Limit, maxAuditN)
 	}
 	var where []string
 	var args []any
@@ -129,7 +129,7 @@ func (s *db) Audit(ctx context.Context, q AuditQuery) ([]Decision, error) {
 	if q.SHA != "" {
 		sha := strings.ToLower(q.SHA)
 		if len(sha) < minSHAPrefix || len(sha) > maxSHA || !isHex(sha) {
-			return nil, fmt.Errorf("audit query: SHA %q: want %d–%d hex digits", q.SHA, minSHAPrefix, maxSHA)
+			return fmt.Errorf("audit query: SHA %q: want %d–%d hex digits", q.SHA, minSHAPrefix, maxSHA)
 		}
 		if len(sha) == 40 || len(sha) == 64 {
 			where = append(where, "sha = "+arg(sha))
@@ -143,25 +143,30 @@ func (s *db) Audit(ctx context.Context, q AuditQuery) ([]Decision, error) {
 	if !q.Since.IsZero() {
 		where = append(where, "decided_at >= "+arg(micros(q.Since)))
 	}
-	query := `SELECT id, repository, ref, sha, gate, verdict, policy_digest, inputs_digest, delivery_id, job_id, decided_at, detail FROM audit`
+	const cols = `id, repository, ref, sha, gate, verdict, policy_digest, inputs_digest, delivery_id, job_id, decided_at, detail`
+	inner := `SELECT ` + cols + ` FROM audit`
 	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+		inner += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY decided_at DESC, id DESC LIMIT " + arg(n)
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	inner += " ORDER BY decided_at DESC, id DESC LIMIT " + arg(n)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+` FROM (`+inner+`) newest ORDER BY decided_at, id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("audit query (%s): %w", s.d.name, err)
+		return fmt.Errorf("audit query (%s): %w", s.d.name, err)
 	}
-	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (Decision, error) {
+	defer rows.Close()
+	for rows.Next() {
 		var d Decision
 		var at int64
-		err := sc.Scan(&d.ID, &d.Repository, &d.Ref, &d.SHA, &d.Gate, &d.Verdict, &d.PolicyDigest, &d.InputsDigest, &d.DeliveryID, &d.JobID, &at, &d.Detail)
+		if err := rows.Scan(&d.ID, &d.Repository, &d.Ref, &d.SHA, &d.Gate, &d.Verdict, &d.PolicyDigest, &d.InputsDigest, &d.DeliveryID, &d.JobID, &at, &d.Detail); err != nil {
+			return fmt.Errorf("audit query (%s): %w", s.d.name, err)
+		}
 		d.At = fromMicros(at)
-		return d, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("audit query (%s): %w", s.d.name, err)
+		if err := each(d); err != nil {
+			return err
+		}
 	}
-	slices.Reverse(out)
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("audit query (%s): %w", s.d.name, err)
+	}
+	return nil
 }

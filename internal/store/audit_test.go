@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -30,14 +31,17 @@ func TestAudit(t *testing.T) {
 			}
 			clk.Advance(time.Hour)
 		}
-		ids := func(q AuditQuery) []int64 {
+		audit := func(q AuditQuery) []Decision {
 			t.Helper()
-			ds, err := s.Audit(ctx, q)
-			if err != nil {
+			var ds []Decision
+			if err := s.Audit(ctx, q, func(d Decision) error { ds = append(ds, d); return nil }); err != nil {
 				t.Fatal(err)
 			}
+			return ds
+		}
+		ids := func(q AuditQuery) []int64 {
 			var out []int64
-			for _, d := range ds {
+			for _, d := range audit(q) {
 				out = append(out, d.ID)
 			}
 			return out
@@ -59,10 +63,7 @@ func TestAudit(t *testing.T) {
 				t.Errorf("Audit(%+v) = %v, want %v", c.q, got, c.want)
 			}
 		}
-		all, err := s.Audit(ctx, AuditQuery{SHA: shaA[:10]})
-		if err != nil {
-			t.Fatal(err)
-		}
+		all := audit(AuditQuery{SHA: shaA[:10]})
 		want := Decision{ID: 1, At: t0, Repository: "Acme/Device", Ref: "refs/pull/1/head", SHA: shaA, Gate: "pr", Verdict: "fail",
 			PolicyDigest: "sha256:p1", InputsDigest: "sha256:i1", DeliveryID: "d-1", JobID: 1, Detail: "2 findings"}
 		if all[0] != want || all[1].SHA != shaA {
@@ -103,8 +104,13 @@ func TestAudit(t *testing.T) {
 				t.Errorf("Record(%+v) accepted", bad)
 			}
 		}
+		stop := errors.New("enough")
+		n := 0
+		if err := s.Audit(ctx, AuditQuery{}, func(Decision) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+			t.Errorf("an error from each: %v after %d decisions, want it at once", err, n)
+		}
 		for _, bad := range []AuditQuery{{SHA: "abc"}, {SHA: "not-hex"}, {Limit: -1}, {Limit: maxAuditN + 1}} {
-			if _, err := s.Audit(ctx, bad); err == nil {
+			if err := s.Audit(ctx, bad, func(Decision) error { return nil }); err == nil {
 				t.Errorf("Audit(%+v) accepted", bad)
 			}
 		}

@@ -64,7 +64,10 @@ type Queue interface {
 // AuditLog is the append-only record of every decision.
 type AuditLog interface {
 	Record(ctx context.Context, d Decision) (Decision, error)
-	Audit(ctx context.Context, q AuditQuery) ([]Decision, error)
+	// Audit calls each with the decisions q selects, oldest first, one at
+	// a time, so that a long log is never held in memory; an error from
+	// each stops the query and is returned.
+	Audit(ctx context.Context, q AuditQuery, each func(Decision) error) error
 }
 
 // Installations records the App's installations and their repositories
