@@ -18,6 +18,10 @@ type Delivery struct {
 	ReceivedAt     time.Time // default: now
 }
 
+// MaxPayload is the largest payload stored: GitHub caps webhook payloads at
+// 25 MB.
+const MaxPayload = 25 << 20
+
 // Accepted is the outcome of Accept.
 type Accepted struct {
 	New  bool       // false: a duplicate, nothing was written
@@ -51,6 +55,8 @@ func (d Delivery) validate() error {
 		return fmt.Errorf("delivery %s: negative installation ID", d.ID)
 	case d.Payload == nil:
 		return fmt.Errorf("delivery %s: no payload", d.ID)
+	case len(d.Payload) > MaxPayload:
+		return fmt.Errorf("delivery %s: payload of %d bytes exceeds %d", d.ID, len(d.Payload), MaxPayload)
 	}
 	return nil
 }

@@ -335,7 +335,7 @@ func TestQueueRefusesBadInput(t *testing.T) {
 		}
 	}
 	for _, d := range []Delivery{{ID: "", Event: "push", Payload: []byte("{}")}, {ID: "x\ny", Event: "push", Payload: []byte("{}")},
-		{ID: "d", Event: "", Payload: []byte("{}")}, {ID: "d", Event: "push"}, {ID: strings.Repeat("a", 65), Event: "push", Payload: []byte("{}")}} {
+		{ID: "d", Event: "", Payload: []byte("{}")}, {ID: "d", Event: "push"}, {ID: strings.Repeat("a", 65), Event: "push", Payload: []byte("{}")}, {ID: "big", Event: "push", Payload: make([]byte, MaxPayload+1)}} {
 		if _, err := s.Accept(ctx, d); err == nil {
 			t.Errorf("Accept(%q, %q) accepted", d.ID, d.Event)
 		}
