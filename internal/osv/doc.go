@@ -7,8 +7,8 @@
 // OSV coordinates (ecosystem, name, version) by its PURL or its explicit
 // ecosystem; a Source (the osv.dev API Client, or an offline DB of OSV's
 // all.zip exports) returns one Result per package. Versions are compared in
-// each ecosystem's own ordering (osv-scalibr's semantic package), never as
-// strings or hand-written rules.
+// each ecosystem's own ordering (osv-scalibr's semantic package, kept in
+// internal/osv/semantic), never as strings or hand-written rules.
 //
 // Fail closed: a package that cannot be named in OSV terms, whose
 // ecosystem or release the database does not cover, or whose lookup did

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/osv-scalibr/semantic"
+	"github.com/tracegate/tracegate/internal/osv/semantic"
 )
 
 // Match is a record that concerns the exact version of a package.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/osv-scalibr/semantic"
+	"github.com/tracegate/tracegate/internal/osv/semantic"
 )
 
 // Package is one SOUP component whose published anomalies are wanted. PURL,
