@@ -14,6 +14,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/input"
@@ -177,26 +179,24 @@ func sarifRank(s gate.Severity) int {
 }
 
 // build renders the log with the first keep items as results.
-func (b *sarifBuilder) build(keep int) sarifLog {
+func (b *sarifBuilder) build(keep int) *sarif.Report {
 	r := b.r
 	rules, index := b.catalogRules()
-	run := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "tracegate", InformationURI: toolInformationURI}},
-		Results: []sarifResult{},
-	}
+	driver := &sarif.ToolComponent{Name: "tracegate", InformationURI: new(toolInformationURI)}
+	run := &sarif.Run{Tool: sarif.Tool{Driver: driver}, Results: []*sarif.Result{}}
 	if r.Tool.Version != "" {
-		run.Tool.Driver.Version = r.Tool.Version
+		driver.Version = new(r.Tool.Version)
 		if v := strings.TrimPrefix(r.Tool.Version, "v"); semverRE.MatchString(v) {
-			run.Tool.Driver.SemanticVersion = v
+			driver.SemanticVersion = new(v)
 		}
 	}
 	if g := r.Gate; gateIDRE.MatchString(g) {
 		// One category per gate, so that the pr and release results of one
 		// commit do not overwrite each other in code scanning.
-		run.AutomationDetails = &sarifAutomation{ID: "tracegate/" + g + "/"}
+		run.AutomationDetails = &sarif.RunAutomationDetails{ID: new("tracegate/" + g + "/")}
 	}
 	if u, err := url.Parse(b.o.SourceRoot); b.o.SourceRoot != "" && err == nil && u.IsAbs() && strings.HasSuffix(b.o.SourceRoot, "/") {
-		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{"%SRCROOT%": {URI: b.o.SourceRoot}}
+		run.OriginalUriBaseIDs = map[string]*sarif.ArtifactLocation{"%SRCROOT%": {URI: new(b.o.SourceRoot)}}
 	}
 	occurrences := map[string]int{}
 	omitted := len(b.items) - keep
@@ -215,21 +215,23 @@ func (b *sarifBuilder) build(keep int) sarifLog {
 		res := b.result(it, i)
 		fp := fingerprint(id, it.f.Subject, it.f.Message)
 		occurrences[fp]++
-		res.PartialFingerprints = map[string]string{"primaryLocationLineHash": fmt.Sprintf("%s:%d", fp, occurrences[fp])}
+		res.PartialFingerprints = map[string]any{"primaryLocationLineHash": fmt.Sprintf("%s:%d", fp, occurrences[fp])}
 		run.Results = append(run.Results, res)
 	}
-	run.Tool.Driver.Rules = rules
-	inv := sarifInvocation{ExecutionSuccessful: (r.Verdict == gate.Pass || r.Verdict == gate.Fail) && len(r.Errors) == 0}
-	inv.Notifications = b.notifications(omitted)
-	run.Invocations = []sarifInvocation{inv}
-	run.Properties = map[string]any{
+	driver.Rules = rules
+	inv := &sarif.Invocation{ExecutionSuccessful: new((r.Verdict == gate.Pass || r.Verdict == gate.Fail) && len(r.Errors) == 0)}
+	inv.ToolExecutionNotifications = b.notifications(omitted)
+	run.Invocations = []*sarif.Invocation{inv}
+	run.Properties = sarif.Properties{
 		"gate": r.Gate, "verdict": string(r.Verdict), "subject": r.Subject, "safetyClass": string(r.SafetyClass),
 		"failOn": string(r.FailOn), "findings": len(r.Findings), "resultsOmitted": omitted, "resultSchema": r.Schema,
 	}
 	if r.Tool.Commit != "" {
 		run.Properties["toolCommit"] = r.Tool.Commit
 	}
-	return sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}
+	// The schema's address in the OASIS standard (errata 01), not the
+	// library's default, a branch of the specification's repository.
+	return &sarif.Report{Schema: sarifSchemaURI, Version: string(sarif.Version210), Runs: []*sarif.Run{run}}
 }
 
 var (
@@ -249,8 +251,8 @@ func fingerprint(rule, subject, message string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-func (b *sarifBuilder) catalogRules() ([]sarifRule, map[string]int) {
-	var rules []sarifRule
+func (b *sarifBuilder) catalogRules() ([]*sarif.ReportingDescriptor, map[string]int) {
+	var rules []*sarif.ReportingDescriptor
 	index := map[string]int{}
 	for _, r := range b.catalog {
 		if _, dup := index[r.ID]; dup || r.ID != sarifRuleID(r.ID) {
@@ -276,7 +278,7 @@ var evaluationErrorRule = gate.Rule{
 
 // adHocRule describes a rule that is not in the catalog, from its finding,
 // so that every result's ruleIndex points at a rule.
-func (b *sarifBuilder) adHocRule(it sarifItem) sarifRule {
+func (b *sarifBuilder) adHocRule(it sarifItem) *sarif.ReportingDescriptor {
 	f := it.f
 	return b.rule(gate.Rule{ID: f.Rule, Name: f.Name, Title: f.Name, Clauses: f.Clauses, Severity: f.Severity, Remediation: f.Remediation}, false)
 }
@@ -292,7 +294,7 @@ func sarifRuleID(id string) string {
 // rule describes a rule for code scanning. The catalog's texts are Markdown
 // written by tracegate (docs/rules.md is made of them); the texts of a rule
 // described from its findings are input, escaped in help.markdown.
-func (b *sarifBuilder) rule(r gate.Rule, catalog bool) sarifRule {
+func (b *sarifBuilder) rule(r gate.Rule, catalog bool) *sarif.ReportingDescriptor {
 	md := func(s string) string { return s }
 	if !catalog {
 		md = func(s string) string { return report.MDInline(s, 1000) }
@@ -323,19 +325,27 @@ func (b *sarifBuilder) rule(r gate.Rule, catalog bool) sarifRule {
 	mdText = append(mdText, fmt.Sprintf("[Rule %s in the rule catalog](%s)", md(id), help))
 	level := sarifLevel(r.Severity)
 	problem := map[string]string{"error": "error", "warning": "warning", "note": "recommendation"}[level]
-	return sarifRule{
+	rule := &sarif.ReportingDescriptor{
 		ID:                   id,
-		Name:                 report.Clip(r.Name, sarifMaxName),
-		ShortDescription:     sarifMessage{Text: report.Clip(short, sarifMaxDescription)},
-		FullDescription:      sarifMessage{Text: report.Clip(full, sarifMaxDescription)},
-		Help:                 sarifMultiformat{Text: strings.Join(text, "\n\n"), Markdown: strings.Join(mdText, "\n\n")},
-		HelpURI:              help,
-		DefaultConfiguration: sarifConfiguration{Level: level},
-		Properties: sarifRuleProperties{
-			Tags: ruleTags(r), Clauses: r.Clauses, Gate: r.Gate, MinClass: string(r.MinClass),
-			Precision: "very-high", ProblemSeverity: problem,
-		},
+		ShortDescription:     &sarif.MultiformatMessageString{Text: new(report.Clip(short, sarifMaxDescription))},
+		FullDescription:      &sarif.MultiformatMessageString{Text: new(report.Clip(full, sarifMaxDescription))},
+		Help:                 &sarif.MultiformatMessageString{Text: new(strings.Join(text, "\n\n")), Markdown: new(strings.Join(mdText, "\n\n"))},
+		HelpURI:              new(help),
+		DefaultConfiguration: &sarif.ReportingConfiguration{Level: level},
+		Properties:           sarif.Properties{"tags": ruleTags(r), "precision": "very-high", "problem.severity": problem},
 	}
+	if n := report.Clip(r.Name, sarifMaxName); n != "" {
+		rule.Name = new(n)
+	}
+	for k, v := range map[string]string{"gate": r.Gate, "minClass": string(r.MinClass)} {
+		if v != "" {
+			rule.Properties[k] = v
+		}
+	}
+	if len(r.Clauses) > 0 {
+		rule.Properties["clauses"] = r.Clauses
+	}
+	return rule
 }
 
 // ruleTags lets code scanning filter alerts by standard and by clause:
@@ -372,7 +382,7 @@ func sarifLevel(s gate.Severity) string {
 	return "error" // a severity tracegate does not know is not played down
 }
 
-func (b *sarifBuilder) result(it sarifItem, ruleIndex int) sarifResult {
+func (b *sarifBuilder) result(it sarifItem, ruleIndex int) *sarif.Result {
 	f := it.f
 	msg := firstNonEmpty(f.Message, f.Name, f.Rule, "finding")
 	if it.evalErr {
@@ -380,25 +390,36 @@ func (b *sarifBuilder) result(it sarifItem, ruleIndex int) sarifResult {
 	} else if f.Subject != "" {
 		msg = f.Subject + ": " + msg
 	}
-	props := sarifResultProperties{Subject: f.Subject, Clauses: f.Clauses, Class: string(f.Class)}
+	props := sarif.Properties{}
+	for k, v := range map[string]string{"subject": f.Subject, "class": string(f.Class)} {
+		if v != "" {
+			props[k] = v
+		}
+	}
+	if len(f.Clauses) > 0 {
+		props["clauses"] = f.Clauses
+	}
 	loc, note, reported := b.location(f.Location)
 	if note != "" {
 		msg += " " + note
-		props.ReportedLocation = reported
+		if reported != "" {
+			props["reportedLocation"] = reported
+		}
 	}
-	return sarifResult{
-		RuleID:     sarifRuleID(f.Rule),
-		RuleIndex:  ruleIndex,
-		Level:      sarifLevel(f.Severity),
-		Message:    sarifMessage{Text: sarifText(msg, 16000)},
-		Locations:  []sarifLocation{loc},
-		Properties: props,
+	res := &sarif.Result{
+		RuleID:    new(sarifRuleID(f.Rule)),
+		RuleIndex: new(uint(ruleIndex)),
+		Level:     new(sarifLevel(f.Severity)),
+		Message:   sarif.Message{Text: new(sarifText(msg, 16000))},
+		Locations: []*sarif.Location{loc},
 	}
+	res.Properties = props
+	return res
 }
 
 // location is the finding's place in the repository, or the anchor file at
 // line 1 with a note for the message when it has none there.
-func (b *sarifBuilder) location(p *input.Pos) (sarifLocation, string, string) {
+func (b *sarifBuilder) location(p *input.Pos) (*sarif.Location, string, string) {
 	if p != nil {
 		if file, ok := repoPath(p.File); ok {
 			return physical(file, p.Line, p.Col), "", ""
@@ -411,20 +432,20 @@ func (b *sarifBuilder) location(p *input.Pos) (sarifLocation, string, string) {
 	return anchored, fmt.Sprintf("(Reported at %s, which is not a file in the repository: shown at the top of %s.)", p, b.anchor), p.String()
 }
 
-func physical(file string, line, col int) sarifLocation {
-	reg := &sarifRegion{StartLine: max(line, 1)}
+func physical(file string, line, col int) *sarif.Location {
+	reg := &sarif.Region{StartLine: new(max(line, 1))}
 	if line >= 1 && col >= 1 {
-		reg.StartColumn = col
+		reg.StartColumn = new(col)
 	}
-	return sarifLocation{PhysicalLocation: sarifPhysicalLocation{
-		ArtifactLocation: sarifArtifactLocation{URI: escapePath(file), URIBaseID: "%SRCROOT%"},
+	return &sarif.Location{PhysicalLocation: &sarif.PhysicalLocation{
+		ArtifactLocation: &sarif.ArtifactLocation{URI: new(escapePath(file)), URIBaseId: new("%SRCROOT%")},
 		Region:           reg,
 	}}
 }
 
-func (b *sarifBuilder) notifications(omitted int) []sarifNotification {
+func (b *sarifBuilder) notifications(omitted int) []*sarif.Notification {
 	r := b.r
-	var out []sarifNotification
+	var out []*sarif.Notification
 	for i, e := range r.Errors {
 		if i == sarifMaxNotes {
 			out = append(out, note("error", fmt.Sprintf("… and %d more evaluation errors; every one is also a result of rule %s.", len(r.Errors)-i, EvaluationErrorRule)))
@@ -447,7 +468,7 @@ func (b *sarifBuilder) notifications(omitted int) []sarifNotification {
 		}
 		n := note("warning", "While reading: "+sarifText(w.String(), 4000))
 		if file, ok := repoPath(w.Pos.File); ok {
-			n.Locations = []sarifLocation{physical(file, w.Pos.Line, w.Pos.Col)}
+			n.Locations = []*sarif.Location{physical(file, w.Pos.Line, w.Pos.Col)}
 		}
 		out = append(out, n)
 	}
@@ -480,8 +501,8 @@ func sarifText(s string, max int) string {
 	return b.String()
 }
 
-func note(level, text string) sarifNotification {
-	return sarifNotification{Level: level, Message: sarifMessage{Text: text}}
+func note(level, text string) *sarif.Notification {
+	return &sarif.Notification{Level: level, Message: &sarif.Message{Text: new(text)}}
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -492,100 +513,3 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-// The SARIF 2.1.0 objects tracegate writes (a subset of the schema).
-type (
-	sarifLog struct {
-		Schema  string     `json:"$schema"`
-		Version string     `json:"version"`
-		Runs    []sarifRun `json:"runs"`
-	}
-	sarifRun struct {
-		Tool               sarifTool                        `json:"tool"`
-		AutomationDetails  *sarifAutomation                 `json:"automationDetails,omitempty"`
-		Invocations        []sarifInvocation                `json:"invocations"`
-		OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
-		Results            []sarifResult                    `json:"results"`
-		Properties         map[string]any                   `json:"properties,omitempty"`
-	}
-	sarifAutomation struct {
-		ID string `json:"id"`
-	}
-	sarifTool struct {
-		Driver sarifDriver `json:"driver"`
-	}
-	sarifDriver struct {
-		Name            string      `json:"name"`
-		Version         string      `json:"version,omitempty"`
-		SemanticVersion string      `json:"semanticVersion,omitempty"`
-		InformationURI  string      `json:"informationUri"`
-		Rules           []sarifRule `json:"rules"`
-	}
-	sarifRule struct {
-		ID                   string              `json:"id"`
-		Name                 string              `json:"name,omitempty"`
-		ShortDescription     sarifMessage        `json:"shortDescription"`
-		FullDescription      sarifMessage        `json:"fullDescription"`
-		Help                 sarifMultiformat    `json:"help"`
-		HelpURI              string              `json:"helpUri"`
-		DefaultConfiguration sarifConfiguration  `json:"defaultConfiguration"`
-		Properties           sarifRuleProperties `json:"properties"`
-	}
-	sarifRuleProperties struct {
-		Tags            []string `json:"tags"`
-		Clauses         []string `json:"clauses,omitempty"`
-		Gate            string   `json:"gate,omitempty"`
-		MinClass        string   `json:"minClass,omitempty"`
-		Precision       string   `json:"precision,omitempty"`
-		ProblemSeverity string   `json:"problem.severity,omitempty"`
-	}
-	sarifMessage struct {
-		Text string `json:"text"`
-	}
-	sarifMultiformat struct {
-		Text     string `json:"text"`
-		Markdown string `json:"markdown,omitempty"`
-	}
-	sarifConfiguration struct {
-		Level string `json:"level"`
-	}
-	sarifResult struct {
-		RuleID              string                `json:"ruleId"`
-		RuleIndex           int                   `json:"ruleIndex"`
-		Level               string                `json:"level"`
-		Message             sarifMessage          `json:"message"`
-		Locations           []sarifLocation       `json:"locations"`
-		PartialFingerprints map[string]string     `json:"partialFingerprints"`
-		Properties          sarifResultProperties `json:"properties"`
-	}
-	sarifResultProperties struct {
-		Subject          string   `json:"subject,omitempty"`
-		Clauses          []string `json:"clauses,omitempty"`
-		Class            string   `json:"class,omitempty"`
-		ReportedLocation string   `json:"reportedLocation,omitempty"`
-	}
-	sarifLocation struct {
-		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
-	}
-	sarifPhysicalLocation struct {
-		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-		Region           *sarifRegion          `json:"region,omitempty"`
-	}
-	sarifArtifactLocation struct {
-		URI       string `json:"uri"`
-		URIBaseID string `json:"uriBaseId,omitempty"`
-	}
-	sarifRegion struct {
-		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn,omitempty"`
-	}
-	sarifInvocation struct {
-		ExecutionSuccessful bool                `json:"executionSuccessful"`
-		Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-	}
-	sarifNotification struct {
-		Level     string          `json:"level"`
-		Message   sarifMessage    `json:"message"`
-		Locations []sarifLocation `json:"locations,omitempty"`
-	}
-)

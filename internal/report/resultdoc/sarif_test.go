@@ -447,3 +447,22 @@ func TestSARIFHostileInputStaysValid(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteSARIF renders 2,000 findings against the whole catalog:
+// the size of a release gate on a large design history file.
+func BenchmarkWriteSARIF(b *testing.B) {
+	r := baseResult(gate.Fail)
+	sevs := []gate.Severity{gate.SevNote, gate.SevWarning, gate.SevError}
+	for i := range 2000 {
+		r.Findings = append(r.Findings, finding("TG10"+fmt.Sprint(i%3), sevs[i%3], fmt.Sprintf("SRS-%d", i), "SRS-1 has no passing verification", &input.Pos{File: "docs/requirements/srs.yml", Line: i + 1, Col: 3}))
+	}
+	summarise(r)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := WriteSARIF(&buf, r, gate.Catalog(), SARIFOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
