@@ -3,6 +3,7 @@ package testtag
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Kinds of definition.
@@ -38,40 +39,37 @@ type lang struct {
 func (l *lang) multiLine(q byte) bool { return strings.IndexByte(l.multi, q) >= 0 }
 
 var (
-	pyDef   = regexp.MustCompile(`^(\s*)(?:async\s+)?def\s+(\w+)\s*\(`)
-	pyClass = regexp.MustCompile(`^(\s*)class\s+(\w+)\s*[:(]`)
-
-	javaMethod  = regexp.MustCompile(`^(\s*)(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|protected|private|static|final|abstract|synchronized|default|native|strictfp)\s+)*(?:<[^>]*>\s+)?([\w.$]+(?:<[^()]*>)?(?:\[\])*)\s+(\w+)\s*\(`)
-	javaClass   = regexp.MustCompile(`\b(?:class|interface|enum|record)\s+(\w+)`)
-	kotlinFun   = regexp.MustCompile("\\bfun\\s+(?:<[^>]*>\\s*)?(?:[\\w.]+\\.)?(?:`([^`]+)`|(\\w+))\\s*\\(")
-	kotlinClass = regexp.MustCompile(`\b(?:class|object)\s+(\w+)`)
-	jvmTestAnn  = regexp.MustCompile(`@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate|Property|Example|Theory)\b`)
 	javaNotType = map[string]bool{"return": true, "new": true, "throw": true, "else": true, "case": true, "assert": true, "yield": true, "await": true}
 	javaNotName = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "synchronized": true, "try": true, "do": true, "return": true, "new": true}
-
-	jsCall = regexp.MustCompile("(?:^|[^\\w.$])(describe|context|suite|it|test|specify)((?:\\.(?:only|skip|todo|concurrent|failing|sequential|each(?:\\([^()]*\\)|`[^`]*`)?))*)\\s*\\(\\s*(?:'((?:\\\\.|[^'\\\\])*)'|\"((?:\\\\.|[^\"\\\\])*)\"|`((?:\\\\.|[^`\\\\])*)`)")
-
-	gtest  = regexp.MustCompile(`\b(?:TEST|TEST_F|TEST_P|TYPED_TEST|TYPED_TEST_P)\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)`)
-	catch2 = regexp.MustCompile(`\b(?:TEST_CASE|SCENARIO|TEST_CASE_METHOD)\s*\(\s*(?:\w+\s*,\s*)?"((?:\\.|[^"\\])*)"`)
-
-	rustFn      = regexp.MustCompile(`\bfn\s+(\w+)\s*(?:<[^>]*>)?\s*\(`)
-	rustMod     = regexp.MustCompile(`\bmod\s+(\w+)\s*\{`)
-	rustTestAtt = regexp.MustCompile(`#\[\s*(?:[\w:]+::)?(?:test|rstest|test_case|quickcheck|proptest)\b`)
-
-	goFunc = regexp.MustCompile(`^func\s+(?:\([^)]*\)\s*)?(\w+)\s*[\[(]`)
 )
 
 var cLike = lang{line: []string{"//"}, block: [2]string{"/*", "*/"}, quotes: `"'`, sep: "."}
 
-// langs maps file extensions to languages.
-var langs = map[string]*lang{}
+// langs maps file extensions to languages. Built, and its expressions
+// compiled, on first use: most runs read no test source.
+var langs = sync.OnceValue(newLangs)
 
 // unknownLang reads // and # comments and knows no definitions: every tag
 // in such a file is reported as not attached.
 var unknownLang = &lang{name: "unknown", line: []string{"//", "#"}, block: [2]string{"/*", "*/"}, quotes: `"`,
 	defs: func(string, string) []defMatch { return nil }}
 
-func init() {
+func newLangs() map[string]*lang {
+	pyDef := regexp.MustCompile(`^(\s*)(?:async\s+)?def\s+(\w+)\s*\(`)
+	pyClass := regexp.MustCompile(`^(\s*)class\s+(\w+)\s*[:(]`)
+	javaMethod := regexp.MustCompile(`^(\s*)(?:@[\w.]+(?:\([^)]*\))?\s+)*(?:(?:public|protected|private|static|final|abstract|synchronized|default|native|strictfp)\s+)*(?:<[^>]*>\s+)?([\w.$]+(?:<[^()]*>)?(?:\[\])*)\s+(\w+)\s*\(`)
+	javaClass := regexp.MustCompile(`\b(?:class|interface|enum|record)\s+(\w+)`)
+	kotlinFun := regexp.MustCompile("\\bfun\\s+(?:<[^>]*>\\s*)?(?:[\\w.]+\\.)?(?:`([^`]+)`|(\\w+))\\s*\\(")
+	kotlinClass := regexp.MustCompile(`\b(?:class|object)\s+(\w+)`)
+	jvmTestAnn := regexp.MustCompile(`@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate|Property|Example|Theory)\b`)
+	jsCall := regexp.MustCompile("(?:^|[^\\w.$])(describe|context|suite|it|test|specify)((?:\\.(?:only|skip|todo|concurrent|failing|sequential|each(?:\\([^()]*\\)|`[^`]*`)?))*)\\s*\\(\\s*(?:'((?:\\\\.|[^'\\\\])*)'|\"((?:\\\\.|[^\"\\\\])*)\"|`((?:\\\\.|[^`\\\\])*)`)")
+	gtest := regexp.MustCompile(`\b(?:TEST|TEST_F|TEST_P|TYPED_TEST|TYPED_TEST_P)\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)`)
+	catch2 := regexp.MustCompile(`\b(?:TEST_CASE|SCENARIO|TEST_CASE_METHOD)\s*\(\s*(?:\w+\s*,\s*)?"((?:\\.|[^"\\])*)"`)
+	rustFn := regexp.MustCompile(`\bfn\s+(\w+)\s*(?:<[^>]*>)?\s*\(`)
+	rustMod := regexp.MustCompile(`\bmod\s+(\w+)\s*\{`)
+	rustTestAtt := regexp.MustCompile(`#\[\s*(?:[\w:]+::)?(?:test|rstest|test_case|quickcheck|proptest)\b`)
+	goFunc := regexp.MustCompile(`^func\s+(?:\([^)]*\)\s*)?(\w+)\s*[\[(]`)
+	langs := map[string]*lang{}
 	python := &lang{name: "python", line: []string{"#"}, quotes: `"'`, triple: true, docStrings: true, indent: true, sep: ".",
 		defs: func(l, _ string) []defMatch {
 			if m := pyDef.FindStringSubmatch(l); m != nil {
@@ -97,7 +95,7 @@ func init() {
 			return []defMatch{{name: l[m[2]:m[3]], kind: kGroup, col: m[0]}}
 		}
 		if m := javaMethod.FindStringSubmatch(l); m != nil && !javaNotType[m[2]] && !javaNotName[m[3]] {
-			return []defMatch{{name: m[3], kind: jvmKind(l, pre), col: len(m[1])}}
+			return []defMatch{{name: m[3], kind: jvmKind(jvmTestAnn, l, pre), col: len(m[1])}}
 		}
 		return nil
 	}
@@ -111,7 +109,7 @@ func init() {
 			} else {
 				name = l[m[4]:m[5]]
 			}
-			return []defMatch{{name: name, kind: jvmKind(l, pre), col: m[0]}}
+			return []defMatch{{name: name, kind: jvmKind(jvmTestAnn, l, pre), col: m[0]}}
 		}
 		if m := kotlinClass.FindStringSubmatchIndex(l); m != nil {
 			return []defMatch{{name: l[m[2]:m[3]], kind: kGroup, col: m[0]}}
@@ -194,12 +192,13 @@ func init() {
 	}
 	langs[".rs"] = &rust
 	langs[".go"] = &gol
+	return langs
 }
 
 // jvmKind tells a test method (annotated @Test and the like, on its line or
 // the lines above it) from any other method.
-func jvmKind(line, preamble string) int {
-	if jvmTestAnn.MatchString(preamble) || jvmTestAnn.MatchString(line) {
+func jvmKind(testAnn *regexp.Regexp, line, preamble string) int {
+	if testAnn.MatchString(preamble) || testAnn.MatchString(line) {
 		return kTest
 	}
 	return kOther

@@ -43,11 +43,11 @@ func (Scanner) Scan(fsys fs.FS, p string, ids ingest.IDFinder) ([]model.TestTag,
 			pos, msg := parseError(p, err)
 			s.warn(pos, "file does not parse as Go (%s); tags are read line by line instead", msg)
 			s.tags = nil
-			s.generic(src, langs[".go"])
+			s.generic(src, langs()[".go"])
 		}
 		return s.tags, s.warns, nil
 	}
-	l, ok := langs[ext]
+	l, ok := langs()[ext]
 	if !ok {
 		l = unknownLang
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/gate"
@@ -311,12 +312,14 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 {{- define "r-estimate"}}{{if or .Severity .Probability}}{{visible .Severity}} × {{visible .Probability}}
 {{accTag .Acceptability}}{{else}}<span class="tag warn">not estimated</span>{{end}}{{end}}`
 
-var releaseHTMLTemplate = func() *template.Template {
+// releaseHTMLTemplate is parsed on first use, not when the binary starts:
+// most commands never write HTML.
+var releaseHTMLTemplate = sync.OnceValue(func() *template.Template {
 	t := report.NewHTMLTemplate("release", releaseHTMLBody, releaseHTMLFuncs)
 	template.Must(t.Parse(releaseHTMLHead))
 	template.Must(t.New("soupbody").Parse(soupdoc.HTMLBody))
 	return t
-}()
+})
 
 var releaseHTMLFuncs = template.FuncMap{
 	"summary":        (*soupdoc.View).SummaryHTML,
@@ -504,5 +507,5 @@ func (d *ReleaseDocuments) WriteHTML(w io.Writer) error {
 	} else {
 		facts = append(facts, report.HTMLFact{Label: "Dated", Value: report.Stamp(v.E.Generated) + " (" + orNone(v.E.GeneratedFrom) + ")"})
 	}
-	return report.WriteHTML(w, releaseHTMLTemplate, report.HTMLPage{Title: v.Title, Facts: facts, Generator: v.Tool, Generated: v.E.Generated, PageFooter: v.Footer, Body: v})
+	return report.WriteHTML(w, releaseHTMLTemplate(), report.HTMLPage{Title: v.Title, Facts: facts, Generator: v.Tool, Generated: v.E.Generated, PageFooter: v.Footer, Body: v})
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/report"
 )
@@ -109,7 +110,10 @@ const HTMLBody = `{{template "summary" (summary .)}}
 {{if .Withdrawn}}<span class="muted">withdrawn by its database: not an anomaly</span>{{else if eq .Assessed "assessed"}}<span class="tag ok">{{visible (.AssessedText $rv)}}</span>{{else}}<span class="tag bad">{{visible (.AssessedText $rv)}}</span>{{end}}{{with .Evidence}}
 <span class="muted">{{visible .}}</span>{{end}}</li>{{end}}</ul>{{else if .Lookup.Checked}}<span class="ok">none</span>{{else}}<span class="muted">—</span>{{end}}{{end}}`
 
-var soupHTMLTemplate = report.NewHTMLTemplate("soup", HTMLBody, template.FuncMap{"summary": (*View).SummaryHTML})
+// soupHTMLTemplate is parsed on first use, not when the binary starts.
+var soupHTMLTemplate = sync.OnceValue(func() *template.Template {
+	return report.NewHTMLTemplate("soup", HTMLBody, template.FuncMap{"summary": (*View).SummaryHTML})
+})
 
 func (v *View) SummaryHTML() []report.HTMLSummaryItem {
 	c := v.Counts
@@ -168,5 +172,5 @@ func soupHTML(w io.Writer, v *View) error {
 	if !v.Opts.Generated.IsZero() {
 		facts = append(facts, report.HTMLFact{Label: "Generated", Value: report.Stamp(v.Opts.Generated)})
 	}
-	return report.WriteHTML(w, soupHTMLTemplate, report.HTMLPage{Title: title, Facts: facts, Generator: v.Opts.ToolName(), Generated: v.Opts.Generated, Body: v})
+	return report.WriteHTML(w, soupHTMLTemplate(), report.HTMLPage{Title: title, Facts: facts, Generator: v.Opts.ToolName(), Generated: v.Opts.Generated, Body: v})
 }
