@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,11 +168,14 @@ func outcomeOf(res *gate.Result) outcome {
 	return o
 }
 
+// samplePR is the pull request of the sample's branch: it links a
+// requirement that exists, one that does not and an issue.
+var samplePR = facts.PullRequest{Repo: sampleRepo, Number: 7, Title: "Cap the bolus rate", Body: "Implements SRS-011 and SRS-999; see #12.",
+	Author: "mona", HeadRef: "feature/bolus-cap", BaseRef: "main"}
+
 func evalPR(t testing.TB, src *check.Sources, h sampleHistory) *gate.Result {
 	t.Helper()
-	pr := facts.PullRequest{Repo: sampleRepo, Number: 7, Title: "Cap the bolus rate", Body: "Implements SRS-011 and SRS-999; see #12.",
-		Author: "mona", HeadRef: "feature/bolus-cap", BaseRef: "main"}
-	res, err := check.PR(context.Background(), src, pr, h.base, h.head, check.Options{FailOn: gate.SevError})
+	res, err := check.PR(context.Background(), src, samplePR, h.base, h.head, check.Options{FailOn: gate.SevError})
 	if err != nil {
 		t.Fatalf("PR gate: %v", err)
 	}
@@ -358,4 +362,37 @@ func TestGitHubSourcesPendingEvidence(t *testing.T) {
 	if res == nil || res.Verdict != gate.Error {
 		t.Errorf("result %+v", res)
 	}
+}
+
+// One set of GitHub sources serves many evaluations at once, as the App's
+// workers share it: 16 of them, pull request and release in turn, judge
+// as one at a time does (scripts/test runs this with -race).
+func TestGitHubSourcesConcurrent(t *testing.T) {
+	h, srv := sampleServer(t)
+	src := githubSources(t, srv, ghfacts.Tarball)
+	wantPR := outcomeOf(evalPR(t, githubSources(t, srv, ghfacts.Tarball), h))
+	wantRel := outcomeOf(evalRelease(t, githubSources(t, srv, ghfacts.Tarball), "v2.4.0"))
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			// No Fatal off the test's goroutine: errors are reported.
+			var res *gate.Result
+			var err error
+			want := wantRel
+			if i%2 == 0 {
+				res, err = check.PR(context.Background(), src, samplePR, h.base, h.head, check.Options{FailOn: gate.SevError})
+				want = wantPR
+			} else {
+				res, err = check.Release(context.Background(), src, "v2.4.0", "", check.Options{FailOn: gate.SevError})
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			diff(t, "concurrent evaluation", outcomeOf(res), want)
+		}(i)
+	}
+	wg.Wait()
 }
