@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tracegate/tracegate/internal/osv/osvtest"
 )
 
 const corpus = "../../testdata/sbom"
@@ -87,22 +88,9 @@ func goOSVDB(t *testing.T, db string) string {
 	if err := os.MkdirAll(filepath.Join(db, "Go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	zf, err := os.Create(filepath.Join(db, "Go", "all.zip"))
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(db, "Go", "all.zip"), osvtest.Archive(t, "../../testdata/osv/records/*GO-*.json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	zw := zip.NewWriter(zf)
-	records, _ := filepath.Glob("../../testdata/osv/records/*GO-*.json")
-	for _, r := range records {
-		data, err := os.ReadFile(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, _ := zw.Create(filepath.Base(r))
-		w.Write(data)
-	}
-	zw.Close()
-	zf.Close()
 	return db
 }
 

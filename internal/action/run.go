@@ -62,7 +62,7 @@ func Run(ctx context.Context, env Env) int {
 	// First thing: the token is masked before anything can print it.
 	in, inErr := readInputs(gha)
 	r := &run{gha: gha, out: env.Stdout, getenv: env.Getenv, in: in, gh: readContext(env.Getenv)}
-	return r.main(ctx, inErr)
+	return r.main(withDebugLog(ctx, gha, env.Getenv), inErr)
 }
 
 type run struct {
@@ -127,7 +127,9 @@ func (r *run) main(ctx context.Context, inErr error) int {
 		r.gha.Warningf("tracegate could not write the step summary (%s); the result files hold the result", serr)
 	}
 	result := string(res.Verdict)
-	if werr != nil {
+	if werr != nil || err != nil {
+		// Judged, but not all was done (the evidence bundle was not
+		// written): the step's result is an error, as its exit code is.
 		result = string(gate.Error)
 	}
 	if oerr := r.outputs(result, files); oerr != nil {

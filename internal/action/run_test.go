@@ -449,3 +449,23 @@ func TestRunReleaseEvidence(t *testing.T) {
 		}
 	}
 }
+
+// The engine's log reaches the workflow log only with debug logging on
+// (RUNNER_DEBUG=1), as ::debug:: lines naming what was read.
+func TestDebugLog(t *testing.T) {
+	r := sampleRepo(t, false)
+	s := newStep(t, r.Dir(), "workflow_dispatch", nil).set("GITHUB_REF", "refs/heads/main")
+	if code := s.run(); code == check.ExitUsage || code == check.ExitError {
+		t.Fatalf("exit %d\n%s", code, s.out.String())
+	}
+	if strings.Contains(s.out.String(), "::debug::") {
+		t.Errorf("debug lines without RUNNER_DEBUG:\n%s", s.out.String())
+	}
+	s.set("RUNNER_DEBUG", "1")
+	if code := s.run(); code == check.ExitUsage || code == check.ExitError {
+		t.Fatalf("exit %d\n%s", code, s.out.String())
+	}
+	if !strings.Contains(s.out.String(), "::debug::") || !strings.Contains(s.out.String(), "docs/requirements/dose-engine.yml") {
+		t.Errorf("no debug line naming a file read:\n%s", s.out.String())
+	}
+}

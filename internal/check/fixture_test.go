@@ -1,10 +1,6 @@
 package check_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +11,7 @@ import (
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
+	"github.com/tracegate/tracegate/internal/osv/osvtest"
 )
 
 // The design history file of the table tests: a class B product with two
@@ -156,22 +153,7 @@ func warningsOf(res *gate.Result) []string {
 // the corpus's Go records.
 func goOSVDB(t testing.TB, dir string) map[string]string {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	records, _ := filepath.Glob("../../testdata/osv/records/*GO-*.json")
-	if len(records) == 0 {
-		t.Fatal("no Go OSV records in testdata")
-	}
-	for _, r := range records {
-		data, err := os.ReadFile(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, _ := zw.Create(filepath.Base(r))
-		w.Write(data)
-	}
-	zw.Close()
-	return map[string]string{dir + "/Go/all.zip": buf.String()}
+	return map[string]string{dir + "/Go/all.zip": string(osvtest.Archive(t, "../../testdata/osv/records/*GO-*.json"))}
 }
 
 var openIssue = facts.Issue{Ref: facts.IssueRef{Number: 12}, Title: "PRB-12: alarm too quiet", State: "open", Labels: []string{"bug"},
