@@ -9,33 +9,49 @@ import (
 	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
 )
 
-// releasedRepo is a class A repository released twice: v1.0.0, then
-// v1.1.0 after a traced change and an untraced one. first is written as
-// release.first when not empty.
-func releasedRepo(t *testing.T, first string) *gittest.Repo {
-	t.Helper()
-	r := gittest.New(t)
-	policy := `version: 1
+// verifiedPolicy is the policy of verifiedRepo; release holds the keys of
+// its release section.
+func verifiedPolicy(release string) string {
+	return `version: 1
 safety_class: A
-requirements: [{path: "docs/req/*.yml"}]
+requirements: [{path: "docs/req/**/*.yml"}]
 tests: [{path: "reports/*.xml", format: junit}]
 risks: []
+test_sources: []
 problem_reports: {labels: [], files: []}
 change_requests: {labels: [], files: []}
-soup: {sboms: ["sbom/*.json"], register: docs/soup.yml}
-release:
-  tag_pattern: "v*"
-  plans: [{name: Development plan, path: docs/plan.md}]
+soup: {sboms: ["sbom/*.json"], register: docs/soup/soup.yml}
+release: {plans: [{name: Development plan, path: docs/plan.md}]` + release + `}
 `
-	if first != "" {
-		policy += "  first: " + first + "\n"
-	}
-	r.Write(".github/tracegate.yml", policy)
-	r.Write("docs/req/srs.yml", "- id: SRS-001\n  title: Dose\n  status: approved\n  text: The pump doses.\n")
-	r.Write("reports/junit.xml", `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`)
+}
+
+// verifiedRepo is a class A repository whose one requirement, SRS-001,
+// has a passing test, with its plan, SBOM and register: a release of it
+// passes unless something is added.
+func verifiedRepo(t *testing.T, release string) *gittest.Repo {
+	t.Helper()
+	r := gittest.New(t)
+	r.Write(".github/tracegate.yml", verifiedPolicy(release))
+	r.Write("docs/req/a.yml", "- id: SRS-001\n  title: Dose\n  status: approved\n  text: The pump doses.\n")
+	r.Write("reports/junit.xml", junitSRS001)
 	r.Write("docs/plan.md", "# Development plan\n")
-	r.Write("docs/soup.yml", "soup: []\n")
+	r.Write("docs/soup/soup.yml", "soup: []\n")
 	r.Write("sbom/bom.json", `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}`)
+	return r
+}
+
+const junitSRS001 = `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`
+
+// releasedRepo is verifiedRepo released twice: v1.0.0, then v1.1.0 after
+// a traced change and an untraced one. first is written as release.first
+// when not empty.
+func releasedRepo(t *testing.T, first string) *gittest.Repo {
+	t.Helper()
+	release := `, tag_pattern: "v*"`
+	if first != "" {
+		release += ", first: " + first
+	}
+	r := verifiedRepo(t, release)
 	r.Commit("SRS-001 initial")
 	r.Tag("v1.0.0", true, "1.0.0")
 	r.Write("a.txt", "a")

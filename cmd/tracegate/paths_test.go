@@ -33,29 +33,12 @@ func TestFlagGlobsBlameTheFlag(t *testing.T) {
 // directory beside it, with a lax policy, a register and a test report.
 func linkedRepo(t *testing.T, setup func(r *gittest.Repo, outside string)) *gittest.Repo {
 	t.Helper()
-	r := gittest.New(t)
-	policy := `version: 1
-safety_class: A
-requirements: [{path: "docs/req/**/*.yml"}]
-tests: [{path: "reports/*.xml", format: junit}]
-risks: []
-test_sources: []
-problem_reports: {labels: [], files: []}
-change_requests: {labels: [], files: []}
-soup: {sboms: ["sbom/*.json"], register: docs/soup/soup.yml}
-release: {first: true, plans: [{name: plan, path: docs/plan.md}]}
-`
-	r.Write(".github/tracegate.yml", policy)
-	r.Write("docs/req/a.yml", "- id: SRS-001\n  title: Dose\n  status: approved\n  text: The pump doses.\n")
-	r.Write("reports/junit.xml", `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`)
-	r.Write("docs/plan.md", "# plan\n")
-	r.Write("docs/soup/soup.yml", "soup: []\n")
-	r.Write("sbom/bom.json", `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}`)
+	r := verifiedRepo(t, ", first: true")
 	outside := t.TempDir()
 	for name, content := range map[string]string{
-		"policy.yml":  strings.Replace(policy, "docs/req/**/*.yml", "nothing/*.yml", 1),
+		"policy.yml":  strings.Replace(verifiedPolicy(", first: true"), "docs/req/**/*.yml", "nothing/*.yml", 1),
 		"soup.yml":    "soup: []\n",
-		"junit.xml":   `<testsuite name="s" tests="1"><testcase name="TestDose SRS-001" classname="x"/></testsuite>`,
+		"junit.xml":   junitSRS001,
 		"req/b.yml":   "- id: SRS-002\n  title: Alarm\n  status: approved\n  text: Untested.\n",
 		"osv/PyPI/.k": "",
 	} {

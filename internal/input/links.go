@@ -90,18 +90,12 @@ type linkFS struct {
 // on the way followed. A name that does not exist resolves as far as it
 // does, so that the file system underneath reports it.
 func (l *linkFS) resolve(op, name string) (string, error) {
-	if !fs.ValidPath(name) {
-		return "", &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
-	}
-	if name == "." {
-		return ".", nil
-	}
-	dir, err := l.resolveDir(op, name, path.Dir(name))
-	if err != nil {
-		return "", err
+	p, err := l.parentResolved(op, name)
+	if err != nil || p == "." {
+		return p, err
 	}
 	hops := 0
-	return l.follow(op, name, path.Join(dir, path.Base(name)), &hops)
+	return l.follow(op, name, p, &hops)
 }
 
 // resolveDir resolves the directory part of a name, from a cache: a walk
@@ -237,6 +231,8 @@ func (l *linkFS) ReadLink(name string) (string, error) {
 	return t, rename(err, name)
 }
 
+// parentResolved is name with the links of its directories followed, and
+// itself left as it is.
 func (l *linkFS) parentResolved(op, name string) (string, error) {
 	if !fs.ValidPath(name) {
 		return "", &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
