@@ -106,6 +106,11 @@ func TestSymlinksOneRule(t *testing.T) {
 			r.Write(".github/tracegate.yml", strings.Replace(readFile(t, p), "register: docs/soup/soup.yml", "register: docs/soup/soup.yml, osv_db: osv", 1))
 			r.Symlink(filepath.Join(outside, "osv"), "osv")
 		}, 3, []string{"osv", "leaves the repository"}},
+		{"a link out of the repository that no glob names", func(r *gittest.Repo, _ string) {
+			p := filepath.Join(r.Dir(), ".github/tracegate.yml")
+			r.Write(".github/tracegate.yml", strings.Replace(readFile(t, p), "test_sources: []", `test_sources: ["**/test_*.py"]`, 1))
+			r.Symlink("/usr/bin/python3", ".venv/bin/python")
+		}, 0, []string{"PASS"}},
 		{"a loop", func(r *gittest.Repo, _ string) {
 			r.Symlink("c.yml", "docs/req/b.yml")
 			r.Symlink("b.yml", "docs/req/c.yml")

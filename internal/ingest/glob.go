@@ -33,7 +33,9 @@ func Glob(fsys fs.FS, pattern string, exclude []string) ([]string, error) {
 // files are found under their own names); two names of one file give it
 // once. A link the pattern may concern that leaves the repository, loops
 // or leads nowhere is an error naming it: a file the policy names is read
-// or the evaluation fails.
+// or the evaluation fails. A pattern that starts anywhere ("**/…") concerns
+// only the links it matches that way: under it, a link that cannot be
+// followed and that it does not match is left alone.
 func GlobAll(fsys fs.FS, pattern string, exclude []string) (files, irregular []string, err error) {
 	base, _ := doublestar.SplitPattern(pattern)
 	if base == "" {
@@ -153,6 +155,12 @@ func (g *globber) link(p string) error {
 		}
 		target, _ := fs.ReadLink(g.fsys, p)
 		return &input.LinkError{Link: p, Target: target, Err: input.ErrLinkNowhere}
+	case err != nil && !matched && g.base == ".":
+		// A pattern that reaches anywhere ("**/*_test.go") meets links it
+		// does not name everywhere (a virtualenv's bin/python links out of
+		// the work tree): one that cannot be followed holds nothing of the
+		// repository, and is no file the policy names.
+		return nil
 	case err != nil:
 		return linkError(err)
 	case st.Mode().IsRegular():

@@ -64,6 +64,9 @@ func TestGlobLinks(t *testing.T) {
 		{"links the pattern cannot concern are not looked at", map[string]string{"docs/req/x.txt": "/etc/passwd", "docs/out": "/etc", "docs/req/gone": "nothing", "src/node_modules": "/usr/lib"},
 			"docs/req/*.yml", []string{"docs/req/a.yml"}, nil},
 		{"a directory the pattern cannot reach below", map[string]string{"docs/req/deep": "/etc"}, "docs/req/*.yml", []string{"docs/req/a.yml"}, nil},
+		{"a pattern from the top leaves links it does not match alone", map[string]string{".venv/bin/python": "/usr/bin/python3", "build": "/tmp/build", "loop": "loop"}, "**/*.yml",
+			[]string{"docs/req/a.yml", "docs/req/sub/e.yml", "other/b.yml", "shared/req/c.yml", "shared/req/sub/d.yml"}, nil},
+		{"a pattern from the top still refuses a link it matches", map[string]string{"x.yml": "/etc/passwd"}, "**/*.yml", nil, input.ErrLinkOutside},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := input.FollowLinks(linkTree(files, tt.links))
