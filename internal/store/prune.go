@@ -16,8 +16,10 @@ type Pruned struct {
 }
 
 // pruneBatch bounds one delete, so that a large prune never holds the
-// single SQLite writer (or PostgreSQL row locks) for long.
-const pruneBatch = 1000
+// single SQLite writer (or PostgreSQL row locks) for long: 200 deliveries
+// of 25 KB take about 4 ms to delete here, 1,000 took 18 ms, which a
+// webhook waiting behind them would feel.
+const pruneBatch = 200
 
 // Prune deletes deliveries received, and finished jobs (done, failed,
 // expired, released, dead) finished, more than olderThan ago, in batches.
