@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -28,6 +29,12 @@ func TestPrune(t *testing.T) {
 		if _, err := s.Fail(ctx, jobs[1], errPermanentForTest); err != nil {
 			t.Fatal(err)
 		}
+		// More than a batch, so that Prune goes round.
+		for i := range 2*pruneBatch + 5 {
+			if _, err := s.Accept(ctx, delivery(fmt.Sprintf("bulk-%d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
 		clk.Advance(10 * 24 * time.Hour)
 		if _, err := s.Accept(ctx, delivery("new-1"), prJob(9, "bb")); err != nil {
 			t.Fatal(err)
@@ -40,7 +47,7 @@ func TestPrune(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p != (Pruned{Deliveries: 3, Jobs: 2}) {
+		if p != (Pruned{Deliveries: 3 + 2*pruneBatch + 5, Jobs: 2}) {
 			t.Errorf("pruned %+v, want 3 deliveries and the done and dead jobs", p)
 		}
 		if n := s.count("deliveries", "id = 'new-1'"); n != 1 || s.count("deliveries", "1 = 1") != 1 {
