@@ -73,6 +73,33 @@ func checkItems(t *testing.T, format, p string, items *ingest.Items, err error) 
 	}
 }
 
+// checkKept is the property of a streaming read: keeping only the bad
+// cases reads the same file to the same verdicts — every bad case kept,
+// the others counted — as keeping all.
+func checkKept(t *testing.T, r ingest.Streamer, fsys fs.FS, p string, all *ingest.Items, err error) {
+	kept, err2 := r.ReadCases(fsys, p, func(tc *model.TestCase) bool { return tc.Outcome.Bad() })
+	if (err == nil) != (err2 == nil) {
+		t.Fatalf("keeping all: %v; keeping the bad: %v", err, err2)
+	}
+	if err != nil {
+		return
+	}
+	var want, got model.TestTotals
+	for _, c := range all.Tests {
+		want.Add(c.Outcome)
+	}
+	got = kept.Unkept
+	for _, c := range kept.Tests {
+		got.Add(c.Outcome)
+		if !c.Outcome.Bad() && len(c.Requirements) == 0 {
+			t.Fatalf("case %q kept: it is %s and links nothing", c.Name, c.Outcome)
+		}
+	}
+	if got != want || kept.Unkept.Failed+kept.Unkept.Errored > 0 {
+		t.Fatalf("keeping the bad: %+v (unkept %+v); keeping all: %+v", got, kept.Unkept, want)
+	}
+}
+
 func FuzzJUnit(f *testing.F) {
 	seedFixtures(f, "testdata/formats/junit")
 	for _, s := range []string{
@@ -90,6 +117,7 @@ func FuzzJUnit(f *testing.F) {
 		_ = JUnit{}.Detect(fsys, "r.xml", data)
 		items, err := JUnit{}.Read(fsys, "r.xml")
 		checkItems(t, "junit", "r.xml", items, err)
+		checkKept(t, JUnit{}, fsys, "r.xml", items, err)
 	})
 }
 
@@ -109,5 +137,6 @@ func FuzzGoTestJSON(f *testing.F) {
 		_ = GoTestJSON{}.Detect(fsys, "r.jsonl", data)
 		items, err := GoTestJSON{}.Read(fsys, "r.jsonl")
 		checkItems(t, "gotest-json", "r.jsonl", items, err)
+		checkKept(t, GoTestJSON{}, fsys, "r.jsonl", items, err)
 	})
 }
