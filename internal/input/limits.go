@@ -10,6 +10,21 @@ const (
 	// artefact matched by a glob) and reading it would only exhaust memory.
 	DefaultMaxSize = 64 << 20
 
+	// MaxReport is the largest test report read. Big CI runs write 100+
+	// MB of JUnit XML; the readers stream it (memory grows with the cases
+	// kept, not the file), so the limit only guards against a glob that
+	// matched something that is not a report.
+	MaxReport = 512 << 20
+
+	// MaxSBOM is the largest SBOM read. Real SBOMs of container images
+	// reach tens of megabytes; 256 MiB leaves room for those and still
+	// refuses a glob that matched a disk image before it is read.
+	MaxSBOM = 256 << 20
+
+	// MaxEvent is the largest webhook or workflow event payload read;
+	// GitHub caps webhook payloads at 25 MB.
+	MaxEvent = 32 << 20
+
 	// HeadLen is how much of a file Open inspects to tell text from binary,
 	// and the head that format detection starts from.
 	HeadLen = 8 << 10
@@ -64,4 +79,18 @@ const (
 	ReadBudget   = 512 << 20
 	TreeFactor   = 48
 	StreamFactor = 1
+)
+
+// Bounds on the structure of what is read, so that a hostile file cannot
+// exhaust the stack or make every item pay for its nesting.
+const (
+	// MaxYAMLDepth bounds how deep YAML values nest.
+	MaxYAMLDepth = 100
+	// MaxSuiteDepth bounds how deep JUnit suites nest. Producers nest a
+	// few levels (PHPUnit: directory, class, data provider).
+	MaxSuiteDepth = 64
+	// MaxMessage bounds a test's failure, error or skip message as a
+	// finding shows it. Reports carry whole stack traces and test logs; a
+	// big CI run has thousands of failing cases.
+	MaxMessage = 4 << 10
 )

@@ -104,12 +104,9 @@ type converter struct {
 	pos  map[string]input.Pos
 }
 
-// maxDepth bounds nesting so that a hostile document cannot exhaust the stack.
-const maxDepth = 100
-
 func (c *converter) value(n *yaml.Node, ptr string, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, input.Errorf(Pos(c.file, n), "YAML nested deeper than %d levels", maxDepth)
+	if depth > input.MaxYAMLDepth {
+		return nil, input.Errorf(Pos(c.file, n), "YAML nested deeper than %d levels", input.MaxYAMLDepth)
 	}
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {

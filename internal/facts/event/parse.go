@@ -16,9 +16,8 @@ import (
 	"github.com/tracegate/tracegate/internal/input"
 )
 
-// MaxSize is the largest payload Load reads; GitHub caps webhook payloads
-// at 25 MB.
-const MaxSize = 32 << 20
+// MaxSize is the largest payload Load reads (input.MaxEvent).
+const MaxSize = input.MaxEvent
 
 // Load reads the payload of event name from path, GITHUB_EVENT_PATH.
 func Load(path string, name Name) (*Event, error) {

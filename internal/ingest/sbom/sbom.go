@@ -9,10 +9,8 @@ import (
 	"github.com/tracegate/tracegate/internal/model"
 )
 
-// MaxSize is the largest SBOM read. Real SBOMs of container images reach
-// tens of megabytes; 256 MiB leaves room for those and still refuses a glob
-// that matched a disk image before it is read.
-const MaxSize = 256 << 20
+// MaxSize is the largest SBOM read (input.MaxSBOM).
+const MaxSize = input.MaxSBOM
 
 // Format names an SBOM serialisation (model.SBOMFormat).
 type Format = model.SBOMFormat

@@ -51,7 +51,7 @@ func checkItems(t *testing.T, format, p string, items *ingest.Items, err error) 
 		if c.Format != format || c.Source.File != p || c.Source.Line < 1 {
 			t.Fatalf("case %q: format %q source %v", c.Name, c.Format, c.Source)
 		}
-		if len(c.Message) > maxMessage+256 {
+		if len(c.Message) > input.MaxMessage+256 {
 			t.Fatalf("message of %d bytes", len(c.Message))
 		}
 		if c.Outcome.Bad() && c.Message == "" {

@@ -153,7 +153,7 @@ func (g GoTestJSON) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 // package is let go then: memory grows with the packages running at once
 // and the cases kept, not with the stream.
 func (GoTestJSON) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
-	f, err := input.Open(fsys, p, maxReport)
+	f, err := input.Open(fsys, p, input.MaxReport)
 	if err != nil {
 		return nil, err
 	}

@@ -207,7 +207,7 @@ func TestGoTestJSONStreams(t *testing.T) {
 				if i < len(tc.msgs) && tc.msgs[i] == "" && c.Message != "" {
 					t.Errorf("%s: message %q, want none", c.Name, c.Message)
 				}
-				if len(c.Message) > maxMessage+len(truncMark)+64 {
+				if len(c.Message) > input.MaxMessage+len(truncMark)+64 {
 					t.Errorf("%s: message of %d bytes", c.Name, len(c.Message))
 				}
 			}

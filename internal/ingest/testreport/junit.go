@@ -18,11 +18,6 @@ import (
 	"github.com/tracegate/tracegate/internal/model"
 )
 
-// maxReport bounds a test report. Big CI runs write 100+ MB of JUnit XML;
-// the reader streams it, so the limit only guards against a glob that
-// matched something that is not a report.
-const maxReport = 512 << 20
-
 // JUnit reads JUnit XML. There is no JUnit XML standard: every producer
 // writes its own dialect, and the reader follows what each one means (see
 // caseResult.decide for the outcomes and testdata/formats/junit for one real
@@ -154,7 +149,7 @@ func (JUnit) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, e
 var errLateLinks = errors.New("suite links after unkept cases")
 
 func readJUnitFile(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
-	f, err := input.Open(fsys, p, maxReport)
+	f, err := input.Open(fsys, p, input.MaxReport)
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +162,6 @@ func readJUnitFile(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error
 	}
 	return r.items, nil
 }
-
-// maxNesting bounds how deep suites nest. Producers nest a few levels
-// (PHPUnit: directory, class, data provider); the bound keeps a hostile file
-// from making every case pay for thousands of enclosing suites.
-const maxNesting = 64
 
 // frame is an open <testsuites> or <testsuite>.
 type frame struct {
@@ -290,8 +280,8 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 	case "testsuites":
 		r.stack = append(r.stack, frame{name: attr(t, "name"), pos: pos, first: len(r.items.Tests), at: r.held, unkept: r.items.Unkept.Total, decl: r.declared(t, pos, "<testsuites>")})
 	case "testsuite":
-		if len(r.stack) >= maxNesting {
-			return input.Errorf(pos, "<testsuite> nested more than %d deep", maxNesting).
+		if len(r.stack) >= input.MaxSuiteDepth {
+			return input.Errorf(pos, "<testsuite> nested more than %d deep", input.MaxSuiteDepth).
 				WithHint("no test runner nests suites this deep; the file is not a test report")
 		}
 		fr := frame{suite: true, name: strings.TrimSpace(attr(t, "name")), pos: pos, first: len(r.items.Tests), at: r.held, unkept: r.items.Unkept.Total}

@@ -336,7 +336,7 @@ second</failure></testcase>`, model.Failed, "first\nsecond", ""},
 			if !strings.Contains(c.Message, tc.msg) {
 				t.Errorf("message = %q, want it to contain %q", c.Message, tc.msg)
 			}
-			if len(c.Message) > maxMessage+len(truncMark)+64 {
+			if len(c.Message) > input.MaxMessage+len(truncMark)+64 {
 				t.Errorf("message is %d bytes", len(c.Message))
 			}
 			var want []string

@@ -3,30 +3,27 @@ package testreport
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tracegate/tracegate/internal/input"
 )
 
-// maxMessage bounds a test's failure, error or skip message. Reports carry
-// whole stack traces and test logs; the message is for a person reading a
-// finding, and a big CI run has thousands of failing cases.
-const maxMessage = 4 << 10
-
-// truncMark ends a message that was cut to maxMessage.
+// truncMark ends a message that was cut to input.MaxMessage.
 const truncMark = "\n… (truncated)"
 
-// clip trims s and cuts it to maxMessage bytes on a rune boundary.
+// clip trims s and cuts it to input.MaxMessage bytes on a rune boundary.
 func clip(s string) string {
 	s = strings.TrimSpace(s)
-	if len(s) <= maxMessage {
+	if len(s) <= input.MaxMessage {
 		return s
 	}
-	cut := maxMessage
+	cut := input.MaxMessage
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return strings.TrimSpace(s[:cut]) + truncMark
 }
 
-// headText collects the first maxMessage bytes written to it and remembers
+// headText collects the first input.MaxMessage bytes written to it and remembers
 // whether more was offered, so that a 100 MB stack trace costs 4 KB.
 type headText struct {
 	b         strings.Builder
@@ -34,7 +31,7 @@ type headText struct {
 }
 
 func (h *headText) add(s []byte) {
-	if room := maxMessage + 1 - h.b.Len(); room > 0 {
+	if room := input.MaxMessage + 1 - h.b.Len(); room > 0 {
 		if len(s) > room {
 			s = s[:room]
 			h.truncated = true
@@ -46,8 +43,8 @@ func (h *headText) add(s []byte) {
 }
 
 func (h *headText) addString(s string) {
-	if len(s) > maxMessage+1 {
-		s = s[:maxMessage+1]
+	if len(s) > input.MaxMessage+1 {
+		s = s[:input.MaxMessage+1]
 		h.truncated = true
 	}
 	h.add([]byte(s))
@@ -61,7 +58,7 @@ func (h *headText) String() string {
 	return s
 }
 
-// tailText keeps the last maxMessage bytes written to it: the end of a test
+// tailText keeps the last input.MaxMessage bytes written to it: the end of a test
 // log is where a runner prints why the test failed.
 type tailText struct {
 	b   []byte
@@ -70,8 +67,8 @@ type tailText struct {
 
 func (t *tailText) add(s []byte) {
 	t.b = append(t.b, s...)
-	if len(t.b) > 2*maxMessage {
-		t.b = append(t.b[:0], t.b[len(t.b)-maxMessage:]...)
+	if len(t.b) > 2*input.MaxMessage {
+		t.b = append(t.b[:0], t.b[len(t.b)-input.MaxMessage:]...)
 		t.cut = true
 	}
 }
@@ -79,8 +76,8 @@ func (t *tailText) add(s []byte) {
 func (t *tailText) String() string {
 	b := t.b
 	cut := t.cut
-	if len(b) > maxMessage {
-		b = b[len(b)-maxMessage:]
+	if len(b) > input.MaxMessage {
+		b = b[len(b)-input.MaxMessage:]
 		cut = true
 	}
 	for len(b) > 0 && !utf8.RuneStart(b[0]) {

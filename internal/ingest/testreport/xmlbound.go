@@ -18,7 +18,7 @@ import (
 // the decoder sees it. Markup passes unchanged: element names and
 // structure, and every run within the bound, reach the decoder byte for
 // byte. What is cut is captured output, a failure body, a message: the
-// reader keeps an excerpt of those anyway (maxMessage).
+// reader keeps an excerpt of those anyway (input.MaxMessage).
 //
 // The filter follows XML's lexical grammar as encoding/xml reads it (text,
 // tags with quoted attribute values, comments, CDATA sections, processing

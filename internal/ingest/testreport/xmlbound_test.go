@@ -82,7 +82,7 @@ func TestJUnitHugeOutput(t *testing.T) {
 	if len(items.Tests) != 2 {
 		t.Fatalf("%d cases", len(items.Tests))
 	}
-	if m := items.Tests[0].Message; !strings.HasSuffix(m, "FAILED: rate off by 3 %") || len(m) > maxMessage+64 {
+	if m := items.Tests[0].Message; !strings.HasSuffix(m, "FAILED: rate off by 3 %") || len(m) > input.MaxMessage+64 {
 		t.Errorf("message %q", m)
 	}
 	if l := items.Tests[1].Source.Line; l != 200_002 {
