@@ -42,18 +42,7 @@ func FuzzAfterProlog(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
 		comments := func(br *bufio.Reader) error {
 			SkipBOM(br)
-			for {
-				c, err := PeekLine(br)
-				if err != nil {
-					return err
-				}
-				if c != '\n' && c != '#' {
-					return nil
-				}
-				if err := SkipLine(br); err != nil {
-					return err
-				}
-			}
+			return SkipLines(br, func(c byte) bool { return c == '\n' || c == '#' })
 		}
 		head := data[:min(len(data), HeadLen, int(cut))]
 		got := AfterProlog(fstest.MapFS{"f": {Data: data}}, "f", head, comments)

@@ -109,6 +109,25 @@ func SkipSpace(br *bufio.Reader) error {
 	}
 }
 
+// SkipLines discards whole lines as long as skip accepts the first byte of
+// each that is not a space or tab ('\n' for a blank line), and stops at the
+// start of the first line it does not accept. It returns io.EOF when the
+// input ends first.
+func SkipLines(br *bufio.Reader, skip func(first byte) bool) error {
+	for {
+		c, err := PeekLine(br)
+		if err != nil {
+			return err
+		}
+		if !skip(c) {
+			return nil
+		}
+		if err := SkipLine(br); err != nil {
+			return err
+		}
+	}
+}
+
 // PeekLine returns the first byte of the current line that is not a space
 // or tab, without consuming anything; '\n' for a blank line. It returns
 // io.EOF when the input ends first. Indentation longer than the reader's

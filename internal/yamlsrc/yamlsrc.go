@@ -265,16 +265,5 @@ func Head(fsys fs.FS, path string, head []byte) []byte {
 // indentation).
 func CommentProlog(br *bufio.Reader) error {
 	input.SkipBOM(br)
-	for {
-		c, err := input.PeekLine(br)
-		if err != nil {
-			return err
-		}
-		if c != '\n' && c != '#' && c != '%' {
-			return nil
-		}
-		if err := input.SkipLine(br); err != nil {
-			return err
-		}
-	}
+	return input.SkipLines(br, func(c byte) bool { return c == '\n' || c == '#' || c == '%' })
 }

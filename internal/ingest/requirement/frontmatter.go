@@ -56,29 +56,22 @@ func splitFrontMatter(file string, data []byte) (*frontMatter, bool, error) {
 func markdownProlog(br *bufio.Reader) error {
 	input.SkipBOM(br)
 	for {
-		c, err := input.PeekLine(br)
-		if err != nil {
+		if err := input.SkipLines(br, func(c byte) bool { return c == '\n' }); err != nil {
 			return err
 		}
-		switch c {
-		case '\n':
-			if err := input.SkipLine(br); err != nil {
-				return err
-			}
-			continue
-		case '<':
-			if err := input.SkipSpace(br); err != nil {
-				return err
-			}
-			if b, _ := br.Peek(4); string(b) == "<!--" {
-				br.Discard(4)
-				if err := input.SkipUntil(br, "-->"); err != nil {
-					return err
-				}
-				continue
-			}
+		if c, _ := input.PeekLine(br); c != '<' {
+			return nil
 		}
-		return nil
+		if err := input.SkipSpace(br); err != nil {
+			return err
+		}
+		if b, _ := br.Peek(4); string(b) != "<!--" {
+			return nil
+		}
+		br.Discard(4)
+		if err := input.SkipUntil(br, "-->"); err != nil {
+			return err
+		}
 	}
 }
 

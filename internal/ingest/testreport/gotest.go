@@ -50,18 +50,7 @@ func (GoTestJSON) Detect(fsys fs.FS, p string, head []byte) bool {
 // with "{": what go and the build print before test2json's first event.
 func chatter(br *bufio.Reader) error {
 	input.SkipBOM(br)
-	for {
-		c, err := input.PeekLine(br)
-		if err != nil {
-			return err
-		}
-		if c == '{' {
-			return nil
-		}
-		if err := input.SkipLine(br); err != nil {
-			return err
-		}
-	}
+	return input.SkipLines(br, func(c byte) bool { return c != '{' })
 }
 
 // hasActionKey reports whether the JSON object that line starts with has a
