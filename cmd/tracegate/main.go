@@ -89,13 +89,17 @@ the safety class, unknown states, risk estimates against the matrix. Formats: ` 
 	validate.Flags().StringVar(&failOn, "fail-on", "warning", "lowest finding severity that fails: error, warning, note, never")
 	root.AddCommand(validate)
 
-	root.AddCommand(&cobra.Command{
+	var traceTests []string
+	traceCmd := &cobra.Command{
 		Use:   "trace",
 		Short: "Write the traceability matrix (requirement → risk controls → tests → results)",
-		Long:  "Write the traceability matrix. Formats: " + releasedoc.MatrixFormats.Help() + ".",
-		Args:  cobra.NoArgs,
-		Run:   func(*cobra.Command, []string) { code = cli.Trace(o) },
-	})
+		Long: "Write the traceability matrix. Formats: " + releasedoc.MatrixFormats.Help() + `.
+An evaluation that cannot complete exits 3; with --format json it writes a document whose errors say why.`,
+		Args: cobra.NoArgs,
+		Run:  func(*cobra.Command, []string) { code = cli.Trace(o, traceTests) },
+	}
+	traceCmd.Flags().StringArrayVar(&traceTests, "tests", nil, "more test reports (glob in the working tree; repeatable)")
+	root.AddCommand(traceCmd)
 
 	var co cli.CheckOptions
 	checkCmd := &cobra.Command{

@@ -266,3 +266,64 @@ func TestLogIsQuietUnlessAsked(t *testing.T) {
 		t.Errorf("--log-level loud: exit %d\n%s", code, errs)
 	}
 }
+
+// trace takes --tests as the gates do: a report beside the policy's is read
+// into the matrix. An evaluation that cannot complete exits 3 and, in JSON,
+// writes a document whose errors say why instead of nothing.
+func TestTraceTestsAndErrorDocument(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".github/tracegate.yml", "version: 1\nsafety_class: A\ntests: []\n")
+	write("docs/requirements/r.yml", "requirements:\n  - id: SRS-1\n    title: t\n    text: The pump shall stop.\n")
+	write("extra/unit.xml", `<testsuite name="s" tests="1"><testcase classname="x" name="test_SRS-1_stops"/></testsuite>`)
+
+	status := func(args ...string) string {
+		t.Helper()
+		code, out, errs := tracegate(t, append([]string{"trace", "--format", "json", "--dir", dir}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var m matrix
+		if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.Requirements) != 1 {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return m.Requirements[0].Status
+	}
+	if got := status(); got != "unverified" {
+		t.Errorf("without --tests: %s, want unverified", got)
+	}
+	if got := status("--tests", "extra/*.xml"); got != "verified" {
+		t.Errorf("with --tests: %s, want verified", got)
+	}
+
+	write("docs/requirements/r.yml", "requirements:\n  - id: SRS-1\n    title: [unclosed\n")
+	code, out, errs := tracegate(t, "trace", "--format", "json", "--dir", dir)
+	if code != 3 || !strings.Contains(errs, "not a pass (exit 3)") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	var doc struct {
+		Schema       string
+		Requirements []any
+		Errors       []string
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if doc.Schema != "tracegate.trace/v1" || len(doc.Requirements) != 0 || len(doc.Errors) != 1 || !strings.Contains(doc.Errors[0], "docs/requirements/r.yml:3") {
+		t.Errorf("error document = %+v", doc)
+	}
+	// Other formats write no document on exit 3: their reader is a person,
+	// and the error is on standard error.
+	if code, out, _ := tracegate(t, "trace", "--format", "csv", "--dir", dir); code != 3 || out != "" {
+		t.Errorf("csv: exit %d, stdout %q", code, out)
+	}
+}

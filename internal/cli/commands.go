@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/gate"
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
@@ -45,8 +47,12 @@ func Validate(o Options, failOnFlag string) int {
 	return o.finish(check.Validate(ctx, src, opts))
 }
 
-// Trace writes the traceability matrix (tracegate trace).
-func Trace(o Options) int {
+// Trace writes the traceability matrix (tracegate trace). tests are more
+// test report globs in the working tree, read besides the policy's, as the
+// gates' --tests. An evaluation that cannot complete (exit 3) writes, in
+// JSON, an error document that says so, so that a machine reading the
+// output never mistakes an empty output for an empty matrix.
+func Trace(o Options, tests []string) int {
 	ctx, err := o.context()
 	if err != nil {
 		return o.fail(err)
@@ -59,15 +65,32 @@ func Trace(o Options) int {
 	if err != nil {
 		return o.fail(err)
 	}
+	opts.Tests = tests
 	m, err := check.GatherModel(ctx, src, opts)
 	if err != nil {
-		return o.fail(err)
+		if check.IsUsage(err) || enc.MediaType != report.MediaJSON {
+			return o.fail(err)
+		}
+		doc := releasedoc.ErroredMatrix(check.ErrorLines(err), incompleteWarnings(err))
+		if werr := o.write(func(w writer) error { return enc.Write(w, doc) }); werr != nil {
+			return o.fail(werr)
+		}
+		return o.failed(err, true)
 	}
 	mx := releasedoc.NewMatrix(m.Graph, m.Config.SafetyClass, m.DHF.Warnings)
 	if err := o.write(func(w writer) error { return enc.Write(w, mx) }); err != nil {
 		return o.fail(err)
 	}
 	return check.ExitPass
+}
+
+// incompleteWarnings are the warnings read before an evaluation stopped.
+func incompleteWarnings(err error) []input.Warning {
+	var inc *check.IncompleteError
+	if errors.As(err, &inc) {
+		return inc.Warnings
+	}
+	return nil
 }
 
 // Rules lists the rule catalog (tracegate rules); --format markdown writes

@@ -39,8 +39,12 @@ import (
 // A risk becomes a model.Hazard: id → ID, hazard → Hazard, events → Cause,
 // hazardous_situation → Situation, harm → Harm, severity and probability →
 // Initial, residual_severity and residual_probability → Residual, all as
-// written. tracegate needs an id on every risk to trace it, so a risk without
-// one is an error (rdm itself renders its documents without IDs).
+// written. tracegate traces a risk by its id; rdm's template writes risks
+// without one (rdm renders its documents without IDs), so a risk without an
+// id is read under its position in the list (RISK-1, RISK-2, ...) with a
+// warning, and validate flags that name against the hazard ID pattern
+// (TG102). An id that is not an ID (a mapping, text with white space) is an
+// error.
 //
 // rdm writes control measures as prose, without IDs, and tracegate traces a
 // control to the requirements that implement it by ID. So control_measures

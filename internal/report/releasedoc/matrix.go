@@ -23,6 +23,17 @@ type Matrix struct {
 	Tests        trace.Totals    `json:"tests"`
 	Coverage     Coverage        `json:"coverage"`
 	Warnings     []input.Warning `json:"warnings,omitempty"`
+	// Errors, when set, say why the matrix could not be made: the
+	// evaluation did not complete (exit 3) and the rows are empty, not
+	// "nothing to trace".
+	Errors []string `json:"errors,omitempty"`
+}
+
+// ErroredMatrix is the matrix document of an evaluation that could not
+// complete: no rows, the errors, and the warnings read until then.
+func ErroredMatrix(errs []string, warnings []input.Warning) *Matrix {
+	return &Matrix{Schema: MatrixSchema, Requirements: []MatrixReq{}, RiskControls: []MatrixControl{}, Hazards: []MatrixHazard{},
+		Warnings: warnings, Errors: errs}
 }
 
 // MatrixReq is one row of the matrix.
