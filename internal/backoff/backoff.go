@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-// maxRetryAfter saturates absurd delay-seconds instead of overflowing.
+// maxRetryAfter saturates an absurd delay — delay-seconds that would
+// overflow, a date decades ahead — so that one answer cannot stall a
+// client for years.
 const maxRetryAfter = 24 * time.Hour
 
 // RetryAfter reads a Retry-After header: delay-seconds or an HTTP date
@@ -31,7 +33,7 @@ func RetryAfter(h string, now time.Time) (time.Duration, bool) {
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
 }
