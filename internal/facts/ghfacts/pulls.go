@@ -28,6 +28,16 @@ func (t *Tracker) PullRequest(ctx context.Context, repo string, number int) (*fa
 	if err != nil {
 		return nil, err
 	}
+	out := convertPull(pr)
+	if out.Repo == "" {
+		out.Repo = t.repoOr(repo)
+	}
+	return out, nil
+}
+
+// convertPull reads a pull request as GitHub's API gives it (whole, or
+// the simple form that lists give).
+func convertPull(pr *github.PullRequest) *facts.PullRequest {
 	out := &facts.PullRequest{
 		Repo:    pr.GetBase().GetRepo().GetFullName(),
 		Number:  pr.GetNumber(),
@@ -40,14 +50,16 @@ func (t *Tracker) PullRequest(ctx context.Context, repo string, number int) (*fa
 		HeadSHA: pr.GetHead().GetSHA(),
 		BaseRef: pr.GetBase().GetRef(),
 		BaseSHA: pr.GetBase().GetSHA(),
-	}
-	if out.Repo == "" {
-		out.Repo = t.repoOr(repo)
+		State:   pr.GetState(),
+		// The simple form has merged_at but no merged.
+		Merged:      pr.GetMerged() || pr.MergedAt != nil,
+		MergedAt:    pr.GetMergedAt().Time,
+		MergeCommit: pr.GetMergeCommitSHA(),
 	}
 	for _, l := range pr.Labels {
 		out.Labels = append(out.Labels, l.GetName())
 	}
-	return out, nil
+	return out
 }
 
 func (t *Tracker) repoOr(repo string) string {

@@ -45,10 +45,7 @@ func TestOpenAPI(t *testing.T) {
 	seed(srv)
 	g := seedGit(t, srv)
 
-	cases := []struct {
-		name, path, specPath string
-		status               int
-	}{
+	cases := []openAPICase{
 		{"issue", "/repos/octo/hello/issues/1", "/repos/{owner}/{repo}/issues/{issue_number}", 200},
 		{"closed issue without body", "/repos/octo/hello/issues/2", "/repos/{owner}/{repo}/issues/{issue_number}", 200},
 		{"pull request as issue", "/repos/octo/hello/issues/3", "/repos/{owner}/{repo}/issues/{issue_number}", 200},
@@ -83,6 +80,8 @@ func TestOpenAPI(t *testing.T) {
 		{"expired artifact", "/repos/octo/git/actions/artifacts/" + g["expired"] + "/zip", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", 410},
 		{"check runs", "/repos/octo/git/commits/" + g["commit"] + "/check-runs", "/repos/{owner}/{repo}/commits/{ref}/check-runs", 200},
 	}
+
+	cases = append(cases, reviewCases(t, srv, g)...)
 
 	doc := map[string]any{
 		"$schema":    "https://json-schema.org/draft/2020-12/schema",

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.gitRoutes()
 	s.actionRoutes()
 	s.checkRoutes()
+	s.reviewRoutes()
 }
 
 // urls is the fake's own roots, as the client reached it.

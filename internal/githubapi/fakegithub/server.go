@@ -79,6 +79,7 @@ type Server struct {
 	downloads map[string]download // by token
 	runs      runState
 	checks    checkState
+	review    reviewState
 }
 
 // New starts a fake GitHub, closed when the test ends.
