@@ -28,8 +28,10 @@ type Config struct {
 	ProblemReports    ProblemReports `json:"problem_reports"`
 	ChangeRequests    ChangeRequests `json:"change_requests"`
 	PR                PRPolicy       `json:"pr"`
+	Reviews           ReviewPolicy   `json:"reviews,omitzero"`
 	Release           ReleasePolicy  `json:"release"`
 	SOUP              SOUPPolicy     `json:"soup"`
+	Documents         DocumentPolicy `json:"documents,omitzero"`
 
 	// File is where the policy was read from, empty when no file existed.
 	File string `json:"-"`
@@ -46,6 +48,9 @@ type Item struct {
 	Class       model.Class `json:"class"`
 	Description string      `json:"description,omitempty"`
 	Paths       []string    `json:"paths,omitempty"`
+	// SBOMs are globs of the SBOM files of the item's build: their
+	// components are SOUP the item uses (the architecture view).
+	SBOMs []string `json:"sboms,omitempty"`
 }
 
 // IDPatterns holds the RE2 pattern of each kind of ID, as written.
@@ -129,6 +134,8 @@ type ReleasePolicy struct {
 	TagPattern string       `json:"tag_pattern"`
 	Plans      []Plan       `json:"plans"`
 	First      FirstRelease `json:"first,omitzero"`
+	// Approval, when set, is required of every release.
+	Approval *ApprovalPolicy `json:"approval,omitempty"`
 }
 
 // SOUPPolicy says where the SBOMs and the SOUP register are.

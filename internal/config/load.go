@@ -184,6 +184,12 @@ func (c *Config) check() input.Errors {
 			}
 			inside(fmt.Sprintf("items.%d.paths.%d", i, j), g)
 		}
+		for j, g := range it.SBOMs {
+			if !doublestar.ValidatePattern(g) {
+				bad(fmt.Sprintf("items.%d.sboms.%d", i, j), "items[%d].sboms[%d]: invalid glob %q", i, j, g)
+			}
+			inside(fmt.Sprintf("items.%d.sboms.%d", i, j), g)
+		}
 	}
 	for _, list := range []struct {
 		key string
