@@ -132,11 +132,12 @@ type PullRequest struct {
 	HeadSHA string   `json:"head_sha"`
 	BaseRef string   `json:"base_ref"`
 	BaseSHA string   `json:"base_sha"`
-	// State is open or closed; Merged, MergedAt and MergeCommit say
+	// State is open or closed, Created when it was opened; Merged, MergedAt and MergeCommit say
 	// whether and how a closed pull request was merged (MergeCommit is the
 	// merge, squash or last rebased commit on the base branch). Known when
 	// read from GitHub's API, empty from an event or flags.
 	State       string    `json:"state,omitempty"`
+	Created     time.Time `json:"created,omitzero"`
 	Merged      bool      `json:"merged,omitempty"`
 	MergedAt    time.Time `json:"merged_at,omitzero"`
 	MergeCommit string    `json:"merge_commit,omitempty"`

@@ -43,6 +43,9 @@ type PRFacts struct {
 	// SOUP is the SOUP list at the head and the SBOM changes; nil when the
 	// policy names neither SBOMs nor a register.
 	SOUP *SOUPFacts
+	// Reviews are the pull request's review records (PRs[PR.Number]);
+	// nil when not gathered.
+	Reviews *ReviewFacts
 }
 
 // PR gate rules.
@@ -87,6 +90,7 @@ var prRules = []*prRule{
 		Description: "The pull request is judged by the policy of its base branch. A pull request that changes the policy is recorded, so that the change is reviewed like any other change to the quality system.",
 		Remediation: "review the policy change with QA/RA"},
 		checkPolicyChange},
+	{ruleReviewed, checkPRReviewed},
 }
 
 type prRule struct {
@@ -557,5 +561,6 @@ func prSummary(f *PRFacts) *PRSummary {
 	if label := exemption(f); label != "" && justification(f) != "" {
 		s.Exemption = label
 	}
+	s.Review = prReviewRecord(f)
 	return s
 }

@@ -41,15 +41,7 @@ func triaged(id string, mod ...func(*model.Record)) model.Record {
 }
 
 func TestPRRules(t *testing.T) {
-	type tc struct {
-		name    string
-		class   model.Class
-		mod     func(*PRFacts)
-		rule    string
-		status  RuleStatus
-		subject string
-		message string
-	}
+	type tc = prCase
 	cases := []tc{
 		{"linked", model.ClassA, nil, "TG201", RulePassed, "", ""},
 		{"unlinked", model.ClassA, func(f *PRFacts) { f.Links = nil }, "TG201", RuleFailed, "pull request #7 “SRS-1: limit bolus”", "links no requirement"},
@@ -139,6 +131,7 @@ func TestPRRules(t *testing.T) {
 			f.Changes = append(f.Changes, facts.Change{Status: facts.Modified, Path: ".github/tracegate.yml"})
 		}, "TG208", RuleFailed, ".github/tracegate.yml", "judged by the base branch's policy"},
 	}
+	cases = append(cases, prReviewCases()...)
 	covered := map[string]bool{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

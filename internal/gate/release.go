@@ -44,6 +44,14 @@ type ReleaseFacts struct {
 	// SOUP is the SOUP list of the release; nil when the policy names
 	// neither SBOMs nor a register.
 	SOUP *SOUPFacts
+	// CommitChanges are the files each commit changed (against its first
+	// parent), by SHA; CommitPRs the merged pull requests each came in
+	// by, by SHA; Reviews their review records. Approval are the records
+	// of the release approval. Each is nil when not gathered.
+	CommitChanges map[string][]facts.Change
+	CommitPRs     map[string][]int
+	Reviews       *ReviewFacts
+	Approval      *ApprovalFacts
 }
 
 // PlanFiles is a required plan and the files that satisfy it.
@@ -61,6 +69,11 @@ type ReleaseSummary struct {
 	Changes        []ChangeTrace  `json:"changes"`
 	KnownAnomalies []model.Record `json:"known_anomalies"`
 	Plans          []PlanStatus   `json:"plans"`
+	// Reviews are the pull requests the changes came in by, with their
+	// reviews as judged; Approval is the release approval as judged (nil
+	// when the policy requires none).
+	Reviews  []ReviewRecord   `json:"reviews,omitempty"`
+	Approval *ReleaseApproval `json:"approval,omitempty"`
 }
 
 // ChangeTrace is one commit since the previous release and what it traces to.
@@ -131,6 +144,8 @@ var releaseRules = []*releaseRule{
 		Description: "The released version is identified (5.8.4) by a tag matching release.tag_pattern, tied to the commit whose configuration was evaluated.",
 		Remediation: "tag the release commit with a name matching release.tag_pattern"},
 		checkReleaseIdentified},
+	{ruleChangesReviewed, checkChangesReviewed},
+	{ruleReleaseApproved, checkReleaseApproved},
 }
 
 type releaseRule struct {
@@ -141,7 +156,9 @@ type releaseRule struct {
 // releaseState carries what one rule computes for others and for the
 // summary.
 type releaseState struct {
-	changes []ChangeTrace
+	changes  []ChangeTrace
+	reviews  []ReviewRecord
+	approval *ReleaseApproval
 }
 
 // EvaluateRelease judges a release: the release rules and the whole model
@@ -168,7 +185,7 @@ func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	}
 	res.lintDelta(m, nil)
 	res.evaluateSOUP(f.SOUP, m)
-	sum := &ReleaseSummary{Tag: f.Tag, Commit: f.Commit, Changes: st.changes, KnownAnomalies: f.OpenProblems}
+	sum := &ReleaseSummary{Tag: f.Tag, Commit: f.Commit, Changes: st.changes, KnownAnomalies: f.OpenProblems, Reviews: st.reviews, Approval: st.approval}
 	if f.Previous != nil {
 		sum.PreviousTag, sum.PreviousCommit = f.Previous.Name, f.Previous.Commit
 	}

@@ -38,15 +38,7 @@ func releaseFacts(t *testing.T, class model.Class) *ReleaseFacts {
 }
 
 func TestReleaseRules(t *testing.T) {
-	type tc struct {
-		name    string
-		class   model.Class
-		mod     func(*ReleaseFacts)
-		rule    string
-		status  RuleStatus
-		subject string
-		message string
-	}
+	type tc = releaseCase
 	rebuild := func(f *ReleaseFacts, class model.Class) { f.Model = newModel(t, class, f.Model.DHF) }
 	cases := []tc{
 		{"all traced", model.ClassA, nil, "TG301", RulePassed, "", ""},
@@ -134,6 +126,7 @@ func TestReleaseRules(t *testing.T) {
 		{"tag matches", model.ClassA, nil, "TG309", RulePassed, "", ""},
 		{"tag does not match", model.ClassA, func(f *ReleaseFacts) { f.Tag = "nightly-42" }, "TG309", RuleFailed, "nightly-42", `does not match the release tag pattern "v*"`},
 	}
+	cases = append(cases, releaseReviewCases()...)
 	covered := map[string]bool{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

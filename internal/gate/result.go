@@ -139,6 +139,9 @@ type PRSummary struct {
 	// Exemption is the exempt label that waived the link rule, if any.
 	Exemption string `json:"exemption,omitempty"`
 	Evidence  bool   `json:"evidence"`
+	// Review is the pull request's reviews as judged; nil when they were
+	// not read.
+	Review *ReviewRecord `json:"review,omitempty"`
 }
 
 // Summary counts findings by severity. Warnings counts the warnings

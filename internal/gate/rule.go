@@ -65,6 +65,14 @@ func (c *check) applies(class model.Class) bool {
 	return false
 }
 
+// notApplicable records that the rule does not apply to this evaluation
+// at all, and why (the policy asks nothing of it, a first release…).
+func (c *check) notApplicable(reason string) {
+	c.skipped++
+	c.classes = map[model.Class]bool{}
+	c.reason = reason
+}
+
 // report records a finding about subject.
 func (c *check) report(class model.Class, subject string, pos input.Pos, format string, args ...any) {
 	f := Finding{

@@ -51,6 +51,7 @@ func convertPull(pr *github.PullRequest) *facts.PullRequest {
 		BaseRef: pr.GetBase().GetRef(),
 		BaseSHA: pr.GetBase().GetSHA(),
 		State:   pr.GetState(),
+		Created: pr.GetCreatedAt().Time,
 		// The simple form has merged_at but no merged.
 		Merged:      pr.GetMerged() || pr.MergedAt != nil,
 		MergedAt:    pr.GetMergedAt().Time,

@@ -31,9 +31,9 @@ func TestPullRequest(t *testing.T) {
 	}{
 		{"", 21, &facts.PullRequest{Repo: repo, Number: 21, Title: "Limit bolus rate", Body: "Implements REQ-7.\n\nFixes #12",
 			Labels: []string{"change-request", "risk: low"}, Author: "mona", URL: srv.URL() + "/" + repo + "/pull/21", Draft: true,
-			HeadRef: "feature/limit", HeadSHA: sha(0xa), BaseRef: "main", BaseSHA: sha(0xb), State: "open"}, nil},
+			HeadRef: "feature/limit", HeadSHA: sha(0xa), BaseRef: "main", BaseSHA: sha(0xb), State: "open", Created: fakegithub.Epoch}, nil},
 		{repo, 22, &facts.PullRequest{Repo: repo, Number: 22, Title: "No description", Author: "octocat",
-			URL: srv.URL() + "/" + repo + "/pull/22", HeadRef: "x", HeadSHA: sha(1), BaseRef: "main", BaseSHA: sha(2), State: "open"}, nil},
+			URL: srv.URL() + "/" + repo + "/pull/22", HeadRef: "x", HeadSHA: sha(1), BaseRef: "main", BaseSHA: sha(2), State: "open", Created: fakegithub.Epoch}, nil},
 		{"", 23, nil, facts.ErrNotFound},
 		{"octo/none", 1, nil, facts.ErrNotFound},
 	}
