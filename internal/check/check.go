@@ -30,6 +30,10 @@ type Sources struct {
 	Tracker   facts.Tracker
 	PRs       facts.PullRequests
 	NoTracker string
+	// Reviews reads review and approval records from GitHub; nil without
+	// GitHub access (NoTracker says why), when the rules that need them
+	// fail closed.
+	Reviews facts.Reviews
 	// Evidence is where CI left the test reports and SBOMs it made of the
 	// evaluated commit, the policy's globs and the options' resolved in
 	// it: a workflow run's artifacts on GitHub. nil: locally, the work

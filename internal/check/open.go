@@ -91,7 +91,7 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 	if err != nil {
 		return fail(&UsageError{err})
 	}
-	src.Tracker, src.PRs = tr, tr
+	src.Tracker, src.PRs, src.Reviews = tr, tr, tr
 	return src, closeRepo, nil
 }
 

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -132,6 +133,21 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	if sf != nil {
 		headModel.DHF.Warnings = append(headModel.DHF.Warnings, sf.List.Warnings...)
 	}
+	if cfg.Reviews.Required() && pr.Author == "" && pr.Number > 0 && src.PRs != nil {
+		// Who may not approve: the author, which flags and some events
+		// leave out.
+		p, err := src.PRs.PullRequest(ctx, "", pr.Number)
+		if err != nil && !errors.Is(err, facts.ErrNotFound) {
+			return fail(fmt.Errorf("reading pull request #%d: %w", pr.Number, err))
+		}
+		if p != nil {
+			pr.Author = p.Author
+		}
+	}
+	reviews, err := prReviews(ctx, src, cfg, pr)
+	if err != nil {
+		return fail(err)
+	}
 	policyFile := opts.ConfigPath
 	if policyFile == "" {
 		policyFile = config.DefaultPath
@@ -140,6 +156,6 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	return &gate.PRFacts{
 		Head: headModel, Base: baseModel, PR: pr, Commits: commits, Changes: changes, Links: links.List(),
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable,
-		Evidence: len(headModel.DHF.Tests) > 0 || headModel.DHF.Unkept.Total > 0, PolicyFile: policyFile, SOUP: sf,
+		Evidence: len(headModel.DHF.Tests) > 0 || headModel.DHF.Unkept.Total > 0, PolicyFile: policyFile, SOUP: sf, Reviews: reviews,
 	}, nil
 }

@@ -177,11 +177,23 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	if sf != nil {
 		m.DHF.Warnings = append(m.DHF.Warnings, sf.List.Warnings...)
 	}
+	var commitChanges map[string][]facts.Change
+	var commitPRs map[string][]int
+	var reviews *gate.ReviewFacts
+	if prev != nil {
+		if commitChanges, commitPRs, reviews, err = changeReviews(ctx, src, cfg, commits); err != nil {
+			return fail(err)
+		}
+	}
+	approval, err := releaseApproval(ctx, src, cfg, sha)
+	if err != nil {
+		return fail(err)
+	}
 	logctx.From(ctx).Info("gathered", "gate", gate.GateRelease, "commits", len(commits), "open_problems", len(open), "took", time.Since(start))
 	return &gate.ReleaseFacts{
 		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
-		NoHistory: !history, SOUP: sf,
+		NoHistory: !history, SOUP: sf, CommitChanges: commitChanges, CommitPRs: commitPRs, Reviews: reviews, Approval: approval,
 	}, nil
 }
 

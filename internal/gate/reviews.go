@@ -200,6 +200,9 @@ func reviewProblems(rec ReviewRecord, reviewers []config.Reviewer, members map[s
 		}
 		out = append(out, why)
 	}
+	if rec.Author == "" {
+		out = append(out, "its author is not known, so an approval by its author cannot be ruled out")
+	}
 	if rec.SelfApproved {
 		out = append(out, "it was approved by its own author "+rec.Author+", which the policy does not accept")
 	}
