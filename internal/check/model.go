@@ -118,10 +118,18 @@ func loadModels(ctx context.Context, evFS fs.FS, src *Sources, cfg *config.Confi
 			out[i].err = err
 		}
 	}
-	for _, l := range out {
-		if l.err == nil {
-			l.m.Graph = trace.Build(l.m.DHF, cfg, ids)
+	for i, l := range out {
+		if l.err != nil {
+			continue
 		}
+		c, warns, err := declared(cfg, l.m.DHF)
+		l.m.DHF.Warnings = append(l.m.DHF.Warnings, warns...)
+		if err != nil {
+			out[i].err = err
+			continue
+		}
+		l.m.Config = c
+		l.m.Graph = trace.Build(l.m.DHF, c, ids)
 	}
 	return out
 }

@@ -40,6 +40,21 @@ type Config struct {
 	Defaulted []string `json:"-"`
 	// positions of keys in the file, for findings about the policy itself.
 	pos map[string]input.Pos
+	// declared holds, for a defaulted key whose value a file of the design
+	// history file declared instead (rdm's device.yml, risk.yml), where.
+	declared map[string]input.Pos
+}
+
+// Declare records that key, which the policy left out, took its value
+// from a file of the design history file at pos instead of the default
+// (the caller has set the value). validate shows where it came from.
+func (c *Config) Declare(key string, pos input.Pos) {
+	m := make(map[string]input.Pos, len(c.declared)+1)
+	for k, v := range c.declared {
+		m[k] = v
+	}
+	m[key] = pos
+	c.declared = m
 }
 
 // Item is a software item with its own safety class (IEC 62304 4.3 d, 5.3.1).

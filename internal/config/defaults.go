@@ -81,7 +81,11 @@ func Defaults() Config {
 func (c *Config) DefaultedValues() []string {
 	var out []string
 	for _, k := range c.Defaulted {
-		out = append(out, k+": "+c.describe(k))
+		line := k + ": " + c.describe(k)
+		if p, ok := c.declared[k]; ok {
+			line += " (declared in " + p.String() + ")"
+		}
+		out = append(out, line)
 	}
 	return out
 }

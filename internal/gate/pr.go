@@ -377,7 +377,7 @@ func failingTests(r *trace.Requirement) string {
 	var names []string
 	for _, l := range r.Tests {
 		if l.Test.Outcome.Bad() {
-			names = append(names, l.Test.FullName()+" ("+string(l.Test.Outcome)+")")
+			names = append(names, l.Test.FullName()+" ("+oneLine(l.Test.OutcomeLabel(), 200)+")")
 		}
 	}
 	return strings.Join(names, ", ")

@@ -387,6 +387,12 @@ func checkTestsPassed(f *ReleaseFacts, c *check, _ *releaseState) {
 			if msg != "" {
 				msg = ": " + oneLine(msg, 200)
 			}
+			if t.Evaluation != "" {
+				// The record accepts the failure; the gate shows the
+				// evaluation to the person who judges it, and still
+				// counts the failure.
+				msg += "; evaluated in its record as: " + oneLine(t.Evaluation, 200) + " (an evaluation does not make a failed test pass)"
+			}
 			c.report(class, t.FullName(), t.Source, "test %s %s%s%s", t.FullName(), map[model.Outcome]string{model.Failed: "failed", model.Errored: "errored"}[t.Outcome], verifies, msg)
 		}
 	}

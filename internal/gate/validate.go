@@ -103,6 +103,11 @@ var validateRules = []*ruleFunc{
 		Description: "Severity and probability must be levels of the policy's risk matrix so that acceptability can be computed.",
 		Remediation: "use a level name (or its 1-based number) from risk_matrix in the policy"},
 		checkRiskLevels},
+	{Rule{ID: "TG120", Name: "risk-matrix-fits", Title: "A risk matrix kept in the risk file fits its levels",
+		Clauses: []string{"ISO 14971 4.4"}, MinClass: model.ClassB, Severity: SevError,
+		Description: "A risk file that keeps its own risk matrix (rdm's risk.yml) must give an acceptability for every pair of its severity and probability levels, and name only its own risk levels; a risk that falls in a cell the matrix lacks has no acceptability, and tracegate never guesses one.",
+		Remediation: "give the matrix a row per severity level and a cell per probability level, each a label of risk_levels (or write risk_matrix in the policy)"},
+		checkRiskMatrixFits},
 	{Rule{ID: "TG116", Name: "control-implemented", Title: "Every risk control is implemented by a requirement",
 		Clauses: []string{"IEC 62304 5.2.3", "IEC 62304 7.2.2"}, MinClass: model.ClassB, Severity: SevError,
 		Description: "A risk control measure implemented in software must be a software requirement (5.2.3, 7.2.2 b), so that it is designed, implemented and verified.",
@@ -417,6 +422,17 @@ func checkRiskLevels(m *Model, c *check) {
 		}
 		for _, b := range h.BadLevels {
 			c.report(system(m), h.ID, h.Source, "%s: %s", h.ID, b)
+		}
+	}
+}
+
+func checkRiskMatrixFits(m *Model, c *check) {
+	if !c.applies(system(m)) {
+		return
+	}
+	for _, rm := range m.DHF.RiskMatrices {
+		for _, p := range rm.Problems {
+			c.report(system(m), "risk matrix", rm.Source, "the risk matrix does not fit its levels: %s", p)
 		}
 	}
 }

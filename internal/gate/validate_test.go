@@ -183,6 +183,13 @@ func TestValidateRules(t *testing.T) {
 				{Function: "TestX", IDs: []string{"SRS-1"}, Source: input.Pos{File: "b/x_test.go"}}}
 		}), nil, "TG118", RuleFailed, "example.com/p/q.TestX", "several source files"},
 
+		{"declared matrix fits", model.ClassB, with(func(d *model.DHF) { d.RiskMatrices = []model.RiskMatrix{{Source: at}} }), nil, "TG120", RulePassed, "", ""},
+		{"declared matrix does not fit", model.ClassB, with(func(d *model.DHF) {
+			d.RiskMatrices = []model.RiskMatrix{{Source: at, Problems: []string{"row 1 of risk_acceptability_matrix (severity Negligible) has 5 cells, but there are 3 probability levels"}}}
+		}), nil, "TG120", RuleFailed, "risk matrix", "does not fit its levels: row 1 of risk_acceptability_matrix"},
+		{"declared matrix does not fit, class A", model.ClassA, with(func(d *model.DHF) {
+			d.RiskMatrices = []model.RiskMatrix{{Source: at, Problems: []string{"x"}}}
+		}), nil, "TG120", RuleNotApplicable, "", ""},
 		{"risk analysis present", model.ClassB, good, nil, "TG119", RulePassed, "", ""},
 		{"risk analysis missing", model.ClassC, with(func(d *model.DHF) { d.Hazards = nil }), nil, "TG119", RuleFailed, "risks", "no hazards"},
 		{"risk analysis missing, class A", model.ClassA, with(func(d *model.DHF) { d.Hazards = nil }), nil, "TG119", RuleNotApplicable, "", ""},

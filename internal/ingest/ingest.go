@@ -70,8 +70,12 @@ type Items struct {
 	RiskControls []model.RiskControl
 	Tests        []model.TestCase
 	// Unkept counts the test cases read and not kept (Streamer).
-	Unkept   model.TestTotals
-	Warnings []input.Warning
+	Unkept model.TestTotals
+	// Classes and RiskMatrices are what the file declares of the policy's
+	// settings (rdm's device.yml beside requirements.yml, rdm's risk.yml).
+	Classes      []model.DeclaredClass
+	RiskMatrices []model.RiskMatrix
+	Warnings     []input.Warning
 }
 
 // Count is the number of items read, for the input-file record.

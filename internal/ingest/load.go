@@ -269,6 +269,8 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
 		dhf.Tests = append(dhf.Tests, r.items.Tests...)
 		dhf.Unkept.Merge(r.items.Unkept)
+		dhf.Classes = append(dhf.Classes, r.items.Classes...)
+		dhf.RiskMatrices = append(dhf.RiskMatrices, r.items.RiskMatrices...)
 		dhf.Files = append(dhf.Files, model.InputFile{Path: jobs[i].path, Kind: string(jobs[i].kind), Format: r.format, Items: r.items.Count()})
 	}
 	dhf.Evidence = map[string]bool{}

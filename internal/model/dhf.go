@@ -24,7 +24,12 @@ type DHF struct {
 	// the file exists in the repository. Gathered at load time so that the
 	// trace graph stays free of I/O.
 	Evidence map[string]bool
-	Warnings []input.Warning
+	// Classes and RiskMatrices are settings the files declare for
+	// themselves (rdm's device.yml and risk.yml): they stand in for the
+	// policy's defaults, never for what the policy writes.
+	Classes      []DeclaredClass
+	RiskMatrices []RiskMatrix
+	Warnings     []input.Warning
 }
 
 // InputFile is one file read into the DHF.

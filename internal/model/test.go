@@ -35,9 +35,31 @@ type TestCase struct {
 	// Requirements are the IDs linked by the report itself (JUnit properties
 	// requirement, requirements, tested-item-id, verifies; suite-level
 	// properties apply to every case of the suite).
-	Requirements []string  `json:"requirements,omitempty"`
-	Source       input.Pos `json:"source"` // the report file and line of the test case
-	Format       string    `json:"format"`
+	Requirements []string `json:"requirements,omitempty"`
+	// Evaluation is what a failed test's record says in accepting the
+	// failure (rdm's note, Ketryx's "fail (accepted)"). It is shown with
+	// the failure and never changes the outcome: an evaluated failure is a
+	// failure, judged by the person who reads the evaluation.
+	Evaluation string `json:"evaluation,omitempty"`
+	// Manual marks a test executed by a person (a manual test step, a
+	// manual test execution), not by a test runner.
+	Manual bool      `json:"manual,omitempty"`
+	Source input.Pos `json:"source"` // the report file and line of the test case
+	Format string    `json:"format"`
+}
+
+// OutcomeLabel is the outcome as documents show it: a failure that its
+// record accepts says so and quotes the evaluation ("failed, evaluated: ...")
+// without ceasing to be a failure; a manual test says it was manual.
+func (t *TestCase) OutcomeLabel() string {
+	s := string(t.Outcome)
+	if t.Manual {
+		s = "manual, " + s
+	}
+	if t.Outcome.Bad() && t.Evaluation != "" {
+		s += ", evaluated: " + t.Evaluation
+	}
+	return s
 }
 
 // FullName identifies the test in reports: classname and name, as JUnit

@@ -285,3 +285,18 @@ func TestIDLess(t *testing.T) {
 		t.Errorf("got %v, want %v", ids, want)
 	}
 }
+
+// A matrix a risk file declares may lack a cell (it does not fit its
+// levels): a risk in that cell gets no acceptability and says why, so that
+// the rules that judge acceptability never pass it by silence.
+func TestRiskMatrixMissingCell(t *testing.T) {
+	dhf := &model.DHF{Hazards: []model.Hazard{{ID: "HAZ-1", Initial: model.RiskEstimate{Severity: "Major", Probability: "High"}}}}
+	g := build(t, dhf, func(c *config.Config) {
+		c.RiskMatrix = config.RiskMatrix{Severity: []string{"Minor", "Major"}, Probability: []string{"Low", "High"},
+			Acceptability: map[string][]string{"Low": {"acceptable", "alarp"}, "High": {"alarp", ""}}}
+	})
+	h := g.Hazard("HAZ-1")
+	if h.Initial.Acceptability != "" || len(h.BadLevels) != 1 || h.BadLevels[0] != "the risk matrix gives no acceptability for initial severity Major and probability High" {
+		t.Errorf("estimate %+v, bad levels %q", h.Initial, h.BadLevels)
+	}
+}

@@ -53,8 +53,12 @@ func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (mod
 	}
 	out.Severity, out.Probability = s, p
 	if sok && pok {
-		if row := m.cell[p]; si < len(row) {
+		if row := m.cell[p]; si < len(row) && row[si] != "" {
 			out.Acceptability = row[si]
+		} else {
+			// A matrix a risk file declares may lack the cell (TG120):
+			// the risk then has no acceptability, said, never guessed.
+			bad = append(bad, fmt.Sprintf("the risk matrix gives no acceptability for %s severity %s and probability %s", which, s, p))
 		}
 	}
 	return out, bad

@@ -50,7 +50,7 @@ func (RDM) Kind() ingest.Kind { return ingest.Requirements }
 func (RDM) Format() string    { return "rdm" }
 
 // rdmFields are the requirement keys rdm's templates use.
-var rdmFields = []string{"id", "title", "type", "system_requirements", "description", "specifications"}
+var rdmFields = []string{"id", "title", "type", "system_requirements", "description", "specifications", "category"}
 
 // rdmKeyRE finds a key only rdm's requirements have, at any indentation.
 var rdmKeyRE = regexp.MustCompile(`^\s*(?:-\s+)?(?:system_requirements|specifications|description)\s*:`)
@@ -64,7 +64,13 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 	}
 	lines := headLines(yamlsrc.Head(fsys, p, head))
 	docs := scanHead(lines)
-	if len(docs) == 0 || (!docs[0].list && (docs[0].keys["id"] || docs[0].keys["requirements"])) {
+	if len(docs) == 0 {
+		return false
+	}
+	if !docs[0].list && docs[0].keys["categories"] && docs[0].keys["requirements"] {
+		return true // rdm's grouped form; the native format has no categories
+	}
+	if !docs[0].list && (docs[0].keys["id"] || docs[0].keys["requirements"]) {
 		return false
 	}
 	// text and parents are the native format's, never rdm's: such a list
@@ -103,6 +109,7 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	}
 	unknown := map[string]input.Pos{}
 	var reqs []model.Requirement
+	categories := map[string]string{} // rdm's grouped form: category ID → title
 	read := func(f fields, id string, src input.Pos) {
 		for k := range f.m {
 			if !slices.Contains(rdmFields, k) && !slices.Contains(extensionKeys, k) {
@@ -119,6 +126,14 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 			Parents: f.list("system_requirements", true),
 			Source:  src,
 			Format:  r.Format(),
+		}
+		if req.Type == "" {
+			if c := f.text("category"); c != "" {
+				if t := categories[c]; t != "" {
+					c = t
+				}
+				req.Type = strings.ToLower(c)
+			}
 		}
 		f.extensions(&req)
 		reqs = append(reqs, req)
@@ -137,6 +152,10 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 			read(f, f.id("id"), f.self())
 		}
 	case map[string]any:
+		if _, grouped := x["requirements"]; grouped {
+			readGrouped(p, x, pos, log, categories, read)
+			break
+		}
 		top := fields{file: p, m: x, pos: pos, log: log}
 		keys := sortedKeys(x)
 		sort.SliceStable(keys, func(i, j int) bool { return top.keyAt(keys[i]).Before(top.keyAt(keys[j])) })
@@ -163,5 +182,130 @@ func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	for _, k := range keys {
 		log.warnf(unknown[k], "key %q is neither an rdm requirement field nor a tracegate one; ignored in every requirement of this file", k)
 	}
-	return log.items(reqs)
+	items, err := log.items(reqs)
+	if err != nil {
+		return nil, err
+	}
+	class, err := rdmSafetyClass(fsys, path.Dir(p))
+	if err != nil {
+		return nil, err
+	}
+	if class != nil {
+		items.Classes = append(items.Classes, *class)
+	}
+	return items, nil
+}
+
+// readGrouped reads rdm's grouped form: a mapping with a categories list
+// and a requirements list whose entries name their category:
+//
+//	categories:
+//	  - id: c-1
+//	    title: Alarms
+//	requirements:
+//	  - id: r-1
+//	    category: c-1
+//	    title: ...
+//
+// which rdm's SRS template groups under a heading per category (innolitics/rdm
+// issue #46). A requirement's category becomes its type when it has none, so
+// that the trace groups it as rdm's document does.
+func readGrouped(p string, top map[string]any, pos map[string]input.Pos, log *report, titles map[string]string, read func(fields, string, input.Pos)) {
+	switch cats := top["categories"].(type) {
+	case nil:
+	case []any:
+		for i, c := range cats {
+			switch y := c.(type) {
+			case map[string]any:
+				f := fields{file: p, ptr: "/categories/" + itoa(i), m: y, pos: pos, log: log}
+				title := f.text("title")
+				if title == "" {
+					title = f.text("name")
+				}
+				if id := f.text("id"); id != "" {
+					titles[id] = title
+				}
+			case string:
+				titles[y] = y
+			default:
+				log.errorf(yamlsrc.Lookup(pos, "/categories/"+itoa(i)), "", "categories[%d]: expected a category (id and title), got %s", i, yamlsrc.Describe(c))
+			}
+		}
+	case map[string]any:
+		for id, t := range cats {
+			if s, ok := t.(string); ok {
+				titles[id] = s
+			} else {
+				titles[id] = id
+			}
+		}
+	default:
+		log.errorf(yamlsrc.Lookup(pos, "/categories"), "", "categories: expected a list of categories, got %s", yamlsrc.Describe(cats))
+	}
+	for _, k := range sortedKeys(top) {
+		if k != "categories" && k != "requirements" {
+			log.warnf(yamlsrc.Lookup(pos, "/"+k+"#key"), "key %q is neither rdm's categories nor its requirements; ignored", k)
+		}
+	}
+	list, ok := top["requirements"].([]any)
+	if !ok {
+		if top["requirements"] != nil {
+			log.errorf(yamlsrc.Lookup(pos, "/requirements"), "", "requirements: expected a list of requirements, got %s", yamlsrc.Describe(top["requirements"]))
+		}
+		return
+	}
+	for i, e := range list {
+		ptr := "/requirements/" + itoa(i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			log.errorf(yamlsrc.Lookup(pos, ptr), "", "requirements[%d]: expected a requirement (a mapping with id, title, description ...), got %s", i, yamlsrc.Describe(e))
+			continue
+		}
+		f := fields{file: p, ptr: ptr, m: m, pos: pos, log: log}
+		read(f, f.id("id"), f.self())
+	}
+}
+
+// rdmSafetyClass reads the device's software safety class that rdm keeps
+// beside the requirements: safety_class in device.yml (rdm's template since
+// 2021), else in system.yml (older rdm). nil when neither states one. A
+// value that is not A, B or C is an error: it would decide the gate.
+func rdmSafetyClass(fsys fs.FS, dir string) (*model.DeclaredClass, error) {
+	for _, name := range []string{"device.yml", "system.yml"} {
+		p := path.Join(dir, name)
+		st, err := fs.Stat(fsys, p)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		data, err := input.ReadAll(fsys, p, 0)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := yamlsrc.Documents(p, data)
+		if err != nil {
+			return nil, err
+		}
+		if len(docs) == 0 {
+			continue
+		}
+		v, pos, err := yamlsrc.Value(p, docs[0])
+		if err != nil {
+			return nil, err
+		}
+		m, _ := v.(map[string]any)
+		raw, ok := m["safety_class"]
+		if !ok || raw == nil {
+			continue
+		}
+		at := yamlsrc.Lookup(pos, "/safety_class")
+		at.File = p
+		s, _ := raw.(string)
+		c, err := model.ParseClass(s)
+		if err != nil {
+			return nil, input.Errorf(at, "safety_class: %v", err).
+				WithHint("rdm's " + name + " states the IEC 62304 class of the whole system: A, B or C")
+		}
+		return &model.DeclaredClass{Class: c, Source: at}, nil
+	}
+	return nil, nil
 }

@@ -2,7 +2,10 @@ package requirement
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/tracegate/tracegate/internal/model"
 )
 
 func TestRDMFixture(t *testing.T) {
@@ -67,9 +70,55 @@ func TestRDMRead(t *testing.T) {
 		{name: "scalar", files: mapFS(f, "requirements\n"), errs: []wantErr{{"data/requirements.yml:1:1", "expected a list of requirements"}}},
 		{name: "two documents", files: mapFS(f, "- id: a\n---\n- id: b\n"), errs: []wantErr{{"data/requirements.yml:2:1", "holds 2 YAML documents"}}},
 		{name: "keyed entry not a mapping", files: mapFS(f, "r-1: text\n"), errs: []wantErr{{"data/requirements.yml:1:6", "r-1: expected a mapping"}}},
+		// rdm's grouped form (innolitics/rdm issue #46, the maintainer's
+		// answer): categories beside requirements; a category names the
+		// group rdm's SRS prints, and becomes the type when none is given.
+		// Hand-written: the maintainer's example is an attachment of the
+		// issue that is not reachable here.
+		{name: "categories and requirements",
+			files: mapFS(f, "categories:\n  - id: c-alarms\n    title: Alarms\n  - id: c-ui\n    title: User interface\n"+
+				"requirements:\n  - id: r-1\n    category: c-alarms\n    title: Occlusion\n    description: The software shall alarm.\n"+
+				"  - id: r-2\n    category: c-unknown\n    type: Functional\n    description: B.\n  - id: r-3\n    category: c-ui\n"),
+			want: []string{"r-1@7:5 type=alarms", "r-2@11:5 type=functional", "r-3@15:5 type=user interface"}},
+		{name: "categories as a mapping, another top-level key reported",
+			files: mapFS(f, "categories: {c1: Alarms}\nversion: 2\nrequirements:\n  - id: r-1\n    category: c1\n"),
+			want:  []string{"r-1@4:5 type=alarms"},
+			warns: []string{`data/requirements.yml:2:1: key "version" is neither rdm's categories nor its requirements; ignored`}},
+		{name: "grouped form with requirements not a list",
+			files: mapFS(f, "categories: []\nrequirements: {r-1: x}\n"),
+			errs:  []wantErr{{"data/requirements.yml:2:15", "requirements: expected a list of requirements"}}},
 	}
 	for i := range cases {
 		cases[i].path = f
 	}
 	runReadCases(t, RDM{}, cases)
+}
+
+// The device's safety class rdm keeps beside the requirements: device.yml
+// in rdm's template since 2021 (as ACPSEM's thursday project writes it),
+// system.yml before (as RespiraWorks' ventilator writes it).
+func TestRDMSafetyClass(t *testing.T) {
+	for _, tc := range []struct {
+		dir   string
+		class model.Class
+		at    string
+	}{
+		{"testdata/formats/rdm-projects/acpsem-thursday/regulatory/data", model.ClassB, "device.yml:31:15"},
+		{"testdata/formats/rdm-projects/respiraworks-ventilator/regulatory/data", model.ClassC, "system.yml:37:15"},
+		{"testdata/formats/rdm-projects/rdm-template/data", model.ClassB, "device.yml:16:15"},
+	} {
+		items := readFile(t, RDM{}, tc.dir+"/requirements.yml")
+		if len(items.Classes) != 1 || items.Classes[0].Class != tc.class || items.Classes[0].Source.String() != tc.dir+"/"+tc.at {
+			t.Errorf("%s: classes %+v, want %s at %s", tc.dir, items.Classes, tc.class, tc.at)
+		}
+	}
+	// Without device.yml or system.yml, or with no safety_class in them,
+	// nothing is declared.
+	if items, err := (RDM{}).Read(mapFS("data/requirements.yml", "- id: r-1\n", "data/system.yml", "name: x\n"), "data/requirements.yml"); err != nil || len(items.Classes) != 0 {
+		t.Errorf("classes %+v, %v", items, err)
+	}
+	fsys := mapFS("data/requirements.yml", "- id: r-1\n  description: x\n", "data/device.yml", "name: x\nsafety_class: D\n")
+	if _, err := (RDM{}).Read(fsys, "data/requirements.yml"); err == nil || !strings.Contains(err.Error(), `data/device.yml:2:15: safety_class: unknown software safety class "D"`) {
+		t.Errorf("class D: %v", err)
+	}
 }

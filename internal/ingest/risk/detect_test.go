@@ -29,6 +29,11 @@ func TestDetectFixtures(t *testing.T) {
 		rdmTemplate:     "rdm",
 		csvCommaFixture: "csv",
 		csvSemiFixture:  "csv",
+		// rdm's risk.yml as rdm's template writes it, and as two projects
+		// that keep their design history file with rdm wrote it.
+		"testdata/formats/rdm-projects/rdm-template/data/risk.yml":                       "rdm",
+		"testdata/formats/rdm-projects/acpsem-thursday/regulatory/data/risk.yml":         "rdm",
+		"testdata/formats/rdm-projects/respiraworks-ventilator/regulatory/data/risk.yml": "rdm",
 	}
 	seen := 0
 	err := fs.WalkDir(repo, "testdata/formats", func(p string, d fs.DirEntry, err error) error {

@@ -60,12 +60,19 @@ import (
 //     same control written under several risks with the same content is one
 //     control linked to each of them.
 //
-// Not read: the levels and the matrix (tracegate judges acceptability with
-// the policy's risk_matrix), software_item, notes and evidence_of_effectiveness
-// (the model has no place for them) and any key rdm's template does not have.
-// Each file yields at most one warning for each of these two groups. The rdm
-// templates render whatever keys a file has, so title and benefit_risk may be
-// added to a risk for tracegate.
+// The hazard text is the risk's title, unless a title is written: rdm names
+// a risk by its hazard.
+//
+// The levels and the matrix are read (rdmmatrix.go) into a model.RiskMatrix
+// that stands in for the policy's risk_matrix when the policy does not write
+// one, so that a team keeps rdm's matrix without retyping it; where the
+// matrix does not fit its levels, validate says so (TG120).
+//
+// Not read: software_item, notes and evidence_of_effectiveness (the model has
+// no place for them) and any key rdm's template does not have. Each file
+// yields at most one warning for these. The rdm templates render whatever
+// keys a file has, so title and benefit_risk may be added to a risk for
+// tracegate.
 type RDM struct{}
 
 const rdmFormat = "rdm"
@@ -107,19 +114,12 @@ func readRDM(file string, data []byte) (*ingest.Items, error) {
 		return nil, input.Errorf(d.at(""), "no risks list: rdm's risk file lists its risk analysis under risks:").
 			WithHint("set format: in the policy if this is another format")
 	}
-	var matrixAt *input.Pos
 	for _, k := range sortedKeys(top, pos, "") {
-		switch {
-		case k == "risks":
-		case slices.Contains(rdmMatrixKeys, k):
-			if matrixAt == nil {
-				p := d.at("/" + escapeKey(k) + "#key")
-				matrixAt = &p
-			}
-		default:
+		if k != "risks" && !slices.Contains(rdmMatrixKeys, k) {
 			d.unread(k, "/"+escapeKey(k)+"#key", top[k])
 		}
 	}
+	m := d.matrix(top)
 	list, ok := risks.([]any)
 	switch {
 	case risks == nil:
@@ -134,10 +134,8 @@ func readRDM(file string, data []byte) (*ingest.Items, error) {
 		yamlsrc.SortErrors(d.errs)
 		return nil, d.errs
 	}
-	if matrixAt != nil {
-		d.items.Warnings = append(d.items.Warnings, input.Warnf(*matrixAt,
-			"rdm's risk levels and acceptability matrix are not read: tracegate judges acceptability with the policy's risk_matrix, "+
-				"so copy them there (rdm's matrix has a row per severity level, the policy's a row per probability level)"))
+	if m != nil {
+		d.items.RiskMatrices = append(d.items.RiskMatrices, *m)
 	}
 	if w, ok := d.unreadWarning(); ok {
 		d.items.Warnings = append(d.items.Warnings, w)
@@ -225,6 +223,11 @@ func (d *rdmDecoder) risk(ptr string, v any) {
 		BenefitRisk: d.text(ptr, m, "benefit_risk"),
 		Source:      d.at(ptr),
 		Format:      rdmFormat,
+	}
+	if h.Title == "" {
+		// rdm names a risk by its hazard (its documents list risks by it):
+		// the hazard text is the title tracegate shows.
+		h.Title = h.Hazard
 	}
 	if id, ok := scalarText(m["id"]); ok && id == "" {
 		// rdm's own template (init_files/data/risk.yml since b164cb00) writes

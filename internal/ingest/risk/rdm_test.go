@@ -67,7 +67,6 @@ func TestRDMFixture(t *testing.T) {
 	}
 	at := func(line, col int) input.Pos { return input.Pos{File: rdmFixture, Line: line, Col: col} }
 	checkWarns(t, items.Warnings, []wantErr{
-		{rdmFixture + ":1:1", "rdm's risk levels and acceptability matrix are not read"},
 		{rdmFixture + ":39:7", "keys not read by tracegate: software_item (7×), notes (3×), control_measures.evidence_of_effectiveness (2×)"},
 	})
 	var ids []string
@@ -82,7 +81,7 @@ func TestRDMFixture(t *testing.T) {
 		got, want any
 	}{
 		{"first risk", items.Hazards[0], model.Hazard{
-			ID: "HAZ-001", Hazard: "Excess drug delivery",
+			ID: "HAZ-001", Title: "Excess drug delivery", Hazard: "Excess drug delivery",
 			Cause: "- The dose engine converts the programmed rate from mL/h to motor steps\n" +
 				"  and the conversion overflows for rates above 999 mL/h\n" +
 				"- The motor is commanded at a rate above the programmed rate",
@@ -134,10 +133,9 @@ func TestRDM(t *testing.T) {
 				"      harm: Overdose\n      severity: Critical\n      probability: Low\n      control_measures:\n        desciption: null\n" +
 				"        evidence_of_effectiveness: null\n      residual_severity: null\n      residual_probability: null\n" +
 				"      notes: Unlikely to go unnoticed.\n",
-			hazards: []model.Hazard{{ID: "1", Hazard: "Wrong dose shown", Cause: "- A rounding error", Situation: "Nurse reads a wrong dose",
+			hazards: []model.Hazard{{ID: "1", Title: "Wrong dose shown", Hazard: "Wrong dose shown", Cause: "- A rounding error", Situation: "Nurse reads a wrong dose",
 				Harm: "Overdose", Initial: model.RiskEstimate{Severity: "Critical", Probability: "Low"}, Source: pos(5, 7), Format: "rdm"}},
-			wantWarns: []wantErr{{file + ":1:1", "risk levels and acceptability matrix are not read"},
-				{file + ":7:7", "keys not read by tracegate: software_item (1×), notes (1×)"}},
+			wantWarns: []wantErr{{file + ":7:7", "keys not read by tracegate: software_item (1×), notes (1×)"}},
 		},
 		{
 			name: "prose control measures are reported, IDs kept",
@@ -254,4 +252,75 @@ func FuzzRDM(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, RDM{}, "data/risk.yml", data) })
+}
+
+// rdm's matrix is read into the policy's orientation (a row per probability
+// level) from rdm's (a row per severity level), its levels' meaning from
+// their descriptions; a matrix that does not fit its levels is read as far
+// as it fits, with problems for validate (TG120), never guessed.
+func TestRDMMatrix(t *testing.T) {
+	read := func(t *testing.T, p string) model.RiskMatrix {
+		t.Helper()
+		items, err := RDM{}.Read(repo, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items.RiskMatrices) != 1 {
+			t.Fatalf("%d matrices", len(items.RiskMatrices))
+		}
+		return items.RiskMatrices[0]
+	}
+	t.Run("rdm's template", func(t *testing.T) {
+		m := read(t, "testdata/formats/rdm-projects/rdm-template/data/risk.yml")
+		if len(m.Problems) != 0 {
+			t.Errorf("problems: %v", m.Problems)
+		}
+		want := map[string][]string{
+			"Extremely Low":  {"acceptable", "acceptable", "acceptable", "acceptable", "acceptable"},
+			"Low":            {"acceptable", "acceptable", "acceptable", "acceptable", "alarp"},
+			"Medium":         {"acceptable", "acceptable", "acceptable", "alarp", "alarp"},
+			"High":           {"acceptable", "acceptable", "alarp", "alarp", "unacceptable"},
+			"Extremely High": {"acceptable", "alarp", "alarp", "unacceptable", "unacceptable"},
+		}
+		if !reflect.DeepEqual(m.Acceptability, want) {
+			t.Errorf("acceptability:\n%v\nwant\n%v", m.Acceptability, want)
+		}
+		if !reflect.DeepEqual(m.Severity, []string{"Negligible", "Minor", "Serious", "Critical", "Catastrophic"}) ||
+			!reflect.DeepEqual(m.Probability, []string{"Extremely Low", "Low", "Medium", "High", "Extremely High"}) {
+			t.Errorf("levels: %v / %v", m.Severity, m.Probability)
+		}
+		if m.Levels["Medium"] != "alarp (from its description)" || m.Source.Line != 1 {
+			t.Errorf("levels %v, source %v", m.Levels, m.Source)
+		}
+	})
+	t.Run("three probability levels, five columns (ACPSEM thursday)", func(t *testing.T) {
+		m := read(t, "testdata/formats/rdm-projects/acpsem-thursday/regulatory/data/risk.yml")
+		if len(m.Problems) != 1 || !strings.Contains(m.Problems[0], "every row of risk_acceptability_matrix has 5 cells, but there are 3 probability levels") {
+			t.Errorf("problems: %v", m.Problems)
+		}
+		// The cells that exist for the levels are read.
+		if got := m.Acceptability["Low"]; !reflect.DeepEqual(got, []string{"acceptable", "acceptable", "acceptable", "acceptable", "acceptable"}) {
+			t.Errorf("Low: %v", got)
+		}
+	})
+	for _, tc := range []struct{ name, src, problem string }{
+		{"a key missing", "risk_levels: [{label: Low, description: Acceptable}]\nrisks: []\n", "risk_probability_levels is missing"},
+		{"a row missing", "risk_levels: [{label: Low}, {label: High}]\nrisk_probability_levels: [{label: P1}]\nrisk_severity_levels: [{label: S1}, {label: S2}]\n" +
+			"risk_acceptability_matrix: [[Low]]\nrisks: []\n", "has 1 rows, but there are 2 severity levels"},
+		{"a cell names no level", "risk_levels: [{label: Low}, {label: High}]\nrisk_probability_levels: [{label: P1}]\nrisk_severity_levels: [{label: S1}]\n" +
+			"risk_acceptability_matrix: [[Hihg]]\nrisks: []\n", `cell (severity S1, probability P1) of risk_acceptability_matrix is "Hihg", which is not a label of risk_levels`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			items, err := readText(t, RDM{}, "data/risk.yml", tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items.RiskMatrices) != 1 || len(items.RiskMatrices[0].Problems) == 0 || !strings.Contains(strings.Join(items.RiskMatrices[0].Problems, "\n"), tc.problem) {
+				t.Errorf("matrices %+v, want a problem %q", items.RiskMatrices, tc.problem)
+			}
+		})
+	}
+	if _, err := readText(t, RDM{}, "data/risk.yml", "risk_levels: {Low: x}\nrisks: []\n"); err == nil || !strings.Contains(err.Error(), "risk_levels: expected a list of levels") {
+		t.Errorf("a level list that is a mapping: %v", err)
+	}
 }

@@ -3,7 +3,9 @@
 //
 //   - junit: JUnit XML as pytest, Maven Surefire, go-junit-report,
 //     gotestsum, jest-junit, ctest, GoogleTest and cargo-nextest write it;
-//   - gotest-json: the event stream of go test -json (test2json).
+//   - gotest-json: the event stream of go test -json (test2json);
+//   - rdm: rdm's test records (unit_test_record.yml,
+//     integration_test_record.yml) and manual tests (manual_tests.yml).
 //
 // A reader turns every test case it finds into a model.TestCase with the
 // outcome the producer meant, never a more favourable one: a case whose
@@ -18,5 +20,5 @@ import "github.com/tracegate/tracegate/internal/ingest"
 // tries them. go test -json comes first: its detection (a JSON event line) is
 // the narrower one.
 func Readers() []ingest.Reader {
-	return []ingest.Reader{GoTestJSON{}, JUnit{}}
+	return []ingest.Reader{GoTestJSON{}, JUnit{}, RDM{}}
 }

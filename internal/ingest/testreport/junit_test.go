@@ -545,5 +545,5 @@ func TestReaders(t *testing.T) {
 		got = append(got, r.Format())
 	}
 	// The names are the policy schema's formats for tests.
-	diffLines(t, got, []string{"gotest-json", "junit"})
+	diffLines(t, got, []string{"gotest-json", "junit", "rdm"})
 }

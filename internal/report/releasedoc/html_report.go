@@ -144,7 +144,7 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 <span class="muted">by {{visible .Verification}}</span>{{end}}{{range .Findings}}
 <a class="ref" href="#{{.Anchor}}">{{visible .Rule}} #{{.N}}</a>{{end}}</td><td>{{range $i, $c := .RiskControls}}{{if $i}}
 {{end}}<a href="#{{rcAnchor $c}}">{{visible $c}}</a>{{else}}<span class="muted">—</span>{{end}}</td><td>{{if .Tests}}<span class="muted">{{.Passed}} passed{{if .Bad}}, </span><strong class="bad">{{.Bad}} failed</strong><span class="muted">{{end}}{{if .Skipped}}, {{.Skipped}} skipped{{end}}</span>{{range .Tests}}
-<span class="mono">{{visible .Name}}</span> {{if .Result.Bad}}<span class="tag bad">{{.Result}}</span>{{else if eq .Result "passed"}}<span class="ok">passed</span>{{else}}<span class="tag warn">{{.Result}}</span>{{end}}{{end}}{{else if .Evidence}}{{range $i, $e := .Evidence}}{{if $i}}
+<span class="mono">{{visible .Name}}</span> {{if .Manual}}<span class="muted">manual</span> {{end}}{{if .Result.Bad}}<span class="tag bad">{{.Result}}</span>{{with .Evaluation}} <span class="muted">evaluated: {{visible .}}</span>{{end}}{{else if eq .Result "passed"}}<span class="ok">passed</span>{{else}}<span class="tag warn">{{.Result}}</span>{{end}}{{end}}{{else if .Evidence}}{{range $i, $e := .Evidence}}{{if $i}}
 {{end}}record: <span class="mono">{{visible $e}}</span>{{end}}{{else}}<span class="tag {{if .Active}}bad{{else}}warn{{end}}">no test</span>{{end}}</td><td class="mono">{{pos .Source}}</td></tr>
 {{- end}}
 </tbody>

@@ -59,8 +59,18 @@ type MatrixReq struct {
 type MatrixTest struct {
 	Name   string        `json:"name"`
 	Result model.Outcome `json:"result"`
-	Via    string        `json:"via"`
-	Source input.Pos     `json:"source"`
+	// Evaluation is the record's acceptance of a failure (rdm's note,
+	// Ketryx's "fail (accepted)"): shown with it, the result stays failed.
+	Evaluation string    `json:"evaluation,omitempty"`
+	Manual     bool      `json:"manual,omitempty"`
+	Via        string    `json:"via"`
+	Source     input.Pos `json:"source"`
+}
+
+// label is the result as the matrix shows it.
+func (t MatrixTest) label() string {
+	tc := model.TestCase{Outcome: t.Result, Evaluation: t.Evaluation, Manual: t.Manual}
+	return tc.OutcomeLabel()
 }
 
 // MatrixControl is a risk control with its hazards and implementation.
@@ -118,7 +128,8 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 			row.Children = append(row.Children, c.ID)
 		}
 		for _, l := range r.Tests {
-			row.Tests = append(row.Tests, MatrixTest{Name: l.Test.FullName(), Result: l.Test.Outcome, Via: l.Via, Source: l.Test.Source})
+			row.Tests = append(row.Tests, MatrixTest{Name: l.Test.FullName(), Result: l.Test.Outcome, Evaluation: l.Test.Evaluation,
+				Manual: l.Test.Manual, Via: l.Via, Source: l.Test.Source})
 		}
 		m.Requirements = append(m.Requirements, row)
 		if !r.Active {

@@ -24,7 +24,7 @@ var MatrixFormats = &report.Registry[*Matrix]{What: "the traceability matrix", E
 func testSummary(ts []MatrixTest, sep string) string {
 	var parts []string
 	for _, t := range ts {
-		parts = append(parts, t.Name+" ("+string(t.Result)+")")
+		parts = append(parts, t.Name+" ("+t.label()+")")
 	}
 	return strings.Join(parts, sep)
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
+)
+
+const rdmProjects = "../../testdata/formats/rdm-projects/"
+
+// Design history files kept with rdm, as rdm's template and two projects
+// wrote them, read under a policy that names rdm's data files and leaves the
+// safety class and the risk matrix to rdm's device.yml (system.yml) and
+// risk.yml. Every file is read; the findings are the projects' own gaps:
+// links to the system requirements rdm keeps outside the repository
+// (TG103), the template's risk without a residual estimate (TG110) or
+// control (TG111), and a risk matrix with five columns for three
+// probability levels (TG120).
+func TestRDMProjects(t *testing.T) {
+	const policy = "../../testdata/policies/rdm-projects.yml"
+	for _, tc := range []struct {
+		dir      string
+		class    string
+		findings map[string]int
+		files    int
+	}{
+		{"rdm-template", "B", map[string]int{"TG103": 16, "TG110": 1, "TG111": 1}, 5},
+		{"acpsem-thursday", "B", map[string]int{"TG103": 10, "TG110": 1, "TG120": 1}, 5},
+		{"respiraworks-ventilator", "C", map[string]int{"TG103": 11, "TG110": 1, "TG120": 1}, 5},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			dir := rdmProjects + tc.dir
+			code, out, errs := tracegate(t, "validate", "--format", "json", "--dir", dir, "--config", policy)
+			var res struct {
+				SafetyClass string `json:"safety_class"`
+				Findings    []struct{ Rule, Message string }
+				Inputs      []struct{ Path, Kind, Format string }
+				Policy      struct{ Defaulted []string }
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 {
+				t.Fatalf("exit %d, %v\n%s\n%s", code, err, out, errs)
+			}
+			got := map[string]int{}
+			for _, f := range res.Findings {
+				got[f.Rule]++
+			}
+			if len(got) != len(tc.findings) {
+				t.Errorf("findings by rule %v, want %v", got, tc.findings)
+			}
+			for rule, n := range tc.findings {
+				if got[rule] != n {
+					t.Errorf("%s: %d findings, want %d (all %v)", rule, got[rule], n, got)
+				}
+			}
+			if res.SafetyClass != tc.class || !strings.Contains(strings.Join(res.Policy.Defaulted, "\n"), `safety_class: "`+tc.class+`" (declared in `) {
+				t.Errorf("class %s, defaults %q", res.SafetyClass, res.Policy.Defaulted)
+			}
+			if !strings.Contains(strings.Join(res.Policy.Defaulted, "\n"), "risk_matrix: 5×") {
+				t.Errorf("defaults %q: the risk matrix is not rdm's", res.Policy.Defaulted)
+			}
+			formats := map[string]int{}
+			for _, in := range res.Inputs {
+				formats[in.Kind+"/"+in.Format]++
+			}
+			if formats["requirements/rdm"] != 1 || formats["risks/rdm"] != 1 || formats["tests/rdm"] != 3 {
+				t.Errorf("inputs %v", formats)
+			}
+		})
+	}
+}
+
+// A failure rdm's record accepts with a note stays a failure at the
+// release: the gate shows the note as its evaluation and fails.
+func TestRDMEvaluatedFailureFailsRelease(t *testing.T) {
+	r := gittest.New(t)
+	r.CopyDir(rdmProjects + "acpsem-thursday")
+	policy, err := os.ReadFile("../../testdata/policies/rdm-projects.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Write(".github/tracegate.yml", string(policy)+"release: {first: true}\nproblem_reports: {labels: []}\nchange_requests: {labels: []}\n")
+	r.Commit("rdm project")
+	code, out, errs := tracegate(t, "check", "release", "--dir", r.Dir(), "--format", "json")
+	var res struct {
+		Verdict  string
+		Findings []struct{ Rule, Subject, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 || res.Verdict != "fail" {
+		t.Fatalf("exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.Rule == "TG303" && f.Subject == "TestClass.TestName2" {
+			found = true
+			if !strings.Contains(f.Message, "test TestClass.TestName2 failed") ||
+				!strings.Contains(f.Message, "evaluated in its record as: It is okay that this test failed because of XYZ (an evaluation does not make a failed test pass)") {
+				t.Errorf("message: %s", f.Message)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no TG303 finding for the accepted failure: %+v", res.Findings)
+	}
+}
