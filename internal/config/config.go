@@ -3,6 +3,7 @@
 package config
 
 import (
+	"encoding/json"
 	"regexp"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -32,6 +33,7 @@ type Config struct {
 	Release           ReleasePolicy  `json:"release"`
 	SOUP              SOUPPolicy     `json:"soup"`
 	Documents         DocumentPolicy `json:"documents,omitzero"`
+	App               AppPolicy      `json:"app,omitzero"`
 
 	// File is where the policy was read from, empty when no file existed.
 	File string `json:"-"`
@@ -158,6 +160,45 @@ type SOUPPolicy struct {
 	Register string   `json:"register,omitempty"`
 	SBOMs    []string `json:"sboms,omitempty"`
 	OSVDB    string   `json:"osv_db,omitempty"`
+}
+
+// AppPolicy holds the settings of the GitHub App (tracegate serve); the
+// CLI and the Action ignore them.
+type AppPolicy struct {
+	Evidence AppEvidence `json:"evidence,omitzero"`
+	Release  AppRelease  `json:"release,omitzero"`
+}
+
+// AppEvidence names the workflow whose run's artifacts hold the evidence
+// CI made of a commit (test reports, SBOMs).
+type AppEvidence struct {
+	Workflow  string        `json:"workflow,omitempty"`
+	Artifacts []AppArtifact `json:"artifacts,omitempty"`
+}
+
+// AppArtifact is an artifact to read and the directory of the evidence its
+// files go under ("" is the top).
+type AppArtifact struct {
+	Name string `json:"name"`
+	Path string `json:"path,omitempty"`
+}
+
+// UnmarshalJSON reads an artifact written as its name alone, or as
+// {name, path}.
+func (a *AppArtifact) UnmarshalJSON(b []byte) error {
+	var name string
+	if json.Unmarshal(b, &name) == nil {
+		*a = AppArtifact{Name: name}
+		return nil
+	}
+	type plain AppArtifact
+	return json.Unmarshal(b, (*plain)(a))
+}
+
+// AppRelease says what the App does to a GitHub release it gates.
+type AppRelease struct {
+	DraftOnFailure bool `json:"draft_on_failure,omitempty"`
+	AttachEvidence bool `json:"attach_evidence,omitempty"`
 }
 
 // Plan is a plan that must exist at a release.

@@ -247,6 +247,11 @@ func (c *Config) check() input.Errors {
 	if c.SOUP.Register != "" {
 		inside("soup.register", c.SOUP.Register)
 	}
+	for i, a := range c.App.Evidence.Artifacts {
+		if a.Path != "" {
+			inside(fmt.Sprintf("app.evidence.artifacts.%d.path", i), a.Path)
+		}
+	}
 	if c.SOUP.OSVDB != "" {
 		inside("soup.osv_db", c.SOUP.OSVDB)
 	}

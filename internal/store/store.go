@@ -32,6 +32,8 @@ type Intake interface {
 	// already stored is a duplicate: nothing is written and no job is
 	// enqueued.
 	Accept(ctx context.Context, d Delivery, jobs ...JobSpec) (Accepted, error)
+	// Known tells which of the delivery IDs are stored.
+	Known(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // Queue is the job queue. A worker claims jobs with a lease, extends the

@@ -256,11 +256,11 @@ func (s *Server) listCheckRuns(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	name := r.URL.Query().Get("check_name")
+	name, status := r.URL.Query().Get("check_name"), r.URL.Query().Get("status")
 	u := s.urls()
 	list := []any{}
 	for _, c := range s.checks.runs[rp] {
-		if c.HeadSHA == r.PathValue("ref") && (name == "" || c.Name == name) {
+		if c.HeadSHA == r.PathValue("ref") && (name == "" || c.Name == name) && (status == "" || c.Status == status) {
 			list = append(list, u.checkRun(rp, c))
 		}
 	}

@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	for _, prefix := range []string{"/repos/{owner}/{repo}", "/repositories/{id}"} {
 		s.Handle("GET "+prefix+"/issues", s.listIssues)
 		s.Handle("GET "+prefix+"/issues/{number}", s.getIssue)
+		s.Handle("GET "+prefix+"/pulls", s.listPulls)
 		s.Handle("GET "+prefix+"/pulls/{number}", s.getPull)
 		s.Handle("GET "+prefix+"/pulls/{number}/commits", s.listPullCommits)
 	}
@@ -160,6 +161,41 @@ func (s *Server) getPull(w http.ResponseWriter, r *http.Request) {
 		commits = len(rp.commits[n])
 	}
 	writeJSON(w, http.StatusOK, s.urls().pull(rp, head, p, rp.issues[n], commits))
+}
+
+// listPulls serves GET /repos/{owner}/{repo}/pulls with state (open,
+// closed, all; open by default), newest first, paginated.
+func (s *Server) listPulls(w http.ResponseWriter, r *http.Request) {
+	st := r.URL.Query().Get("state")
+	if st == "" {
+		st = "open"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rp := s.lookup(r)
+	if rp == nil {
+		notFound(w)
+		return
+	}
+	var match []*PullRequest
+	for _, n := range sortedKeys(rp.pulls) {
+		if p := rp.pulls[n]; st == "all" || state(p.State) == st {
+			match = append(match, p)
+		}
+	}
+	sort.SliceStable(match, func(i, j int) bool { return match[i].Number > match[j].Number })
+	u := s.urls()
+	writePage(w, r, match, fmt.Sprintf("%s/repositories/%d/pulls", u.api, rp.id), func(p *PullRequest) any {
+		head := rp
+		if p.HeadRepo != "" {
+			head = s.repos[strings.ToLower(p.HeadRepo)]
+		}
+		commits := p.Commits
+		if commits == 0 {
+			commits = len(rp.commits[p.Number])
+		}
+		return u.pull(rp, head, p, rp.issues[p.Number], commits)
+	})
 }
 
 // listPullCommits serves GET /repos/{owner}/{repo}/pulls/{pull_number}/commits:

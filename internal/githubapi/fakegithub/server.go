@@ -54,6 +54,9 @@ type Fault struct {
 	// one for 429 and for 403 with rate-limit headers) when empty.
 	Body  string
 	Count int // 1 when <= 0
+	// Delay holds the answer back (a slow GitHub); with Status 0 the
+	// real answer follows the delay.
+	Delay time.Duration
 }
 
 // Server is a fake GitHub. Its setters may be called while it serves.
@@ -80,6 +83,8 @@ type Server struct {
 	runs      runState
 	checks    checkState
 	review    reviewState
+	app       appState
+	comments  commentState
 }
 
 // New starts a fake GitHub, closed when the test ends.
@@ -96,6 +101,8 @@ func New(tb testing.TB) *Server {
 	}
 	s.dlMux = http.NewServeMux()
 	s.routes()
+	s.appRoutes()
+	s.releaseEditRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.dl = httptest.NewServer(http.HandlerFunc(s.serveDownload))
@@ -295,8 +302,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := rec.Header()
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Request-Id", "FAKE:"+strconv.Itoa(int(time.Now().UnixNano()%1e9)))
-	if token != "" && !authorized(r.Header.Get("Authorization"), token) {
-		writeJSON(rec, http.StatusUnauthorized, basicError("Bad credentials", "https://docs.github.com/rest", http.StatusUnauthorized))
+	if status := s.authorize(r, token); status != 0 {
+		msg := "Bad credentials"
+		if status == http.StatusNotFound {
+			msg = "Not Found"
+		}
+		writeJSON(rec, status, basicError(msg, "https://docs.github.com/rest", status))
 		return
 	}
 	h.Set("X-RateLimit-Limit", "5000")
@@ -304,7 +315,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-RateLimit-Used", strconv.Itoa(max(5000-remaining, 0)))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	h.Set("X-RateLimit-Resource", "core")
-	if f := s.fault(r); f != nil {
+	f := s.fault(r)
+	if f != nil && f.Delay > 0 {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+		}
+	}
+	if f != nil && f.Status != 0 {
 		for k, vs := range f.Header {
 			h[k] = vs
 		}
@@ -319,6 +337,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
+}
+
+// authorize checks a request's credentials: 0 lets it through, else the
+// status to answer. The App's endpoints check its JWT themselves; the
+// rest take SetToken's token or an installation token that may reach the
+// request's repository.
+func (s *Server) authorize(r *http.Request, token string) int {
+	if strings.HasPrefix(r.URL.Path, APIPrefix+"/app/") {
+		return 0
+	}
+	s.mu.Lock()
+	status, isInstallation := s.installationAuth(r)
+	s.mu.Unlock()
+	switch {
+	case isInstallation:
+		return status
+	case token != "" && !authorized(r.Header.Get("Authorization"), token):
+		return http.StatusUnauthorized
+	}
+	return 0
 }
 
 // authorized accepts the two schemes GitHub does for tokens.

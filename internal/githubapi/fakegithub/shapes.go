@@ -1,6 +1,9 @@
 package fakegithub
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"sort"
@@ -354,4 +357,10 @@ func sortedKeys[M ~map[K]V, K ~int | ~string, V any](m M) []K {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	return keys
+}
+
+func hmacHex(secret, payload []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write(payload)
+	return hex.EncodeToString(m.Sum(nil))
 }

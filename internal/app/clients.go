@@ -1,0 +1,197 @@
+package app
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+
+	"github.com/tracegate/tracegate/internal/githubapi"
+)
+
+// Clients is the installation client creator: it hands out go-github
+// clients authenticated as the App (a JWT, for the App's own endpoints)
+// or as one installation for one repository. An installation's token is
+// asked for that repository alone (POST
+// /app/installations/{id}/access_tokens with "repositories": [name]), so
+// that GitHub itself refuses to issue it when the repository is not the
+// installation's, and a token can never reach another repository, let
+// alone another installation's; ghinstallation keeps it until a minute
+// before it expires. Every client of an installation shares its entity
+// tags (conditional requests) and its rate-limit account.
+type Clients struct {
+	api   string // the API root, https://api.github.com/ or https://HOST/api/v3/
+	appID int64
+	key   *rsa.PrivateKey
+	base  http.RoundTripper
+	m     *metrics
+	// Sleep replaces the retrying transport's waits (tests).
+	sleep func(ctx context.Context, d time.Duration) error
+
+	app *github.Client
+
+	mu    sync.Mutex
+	insts map[int64]*installation
+}
+
+// maxRepoClients bounds the clients kept per installation; past it they
+// are dropped and made again (a token each).
+const maxRepoClients = 4096
+
+type installation struct {
+	id    int64
+	etags *githubapi.ETags
+	rate  *rateAccount
+
+	mu    sync.Mutex
+	repos map[string]*github.Client // by lower-case owner/name
+}
+
+func newClients(api string, appID int64, key *rsa.PrivateKey, base http.RoundTripper, m *metrics) (*Clients, error) {
+	ep, err := githubapi.ParseAPIURL(api)
+	if err != nil {
+		return nil, err
+	}
+	c := &Clients{api: ep.API.String(), appID: appID, key: key, base: base, m: m, insts: map[int64]*installation{}}
+	apps := ghinstallation.NewAppsTransportFromPrivateKey(c.observed(0, nil), appID, key)
+	apps.BaseURL = strings.TrimSuffix(c.api, "/")
+	c.app, err = githubapi.NewClient(githubapi.Options{APIURL: api, HTTPClient: &http.Client{Transport: apps}})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// App is the client authenticated as the App itself (a JWT signed with
+// its key, RS256, valid two minutes): the hook deliveries.
+func (c *Clients) App() *github.Client { return c.app }
+
+func (c *Clients) installation(id int64) *installation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, ok := c.insts[id]
+	if !ok {
+		in = &installation{id: id, etags: githubapi.NewETags(0), rate: &rateAccount{}, repos: map[string]*github.Client{}}
+		c.insts[id] = in
+	}
+	return in
+}
+
+// ErrNoInstallation is a job without an installation: the App acts on a
+// repository only as an installation that holds it.
+var ErrNoInstallation = errors.New("the delivery names no installation of the App")
+
+// Repo returns the client of installation id for repo (owner/name). Its
+// token is scoped to repo: GitHub refuses to issue one for a repository
+// the installation does not hold.
+func (c *Clients) Repo(id int64, repo string) (*github.Client, error) {
+	if id <= 0 {
+		return nil, ErrNoInstallation
+	}
+	owner, name, ok := strings.Cut(repo, "/")
+	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/?#%\\ ") {
+		return nil, fmt.Errorf("repository %q is not owner/name", repo)
+	}
+	in := c.installation(id)
+	key := strings.ToLower(repo)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if gh, ok := in.repos[key]; ok {
+		return gh, nil
+	}
+	apps := ghinstallation.NewAppsTransportFromPrivateKey(c.observed(id, in.rate), c.appID, c.key)
+	apps.BaseURL = strings.TrimSuffix(c.api, "/")
+	tr := ghinstallation.NewFromAppsTransport(apps, id)
+	tr.InstallationTokenOptions = &github.InstallationTokenOptions{Repositories: []string{name}}
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: c.api, HTTPClient: &http.Client{Transport: tr}, ETags: in.etags, Sleep: c.sleep})
+	if err != nil {
+		return nil, err
+	}
+	if len(in.repos) >= maxRepoClients {
+		clear(in.repos)
+	}
+	in.repos[key] = gh
+	return gh, nil
+}
+
+// Download is the client for the short-lived URLs archives and artifacts
+// redirect to: no credentials.
+func (c *Clients) Download() *http.Client {
+	return githubapi.NewDownloadClient(githubapi.Options{Sleep: c.sleep})
+}
+
+// RateLow reports when installation id's rate limit resets, if its last
+// answer said that little of it is left: the App defers the
+// installation's jobs until then rather than spend the rest.
+func (c *Clients) RateLow(id int64) (time.Time, bool) {
+	return c.installation(id).rate.low(time.Now())
+}
+
+// observed is the base transport of installation id (0: the App), which
+// counts every request GitHub answered in the metrics and keeps the
+// installation's rate-limit account.
+func (c *Clients) observed(id int64, rate *rateAccount) http.RoundTripper {
+	return &observer{base: c.base, m: c.m, inst: strconv.FormatInt(id, 10), rate: rate}
+}
+
+type observer struct {
+	base http.RoundTripper
+	m    *metrics
+	inst string
+	rate *rateAccount
+}
+
+func (o *observer) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := o.base.RoundTrip(req)
+	if err != nil {
+		o.m.apiCalls.WithLabelValues(apiRoute(req.URL.Path), "error").Inc()
+		return nil, err
+	}
+	o.m.apiCalls.WithLabelValues(apiRoute(req.URL.Path), strconv.Itoa(resp.StatusCode)).Inc()
+	if rem, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining")); err == nil {
+		o.m.rateLimit.WithLabelValues(o.inst).Set(float64(rem))
+		if o.rate != nil {
+			limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
+			reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+			o.rate.note(rem, limit, time.Unix(reset, 0))
+		}
+	}
+	return resp, nil
+}
+
+// rateAccount is what an installation's last answer said of its rate
+// limit.
+type rateAccount struct {
+	mu        sync.Mutex
+	remaining int
+	limit     int
+	reset     time.Time
+}
+
+func (r *rateAccount) note(remaining, limit int, reset time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.remaining, r.limit, r.reset = remaining, limit, reset
+}
+
+// lowWater is the share of an installation's hourly limit kept in reserve
+// (at least 50 requests): below it, evaluations wait for the reset.
+const lowWater = 0.02
+
+func (r *rateAccount) low(now time.Time) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.limit == 0 || !r.reset.After(now) {
+		return time.Time{}, false
+	}
+	reserve := max(int(float64(r.limit)*lowWater), 50)
+	return r.reset, r.remaining < reserve
+}
