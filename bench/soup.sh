@@ -2,7 +2,8 @@
 # Time `tracegate soup list --format json` against a bare decode of the same
 # file by the reference library (the floor), side by side, and on a
 # generated 20,000-component CycloneDX JSON. Where syft is installed, the
-# same files through `syft convert` for comparison.
+# same files through `syft convert` for comparison. Also what the binary's
+# package initialisation costs every command (GODEBUG=inittrace=1).
 #
 # Usage: bench/soup.sh [RUNS]     (default 7)
 set -euo pipefail
@@ -31,6 +32,15 @@ for pair in "spdx-tag-value testdata/sbom/spdx/tagvalue/bom-shelter__istio-relea
 		measure . syft convert "$2" -o cyclonedx-json
 	fi
 done
+
+echo
+echo "package initialisation (GODEBUG=inittrace=1 tracegate version, $runs runs), paid by every command:"
+for _ in $(seq 1 "$runs"); do
+	GODEBUG=inittrace=1 "$bin" version 2>&1 >/dev/null | awk '$1 == "init" { ms += $5; b += $8; n += $10 } END { print ms, b, n }'
+done >"$tmp/init"
+printf '  median %s ms, %s bytes in %s allocations\n' "$(cut -d' ' -f1 "$tmp/init" | median)" "$(cut -d' ' -f2 "$tmp/init" | median)" "$(cut -d' ' -f3 "$tmp/init" | median)"
+echo "  the largest (bytes allocated, allocations, package):"
+GODEBUG=inittrace=1 "$bin" version 2>&1 >/dev/null | awk '$1 == "init" { print $8, $10, $2 }' | sort -rn | head -5 | sed 's/^/    /'
 
 echo
 echo "in process (go test -bench ./bench/soupbench, $runs runs; read + list + JSON against the library's decode):"
