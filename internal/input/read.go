@@ -117,6 +117,11 @@ func LooksBinary(head []byte, prefix bool) (int, bool) {
 	if i := bytes.IndexByte(head, 0); i >= 0 {
 		return i, true
 	}
+	if utf8.Valid(head) {
+		// The common case, checked eight ASCII bytes at a time; the loop
+		// below only locates the first invalid byte.
+		return 0, false
+	}
 	for i := 0; i < len(head); {
 		r, size := utf8.DecodeRune(head[i:])
 		if r == utf8.RuneError && size == 1 {

@@ -60,3 +60,29 @@ func TestReadAllLinesInvalidUTF8(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestLooksBinary(t *testing.T) {
+	euro := "\u20ac" // three bytes
+	for _, tc := range []struct {
+		name   string
+		head   string
+		prefix bool
+		at     int
+		binary bool
+	}{
+		{"ASCII", "spdxVersion: SPDX-2.3\n", false, 0, false},
+		{"multi-byte text", "name: caf\u00e9 " + euro, false, 0, false},
+		{"NUL", "abc\x00def", false, 3, true},
+		{"NUL after invalid byte", "a\xffb\x00", false, 3, true},
+		{"invalid byte", "abcd\xffef", false, 4, true},
+		{"lone continuation byte", euro[1:] + "abc", false, 0, true},
+		{"rune cut at the end of a prefix", "abc" + euro[:2], true, 0, false},
+		{"rune cut at the end of a whole file", "abc" + euro[:2], false, 3, true},
+		{"invalid byte before a cut rune in a prefix", "a\xffb" + euro[:1], true, 1, true},
+	} {
+		at, binary := LooksBinary([]byte(tc.head), tc.prefix)
+		if at != tc.at || binary != tc.binary {
+			t.Errorf("%s: LooksBinary = %d, %v; want %d, %v", tc.name, at, binary, tc.at, tc.binary)
+		}
+	}
+}
