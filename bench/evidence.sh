@@ -15,7 +15,7 @@
 #
 #   tracegate evidence --tag v2.1.0 --previous-tag v1.0.0 --out DIR
 #
-# into a fresh DIR each time, under GNU time, printing wall time, CPU time
+# into a fresh DIR each time, under bench/proctime, printing wall time, CPU time
 # (user + system) and peak RSS per run and their medians, the bundle's size
 # and file count, and checks that two runs gave byte-identical bundles.
 # The release fails its gate (unregistered SOUP, unverified requirements):

@@ -12,7 +12,7 @@
 #   tracegate check release --tag v2.0.0 --format json
 #   tracegate check pr --base v2.0.0 --head feature --format json
 #
-# under GNU time, printing wall time, CPU time and peak RSS per run, and the
+# under bench/proctime, printing wall time, CPU time and peak RSS per run, and the
 # medians (bench/lib.sh). Exit status 0 or 1 is a completed run; 2 or 3
 # aborts.
 set -euo pipefail

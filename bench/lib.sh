@@ -1,11 +1,14 @@
 # Shared by the bench/*.sh scripts: sourced, not run.
 #
-#   bench_init NAME RUNS     checks RUNS and GNU time, moves to the module's
-#                            root, builds tracegate into $bin, makes $tmp
+#   bench_init NAME RUNS     checks RUNS, moves to the module's root, builds
+#                            tracegate into $bin and bench/proctime (the
+#                            measuring wrapper) into $out, makes $tmp
 #   bench_header TEXT        one line naming the runs, Go, CPUs and commit
-#   measure DIR CMD...       runs CMD RUNS times in DIR under GNU time and
-#                            prints wall time, CPU time (user + system, which
-#                            a busy machine does not inflate) and peak RSS
+#   measure DIR CMD...       runs CMD RUNS times in DIR under bench/proctime
+#                            and prints wall time, CPU time (user + system,
+#                            which a busy machine does not inflate; to the
+#                            millisecond, where GNU time gives hundredths of a
+#                            second) and peak RSS
 #                            per run, then their medians. An argument {i} is
 #                            replaced by the run's number. Exit status 0, or 1
 #                            from tracegate (the gate failed), or $MEASURE_OK
@@ -25,15 +28,13 @@ bench_init() {
 		exit 2
 		;;
 	esac
-	if [ ! -x /usr/bin/time ]; then
-		echo "bench/$bench_name: needs GNU time at /usr/bin/time (Debian package 'time')" >&2
-		exit 2
-	fi
 	cd "$(dirname "${BASH_SOURCE[1]}")/.."
 	out=bench/out
 	bin="$PWD/$out/tracegate"
 	mkdir -p "$out"
 	go build -o "$bin" ./cmd/tracegate
+	proctime="$PWD/$out/proctime"
+	go build -o "$proctime" ./bench/proctime
 	tmp="$(mktemp -d)"
 	trap 'rm -rf "$tmp"' EXIT
 }
@@ -56,7 +57,7 @@ measure() {
 	for i in $(seq 1 "$runs"); do
 		local args=("${@//\{i\}/$i}")
 		status=0
-		(cd "$dir" && /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "${args[@]}" >"$tmp/out" 2>"$tmp/stderr") || status=$?
+		(cd "$dir" && "$proctime" -o "$tmp/time" "${args[@]}" >"$tmp/out" 2>"$tmp/stderr") || status=$?
 		# Exit status 1 is tracegate's "the gate failed", a completed run;
 		# for any other program it is a failure.
 		if [ "$status" = "${MEASURE_OK:-}" ]; then
@@ -66,11 +67,10 @@ measure() {
 			cat "$tmp/stderr" >&2
 			exit 1
 		fi
-		# GNU time puts "Command exited with non-zero status N" before its
-		# format line when the command exits non-zero: the numbers are last.
-		read -r wall user sys rss < <(tail -n 1 "$tmp/time")
+		read -r wall user sys rss <"$tmp/time"
 		local cpu
-		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+		wall=$(awk -v w="$wall" 'BEGIN {printf "%.3f", w}')
+		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.3f", u + s}')
 		printf '  %-6s %8s %8s %12s\n' "$i" "$wall" "$cpu" "$rss"
 		echo "$wall" >>"$tmp/walls"
 		echo "$cpu" >>"$tmp/cpus"

@@ -6,7 +6,7 @@
 # Builds ./cmd/tracegate into bench/out/, generates bench/out/dhf with
 # bench/gendhf (default sizes, seed 1) unless it exists (REGEN=1 rebuilds
 # it), then runs `tracegate trace --dir bench/out/dhf --format json` RUNS
-# times under GNU time and prints each run's wall time, CPU time and peak
+# times under bench/proctime and prints each run's wall time, CPU time and peak
 # RSS, and the medians. Exit status 0 or 1 from tracegate is a completed run
 # (1 means the matrix has gaps); 2 or 3 aborts the benchmark.
 set -euo pipefail
