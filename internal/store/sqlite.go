@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 var sqliteDialect = dialect{
@@ -27,10 +27,39 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 
 	retryable: func(error) bool { return false },
 }
 
+// openBusyFor bounds how long openSQLite waits for other openers of the
+// same file: switching a new database to WAL takes an exclusive lock, and
+// SQLite answers SQLITE_BUSY to a concurrent switch without calling the
+// busy handler, so busy_timeout does not cover it.
+const openBusyFor = 30 * time.Second
+
 // openSQLite opens (creating it with mode 0600 if absent) a SQLite file in
-// WAL mode. Writes go through one connection with immediate transactions,
-// reads through a pool of query-only connections.
+// WAL mode, waiting while other processes or goroutines set the same file
+// up. Writes go through one connection with immediate transactions, reads
+// through a pool of query-only connections.
 func openSQLite(ctx context.Context, path string, opts Options) (Store, error) {
+	deadline := time.Now().Add(openBusyFor)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		s, err := openSQLiteOnce(ctx, path, opts)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY,
+// with any extended code).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == 5
+}
+
+func openSQLiteOnce(ctx context.Context, path string, opts Options) (Store, error) {
 	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open sqlite: %q: a plain file path, without '?', '#' or 'file:'", path)
 	}
