@@ -15,21 +15,22 @@ const rdmProjects = "../../testdata/formats/rdm-projects/"
 // wrote them, read under a policy that names rdm's data files and leaves the
 // safety class and the risk matrix to rdm's device.yml (system.yml) and
 // risk.yml. Every file is read; the findings are the projects' own gaps:
-// links to the system requirements rdm keeps outside the repository
-// (TG103), the template's risk without a residual estimate (TG110) or
-// control (TG111), and a risk matrix with five columns for three
-// probability levels (TG120).
+// the template's risk without a residual estimate (TG110) or control
+// (TG111), and a risk matrix with five columns for three probability levels
+// (TG120). The system requirements that rdm's requirements and test records
+// link to are kept outside the repository: the policy declares their
+// namespace, and they are listed as external, not broken links (TG103).
 func TestRDMProjects(t *testing.T) {
 	const policy = "../../testdata/policies/rdm-projects.yml"
 	for _, tc := range []struct {
 		dir      string
 		class    string
 		findings map[string]int
-		files    int
+		external int // system requirements linked, kept outside
 	}{
-		{"rdm-template", "B", map[string]int{"TG103": 16, "TG110": 1, "TG111": 1}, 5},
-		{"acpsem-thursday", "B", map[string]int{"TG103": 10, "TG110": 1, "TG120": 1}, 5},
-		{"respiraworks-ventilator", "C", map[string]int{"TG103": 11, "TG110": 1, "TG120": 1}, 5},
+		{"rdm-template", "B", map[string]int{"TG110": 1, "TG111": 1}, 16},
+		{"acpsem-thursday", "B", map[string]int{"TG110": 1, "TG120": 1}, 10},
+		{"respiraworks-ventilator", "C", map[string]int{"TG110": 1, "TG120": 1}, 11},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			dir := rdmProjects + tc.dir
@@ -67,6 +68,26 @@ func TestRDMProjects(t *testing.T) {
 			}
 			if formats["requirements/rdm"] != 1 || formats["risks/rdm"] != 1 || formats["tests/rdm"] != 3 {
 				t.Errorf("inputs %v", formats)
+			}
+			code, out, errs = tracegate(t, "trace", "--format", "json", "--dir", dir, "--config", policy)
+			var m struct {
+				External []struct {
+					ID, Namespace string
+					From          []string
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &m); err != nil || code != 0 {
+				t.Fatalf("trace: exit %d, %v\n%s", code, err, errs)
+			}
+			links := 0
+			for _, e := range m.External {
+				if e.Namespace != "System requirements" || !strings.HasPrefix(e.ID, "SR-") || len(e.From) == 0 {
+					t.Errorf("external item %+v", e)
+				}
+				links += len(e.From)
+			}
+			if links != tc.external {
+				t.Errorf("%d links to external items, want %d: %+v", links, tc.external, m.External)
 			}
 		})
 	}

@@ -4,7 +4,9 @@ package config
 
 import (
 	"encoding/json"
+	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -19,6 +21,7 @@ type Config struct {
 	SafetyClass       model.Class    `json:"safety_class"`
 	Items             []Item         `json:"items,omitempty"`
 	IDs               IDPatterns     `json:"ids"`
+	External          []External     `json:"external,omitempty"`
 	Requirements      []Source       `json:"requirements"`
 	Risks             []Source       `json:"risks"`
 	Tests             []Source       `json:"tests"`
@@ -77,6 +80,39 @@ type IDPatterns struct {
 	ChangeRequest string `json:"change_request"`
 	Hazard        string `json:"hazard"`
 	RiskControl   string `json:"risk_control"`
+}
+
+// External is an ID namespace kept outside the repository: links to its
+// IDs resolve as external rather than broken.
+type External struct {
+	Name    string `json:"name"`
+	Pattern string `json:"pattern"`
+	// Kinds are the kinds of link whose targets it holds; requirement when
+	// empty.
+	Kinds []string `json:"kinds,omitempty"`
+	// URL is where an item is read, with {id} for its ID.
+	URL string `json:"url,omitempty"`
+}
+
+// Holds reports whether the namespace holds targets of kind.
+func (e External) Holds(kind string) bool {
+	if len(e.Kinds) == 0 {
+		return kind == KindRequirement
+	}
+	for _, k := range e.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Link is the URL of an item of the namespace, or "".
+func (e External) Link(id string) string {
+	if e.URL == "" {
+		return ""
+	}
+	return strings.ReplaceAll(e.URL, "{id}", url.PathEscape(id))
 }
 
 // Source is one place where items of a kind are read from.
@@ -264,6 +300,10 @@ func (p IDPatterns) byKind() map[string]string {
 		KindRiskControl:   p.RiskControl,
 	}
 }
+
+// CompileID compiles an ID pattern as Patterns does: matching whole IDs
+// only, the ID in the first group.
+func CompileID(p string) (*regexp.Regexp, error) { return compileID(p) }
 
 // compileID wraps a pattern so that it matches whole IDs only: SRS-1 must
 // not be found inside SRS-10 or XSRS-1. An underscore is a boundary, because

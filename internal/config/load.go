@@ -167,6 +167,16 @@ func (c *Config) check() input.Errors {
 			bad("ids."+kind, "ids.%s: pattern %q matches empty text; it must match an ID such as SRS-001", kind, p)
 		}
 	}
+	for i, e := range c.External {
+		re, err := compileID(e.Pattern)
+		key := fmt.Sprintf("external.%d.pattern", i)
+		switch {
+		case err != nil:
+			bad(key, "external[%d].pattern: invalid regular expression: %v", i, err)
+		case re.MatchString(" ") || re.MatchString("  "):
+			bad(key, "external[%d].pattern: pattern %q matches empty text; it must match an ID such as SYS-001", i, e.Pattern)
+		}
+	}
 	seen := map[string]bool{}
 	inside := func(key, g string) {
 		if !InsideRepo(g) {

@@ -95,6 +95,10 @@ risk_matrix:
 		{"non-string key", "version: 1\n[a]: b\n", []string{"p.yml:2:1: mapping key must be a plain string"}},
 		{"first release not a release tag", "version: 1\nrelease: { first: r1 }\n", []string{`p.yml:2:19: release.first: "r1" does not match release.tag_pattern "v*"`}},
 		{"first release a number", "version: 1\nrelease: { first: 1.0 }\n", []string{"p.yml:2:19: release.first"}},
+		{"external namespace without a pattern", "version: 1\nexternal: [ { name: Jira } ]\n", []string{"p.yml:2:13: external[0]: missing property 'pattern'"}},
+		{"external namespace with a bad pattern", "version: 1\nexternal: [ { name: Jira, pattern: 'SR-(' }, { name: All, pattern: '.*' } ]\n",
+			[]string{"p.yml:2:36: external[0].pattern: invalid regular expression", "external[1].pattern: pattern \".*\" matches empty text"}},
+		{"external namespace of an unknown kind", "version: 1\nexternal: [ { name: Jira, pattern: 'SR-\\d+', kinds: [test] } ]\n", []string{"external[0].kinds[0]: value must be one of"}},
 		{"first release not a ref name", "version: 1\nrelease: { first: 'v1 0' }\n", []string{"p.yml:2:19: release.first"}},
 	}
 	for _, tc := range cases {

@@ -271,7 +271,11 @@ func checkPRLinksResolve(f *PRFacts, c *check) {
 		switch l.Kind {
 		case config.KindRequirement:
 			if f.Head.Graph.Requirement(l.ID) == nil && (f.Base == nil || f.Base.Graph.Requirement(l.ID) == nil) {
-				c.report(class, l.ID, noPos, "the pull request links requirement %s (in %s), which does not exist", l.ID, where)
+				// A requirement of an external namespace resolves as
+				// external: it is kept in another tool.
+				if _, ext := f.Head.IDs.External(config.KindRequirement, l.ID); !ext {
+					c.report(class, l.ID, noPos, "the pull request links requirement %s (in %s), which does not exist", l.ID, where)
+				}
 			}
 		case config.KindChangeRequest, config.KindProblemReport:
 			if why, ok := f.Unresolvable[l.ID]; ok {

@@ -74,6 +74,16 @@ func TestPRRules(t *testing.T) {
 		{"requirement missing", model.ClassA, func(f *PRFacts) {
 			f.Links = append(f.Links, trace.Link{Kind: config.KindRequirement, ID: "SRS-99", Where: []string{"branch"}})
 		}, "TG203", RuleFailed, "SRS-99", "requirement SRS-99 (in branch), which does not exist"},
+		{"requirement kept outside the repository", model.ClassA, func(f *PRFacts) {
+			c := *f.Head.Config
+			c.External = []config.External{{Name: "System requirements (Jira)", Pattern: `SRS-9\d`}}
+			ids, err := trace.NewIDs(&c)
+			if err != nil {
+				panic(err)
+			}
+			f.Head.IDs = ids
+			f.Links = append(f.Links, trace.Link{Kind: config.KindRequirement, ID: "SRS-99", Where: []string{"branch"}})
+		}, "TG203", RulePassed, "", ""},
 		{"issue missing", model.ClassA, func(f *PRFacts) { delete(f.Issues, "#12"); delete(f.Records, "#12") }, "TG203", RuleFailed, "#12", "issue #12 (in body), which does not exist"},
 		{"issue not looked up", model.ClassA, func(f *PRFacts) {
 			f.Issues, f.Records = nil, nil

@@ -96,6 +96,10 @@ func TestValidateRules(t *testing.T) {
 
 		{"links resolve", model.ClassC, good, nil, "TG103", RulePassed, "", ""},
 		{"dangling parent", model.ClassA, with(func(d *model.DHF) { d.Requirements[1].Parents = []string{"SYS-9"} }), nil, "TG103", RuleFailed, "SRS-1", `requirement "SYS-9" in parents`},
+		{"parent kept outside the repository", model.ClassA, with(func(d *model.DHF) { d.Requirements[1].Parents = []string{"SR-6"} }),
+			func(c *config.Config) {
+				c.External = []config.External{{Name: "System requirements (Jira)", Pattern: `SR-\d+`}}
+			}, "TG103", RulePassed, "", ""},
 		{"risk control link to a hazard ID", model.ClassB, with(func(d *model.DHF) { d.Requirements[1].RiskControls = []string{"HAZ-1"} }), nil, "TG103", RuleFailed, "SRS-1", "looks like a hazard ID"},
 		{"test property without ID", model.ClassA, with(func(d *model.DHF) {
 			d.Tests = []model.TestCase{{Name: "TestX", Outcome: model.Passed, Requirements: []string{"the bolus one"}}}
@@ -115,6 +119,10 @@ func TestValidateRules(t *testing.T) {
 			d.Requirements[1].Parents = nil
 			d.Requirements[1].Item = "logging"
 		}), func(c *config.Config) { c.Items = []config.Item{{Name: "logging", Class: model.ClassA}} }, "TG106", RuleNotApplicable, "", ""},
+		{"parent kept outside the repository", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = []string{"SR-6"} }),
+			func(c *config.Config) {
+				c.External = []config.External{{Name: "System requirements (Jira)", Pattern: `SR-\d+`}}
+			}, "TG106", RulePassed, "", ""},
 		{"no parent, derived", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Derived = true }), nil, "TG106", RulePassed, "", ""},
 		{"no parent, Doorstop SRS document", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "srs" }), nil, "TG106", RuleFailed, "SRS-1", "traces to no system requirement"},
 		{"no parent, not a software type", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "system" }), nil, "TG106", RulePassed, "", ""},

@@ -30,7 +30,11 @@ type Graph struct {
 	RiskControls []*RiskControl // sorted by ID
 	Tests        []*Test        // in report order
 	// Links that could not be resolved, and other facts the lint needs.
-	Dangling   []BrokenLink
+	Dangling []BrokenLink
+	// External are the links to IDs of the policy's external namespaces
+	// that no file defines: kept outside the repository, they resolve as
+	// external, not as broken.
+	External   []ExternalLink
 	Duplicates []Duplicate
 	Ambiguous  []AmbiguousTag
 	// Cycles of the parent relation, each as the IDs involved.
@@ -42,6 +46,32 @@ type Graph struct {
 	reqByID  map[string]*Requirement
 	hazByID  map[string]*Hazard
 	ctrlByID map[string]*RiskControl
+	ids      *IDs
+}
+
+// ExternalLink is a link from an item to an ID of an external namespace
+// (policy external): the item it names is kept in another tool.
+type ExternalLink struct {
+	FromKind string // requirement | hazard | risk_control | test
+	From     string // ID of the item, or the test's full name
+	Field    string // parents | risk_controls | requirements | hazards | property | name | tag
+	To       string
+	ToKind   string
+	// Namespace is the namespace's name; URL where the item is read, or "".
+	Namespace string
+	URL       string
+	Pos       input.Pos
+}
+
+// ExternalOf returns the external links of one item, in graph order.
+func (g *Graph) ExternalOf(fromKind, from string) []ExternalLink {
+	var out []ExternalLink
+	for _, l := range g.External {
+		if l.FromKind == fromKind && l.From == from {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Requirement is a requirement with its resolved links.
@@ -143,6 +173,7 @@ func Build(dhf *model.DHF, cfg *config.Config, ids *IDs) *Graph {
 		reqByID:  map[string]*Requirement{},
 		hazByID:  map[string]*Hazard{},
 		ctrlByID: map[string]*RiskControl{},
+		ids:      ids,
 	}
 	g.addItems(dhf, cfg)
 	g.linkRequirements()
@@ -300,10 +331,29 @@ func resolve[T any](g *Graph, from BrokenLink, ids []string, byID map[string]*T,
 			link(t)
 			continue
 		}
+		if g.external(from.FromKind, from.From, from.Field, id, from.ToKind, from.Pos) {
+			continue
+		}
 		b := from
 		b.To = id
 		g.Dangling = append(g.Dangling, b)
 	}
+}
+
+// external records a link to id as external when one of the policy's
+// external namespaces holds id as a target of toKind, and reports whether
+// it did.
+func (g *Graph) external(fromKind, from, field, id, toKind string, pos input.Pos) bool {
+	if g.ids == nil {
+		return false
+	}
+	ns, ok := g.ids.External(toKind, id)
+	if !ok {
+		return false
+	}
+	g.External = append(g.External, ExternalLink{FromKind: fromKind, From: from, Field: field, To: id, ToKind: toKind,
+		Namespace: ns.Name, URL: ns.Link(id), Pos: pos})
+	return true
 }
 
 func (g *Graph) dangling(fromKind, from, field, to, toKind string, pos input.Pos) {

@@ -300,3 +300,49 @@ func TestRiskMatrixMissingCell(t *testing.T) {
 		t.Errorf("estimate %+v, bad levels %q", h.Initial, h.BadLevels)
 	}
 }
+
+// Links to IDs of an external namespace that no file defines resolve as
+// external, for the kinds the namespace holds; others stay broken.
+func TestExternalLinks(t *testing.T) {
+	dhf := &model.DHF{
+		Requirements: []model.Requirement{
+			req("SRS-1", parents("SR-6", "SYS-9")),
+			req("SRS-2", func(r *model.Requirement) { r.RiskControls = []string{"SR-7", "RCX-1"} }),
+		},
+		Tests: []model.TestCase{tc("T1", model.Passed, func(c *model.TestCase) { c.Requirements = []string{"SR-12", "SRS-2"} })},
+	}
+	g := build(t, dhf, func(c *config.Config) {
+		c.External = []config.External{
+			{Name: "System requirements (Jira)", Pattern: `SR-\d+`, URL: "https://jira.example.com/browse/{id}"},
+			{Name: "Risk file (Ketryx)", Pattern: `RCX-\d+`, Kinds: []string{"risk_control"}},
+		}
+	})
+	var ext, dangling []string
+	for _, l := range g.External {
+		ext = append(ext, l.From+" "+l.Field+" "+l.To+" "+l.Namespace+" "+l.URL)
+	}
+	for _, d := range g.Dangling {
+		dangling = append(dangling, d.From+" "+d.Field+" "+d.To)
+	}
+	wantExt := []string{
+		"SRS-1 parents SR-6 System requirements (Jira) https://jira.example.com/browse/SR-6",
+		"SRS-2 risk_controls RCX-1 Risk file (Ketryx) ",
+		"T1 property SR-12 System requirements (Jira) https://jira.example.com/browse/SR-12",
+	}
+	sort.Strings(ext)
+	if !reflect.DeepEqual(ext, wantExt) {
+		t.Errorf("external:\n%q\nwant\n%q", ext, wantExt)
+	}
+	// SYS-9 matches no namespace; SR-7 is in one that holds requirements,
+	// not risk controls.
+	sort.Strings(dangling)
+	if want := []string{"SRS-1 parents SYS-9", "SRS-2 risk_controls SR-7"}; !reflect.DeepEqual(dangling, want) {
+		t.Errorf("dangling %q, want %q", dangling, want)
+	}
+	if st := statuses(g); st["SRS-2"] != Verified {
+		t.Errorf("SRS-2 is %s: the test's in-repository link still verifies it", st["SRS-2"])
+	}
+	if l := g.ExternalOf("requirement", "SRS-1"); len(l) != 1 || l[0].To != "SR-6" {
+		t.Errorf("ExternalOf = %+v", l)
+	}
+}

@@ -16,6 +16,13 @@ import (
 type IDs struct {
 	re   map[string]*regexp.Regexp
 	full map[string]*regexp.Regexp
+	ext  []external
+}
+
+// external is one of the policy's external namespaces, compiled.
+type external struct {
+	config.External
+	re *regexp.Regexp // whole IDs within text, as the kinds' patterns
 }
 
 // NewIDs compiles the policy's ID patterns.
@@ -30,7 +37,53 @@ func NewIDs(cfg *config.Config) (*IDs, error) {
 		// the whole string.
 		x.full[kind] = regexp.MustCompile(`^(?:` + r.String() + `)$`)
 	}
+	for _, e := range cfg.External {
+		re, err := config.CompileID(e.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		x.ext = append(x.ext, external{External: e, re: re})
+	}
 	return x, nil
+}
+
+// External returns the external namespace that holds id as a target of
+// kind, if any: the first of the policy's whose pattern matches id whole.
+func (x *IDs) External(kind, id string) (config.External, bool) {
+	if x == nil {
+		return config.External{}, false
+	}
+	for _, e := range x.ext {
+		if !e.Holds(kind) {
+			continue
+		}
+		if m := e.re.FindStringSubmatchIndex(id); m != nil && m[2] == 0 && m[3] == len(id) {
+			return e.External, true
+		}
+	}
+	return config.External{}, false
+}
+
+// FindExternal returns the IDs of the external namespaces holding kind in
+// text, in order of appearance, once each.
+func (x *IDs) FindExternal(kind, text string) []string {
+	if x == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range x.ext {
+		if !e.Holds(kind) {
+			continue
+		}
+		for _, id := range findAll(e.re, text) {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // Find returns the IDs of kind in text, in order of appearance, once each.
@@ -39,6 +92,11 @@ func (x *IDs) Find(kind, text string) []string {
 	if re == nil || text == "" {
 		return nil
 	}
+	return findAll(re, text)
+}
+
+// findAll returns the IDs re finds in text, once each, in order.
+func findAll(re *regexp.Regexp, text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	// The pattern consumes one delimiter on each side; restart each search

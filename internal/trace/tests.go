@@ -31,7 +31,9 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 			seen[id] = true
 			r := g.reqByID[id]
 			if r == nil {
-				g.dangling("test", t.FullName(), via, id, config.KindRequirement, t.Source)
+				if !g.external("test", t.FullName(), via, id, config.KindRequirement, t.Source) {
+					g.dangling("test", t.FullName(), via, id, config.KindRequirement, t.Source)
+				}
 				return
 			}
 			t.Requirements = append(t.Requirements, r)
@@ -39,6 +41,11 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 		}
 		for _, v := range t.TestCase.Requirements {
 			found := ids.Find(config.KindRequirement, v)
+			if len(found) == 0 {
+				// An ID of an external namespace the requirement pattern
+				// does not cover (SR-12 when requirements are SRS-…).
+				found = ids.FindExternal(config.KindRequirement, v)
+			}
 			if len(found) == 0 {
 				// A property value that holds no requirement ID is a broken
 				// link, not nothing: report it as dangling.

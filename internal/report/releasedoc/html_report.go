@@ -150,6 +150,18 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 </tbody>
 </table>
 {{- end}}
+{{- with .Matrix.External}}
+<h3>Items kept outside the repository</h3>
+<p>The design history file links to these items of the policy's external namespaces; they are kept in another tool, and their content and verification are not judged here.</p>
+<table class="grid">
+<thead><tr><th>ID</th><th>Namespace</th><th>Linked from</th></tr></thead>
+<tbody>
+{{- range .}}
+<tr><td class="mono">{{if .URL}}<a href="{{.URL}}">{{visible .ID}}</a>{{else}}{{visible .ID}}{{end}}</td><td>{{visible .Namespace}}</td><td>{{range $i, $f := .From}}{{if $i}}<br>{{end}}{{visible $f}}{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
 
 <h2 id="risk" class="part">Risk summary <span class="muted">ISO 14971 5.5, 7, 8; IEC 62304 7</span></h2>
 <p>Hazards by estimated severity and probability of harm, before and after risk control, on the risk matrix of the policy; each cell is coloured by the acceptability the policy gives it.</p>

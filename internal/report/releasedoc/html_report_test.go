@@ -415,3 +415,33 @@ func TestReleaseDocumentsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The report lists the items kept outside the repository, linked where the
+// policy gives their address, and shows an evaluated failure as failed with
+// its evaluation.
+func TestReleaseHTMLExternalAndEvaluated(t *testing.T) {
+	e := releaseEvidence(t)
+	m := e.Facts.Model
+	c := *m.Config
+	c.External = []config.External{{Name: "System requirements (Jira)", Pattern: `SR-\d+`, URL: "https://jira.example.com/browse/{id}"}}
+	ids, err := trace.NewIDs(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.DHF.Requirements[1].Parents = append(m.DHF.Requirements[1].Parents, "SR-6")
+	m.DHF.Tests[2].Evaluation = "accepted: " + reporttest.Hostile
+	m.Config, m.IDs, m.Graph = &c, ids, trace.Build(m.DHF, &c, ids)
+	_, page := renderRelease(t, e)
+	for _, want := range []string{
+		"<h3>Items kept outside the repository</h3>",
+		`<a href="https://jira.example.com/browse/SR-6">SR-6</a></td><td>System requirements (Jira)</td><td>requirement SRS-1 (parents)</td>`,
+		`<span class="tag bad">failed</span> <span class="muted">evaluated: accepted: `,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, reporttest.Hostile) {
+		t.Error("hostile text is not neutralised")
+	}
+}

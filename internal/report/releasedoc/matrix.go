@@ -4,6 +4,9 @@
 package releasedoc
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/trace"
@@ -23,6 +26,9 @@ type Matrix struct {
 	Tests        trace.Totals    `json:"tests"`
 	Coverage     Coverage        `json:"coverage"`
 	Warnings     []input.Warning `json:"warnings,omitempty"`
+	// External lists the items kept outside the repository (the policy's
+	// external namespaces) that the design history file links to.
+	External []MatrixExternal `json:"external,omitempty"`
 	// Errors, when set, say why the matrix could not be made: the
 	// evaluation did not complete (exit 3) and the rows are empty, not
 	// "nothing to trace".
@@ -52,7 +58,20 @@ type MatrixReq struct {
 	RiskControls []string     `json:"risk_controls"`
 	Tests        []MatrixTest `json:"tests"`
 	Evidence     []string     `json:"evidence,omitempty"`
-	Source       input.Pos    `json:"source"`
+	// External are the IDs among its links that are kept outside the
+	// repository (its parents in another tool).
+	External []string  `json:"external,omitempty"`
+	Source   input.Pos `json:"source"`
+}
+
+// MatrixExternal is an item kept outside the repository and the items that
+// link to it.
+type MatrixExternal struct {
+	ID        string   `json:"id"`
+	Kind      string   `json:"kind"`
+	Namespace string   `json:"namespace"`
+	URL       string   `json:"url,omitempty"`
+	From      []string `json:"from"` // "requirement SRS-1 (parents)", "test T (property)"
 }
 
 // MatrixTest is a test verifying a requirement.
@@ -131,6 +150,9 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 			row.Tests = append(row.Tests, MatrixTest{Name: l.Test.FullName(), Result: l.Test.Outcome, Evaluation: l.Test.Evaluation,
 				Manual: l.Test.Manual, Via: l.Via, Source: l.Test.Source})
 		}
+		for _, l := range g.ExternalOf("requirement", r.ID) {
+			row.External = append(row.External, l.To)
+		}
 		m.Requirements = append(m.Requirements, row)
 		if !r.Active {
 			m.Coverage.Inactive++
@@ -166,5 +188,27 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 		}
 		m.Hazards = append(m.Hazards, mh)
 	}
+	m.External = externals(g)
 	return m
+}
+
+// externals lists the external items the graph links to, each once, in the
+// order of their first link.
+func externals(g *trace.Graph) []MatrixExternal {
+	var out []MatrixExternal
+	at := map[string]int{}
+	for _, l := range g.External {
+		k := l.ToKind + "\x00" + l.To
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, MatrixExternal{ID: l.To, Kind: l.ToKind, Namespace: l.Namespace, URL: l.URL, From: []string{}})
+		}
+		from := strings.ReplaceAll(l.FromKind, "_", " ") + " " + l.From + " (" + l.Field + ")"
+		if !slices.Contains(out[i].From, from) {
+			out[i].From = append(out[i].From, from)
+		}
+	}
+	return out
 }

@@ -64,6 +64,12 @@ func matrixText(w io.Writer, m *Matrix) error {
 		}
 		fmt.Fprintf(w, "%d risk controls for %d hazards: %d not verified\n", len(m.RiskControls), len(m.Hazards), unv)
 	}
+	if len(m.External) > 0 {
+		fmt.Fprintf(w, "\n%d linked items kept outside the repository:\n", len(m.External))
+		for _, e := range m.External {
+			fmt.Fprintf(w, "  %s  %s, linked from %s\n", report.Text(e.ID), report.Text(e.Namespace), report.Text(strings.Join(e.From, ", ")))
+		}
+	}
 	return report.WriteWarnings(w, m.Warnings)
 }
 
@@ -79,12 +85,12 @@ func countBad(ts []MatrixTest) int {
 
 func matrixCSV(w io.Writer, m *Matrix) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "title", "type", "class", "item", "state", "active", "status", "verification", "parents", "risk_controls", "tests", "evidence", "source"})
+	cw.Write([]string{"id", "title", "type", "class", "item", "state", "active", "status", "verification", "parents", "risk_controls", "tests", "evidence", "external", "source"})
 	for _, r := range m.Requirements {
 		cw.Write([]string{
 			csvCell(r.ID), csvCell(r.Title), csvCell(r.Type), string(r.Class), csvCell(r.Item), csvCell(r.State), fmt.Sprint(r.Active), string(r.Status),
 			csvCell(r.Verification), csvCell(strings.Join(r.Parents, " ")), csvCell(strings.Join(r.RiskControls, " ")), csvCell(testSummary(r.Tests, "; ")),
-			csvCell(strings.Join(r.Evidence, " ")), csvCell(r.Source.String()),
+			csvCell(strings.Join(r.Evidence, " ")), csvCell(strings.Join(r.External, " ")), csvCell(r.Source.String()),
 		})
 	}
 	cw.Flush()
@@ -104,6 +110,12 @@ func matrixMarkdown(w io.Writer, m *Matrix) error {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", mdCell(title), r.Class, mdCell(statusLabel(r)),
 			mdCell(strings.Join(r.RiskControls, ", ")), mdCell(testSummary(r.Tests, "\n")), mdCell(r.Source.String()))
+	}
+	if len(m.External) > 0 {
+		fmt.Fprint(w, "\n### Items kept outside the repository\n\n| ID | Namespace | Linked from |\n|---|---|---|\n")
+		for _, e := range m.External {
+			fmt.Fprintf(w, "| %s | %s | %s |\n", mdCell(e.ID), mdCell(e.Namespace), mdCell(strings.Join(e.From, "\n")))
+		}
 	}
 	return nil
 }

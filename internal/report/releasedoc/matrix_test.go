@@ -120,3 +120,45 @@ func TestMatrixTextListsWarnings(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// Items kept outside the repository are listed in every form of the matrix,
+// with their namespace and the items that link to them; an evaluated
+// failure shows its evaluation and stays failed.
+func TestMatrixExternalAndEvaluated(t *testing.T) {
+	c := config.Defaults()
+	c.IDs.Requirement = `SRS-\d+`
+	c.External = []config.External{{Name: "System requirements (Jira)", Pattern: `SR-\d+`, URL: "https://jira.example.com/browse/{id}"}}
+	ids, err := trace.NewIDs(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dhf := &model.DHF{
+		Requirements: []model.Requirement{{ID: "SRS-1", Title: "Alarm", Parents: []string{"SR-6"}, Source: input.Pos{File: "r.yml", Line: 1}}},
+		Tests: []model.TestCase{{Name: "TestAlarm", Outcome: model.Failed, Requirements: []string{"SRS-1"}, Evaluation: "It is okay because of XYZ"},
+			{Name: "step 1", ClassName: "Manual", Outcome: model.Passed, Manual: true, Requirements: []string{"SR-12"}}},
+	}
+	m := NewMatrix(trace.Build(dhf, &c, ids), model.ClassB, nil)
+	if len(m.External) != 2 || m.External[0].ID != "SR-6" || m.External[0].URL != "https://jira.example.com/browse/SR-6" ||
+		m.External[1].From[0] != "test Manual.step 1 (property)" || m.Requirements[0].External[0] != "SR-6" {
+		t.Fatalf("external = %+v, row %+v", m.External, m.Requirements[0])
+	}
+	if m.Requirements[0].Status != trace.Failed {
+		t.Errorf("an evaluated failure made SRS-1 %s", m.Requirements[0].Status)
+	}
+	for format, want := range map[string][]string{
+		"text":     {"2 linked items kept outside the repository", "SR-6  System requirements (Jira), linked from requirement SRS-1 (parents)"},
+		"markdown": {"### Items kept outside the repository", "| SR-12 | System requirements (Jira) | test Manual.step 1 (property) |", "TestAlarm (failed, evaluated: It is okay because of XYZ)"},
+		"csv":      {"TestAlarm (failed, evaluated: It is okay because of XYZ)", ",SR-6,"},
+		"json":     {`"evaluation": "It is okay because of XYZ"`, `"namespace": "System requirements (Jira)"`},
+	} {
+		var buf bytes.Buffer
+		if err := MatrixFormats.Write(&buf, format, m); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%s lacks %q:\n%s", format, w, buf.String())
+			}
+		}
+	}
+}
