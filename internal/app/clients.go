@@ -85,6 +85,10 @@ func (c *Clients) installation(id int64) *installation {
 	return in
 }
 
+// ErrNotInstalled is a repository its installation does not hold (or an
+// installation that is gone): GitHub refuses a token for it.
+var ErrNotInstalled = errors.New("the repository is not the installation's")
+
 // ErrNoInstallation is a job without an installation: the App acts on a
 // repository only as an installation that holds it.
 var ErrNoInstallation = errors.New("the delivery names no installation of the App")
@@ -92,7 +96,7 @@ var ErrNoInstallation = errors.New("the delivery names no installation of the Ap
 // Repo returns the client of installation id for repo (owner/name). Its
 // token is scoped to repo: GitHub refuses to issue one for a repository
 // the installation does not hold.
-func (c *Clients) Repo(id int64, repo string) (*github.Client, error) {
+func (c *Clients) Repo(ctx context.Context, id int64, repo string) (*github.Client, error) {
 	if id <= 0 {
 		return nil, ErrNoInstallation
 	}
@@ -111,7 +115,21 @@ func (c *Clients) Repo(id int64, repo string) (*github.Client, error) {
 	apps.BaseURL = strings.TrimSuffix(c.api, "/")
 	tr := ghinstallation.NewFromAppsTransport(apps, id)
 	tr.InstallationTokenOptions = &github.InstallationTokenOptions{Repositories: []string{name}}
-	gh, err := githubapi.NewClient(githubapi.Options{APIURL: c.api, HTTPClient: &http.Client{Transport: tr}, ETags: in.etags, Sleep: c.sleep})
+	// The token first (the first request would ask for it anyway): a
+	// repository the installation does not hold ends here.
+	if _, err := tr.Token(ctx); err != nil {
+		var he *ghinstallation.HTTPError
+		if errors.As(err, &he) && he.Response != nil {
+			if he.Response.Body != nil {
+				he.Response.Body.Close()
+			}
+			if code := he.Response.StatusCode; code >= 400 && code < 500 && code != http.StatusTooManyRequests {
+				return nil, fmt.Errorf("%w: GitHub refused installation %d a token for %s (%s)", ErrNotInstalled, id, repo, he.Response.Status)
+			}
+		}
+		return nil, fmt.Errorf("installation %d: a token for %s: %w", id, repo, err)
+	}
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: c.api, HTTPClient: &http.Client{Transport: tokenAnswers{tr}}, ETags: in.etags, Sleep: c.sleep})
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +138,25 @@ func (c *Clients) Repo(id int64, repo string) (*github.Client, error) {
 	}
 	in.repos[key] = gh
 	return gh, nil
+}
+
+// tokenAnswers hands on GitHub's answer to a token request that failed as
+// the answer to the request that needed the token: ghinstallation returns
+// it as an error, which the retrying transport would take for a network
+// error and retry for a quarter of a minute, where GitHub said why it
+// refused (422: the repository is not the installation's; 404: the App is
+// not installed) or asked to wait (5xx, 429: retried as any answer).
+type tokenAnswers struct{ base http.RoundTripper }
+
+func (t tokenAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	var he *ghinstallation.HTTPError
+	if err != nil && errors.As(err, &he) && he.Response != nil && he.Response.Body != nil {
+		r := *he.Response
+		r.Request = req
+		return &r, nil
+	}
+	return resp, err
 }
 
 // Download is the client for the short-lived URLs archives and artifacts

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/logctx"
@@ -18,14 +19,17 @@ import (
 func (a *App) deadLetter(ctx context.Context, job store.Job) error {
 	log := logctx.From(ctx)
 	log.Error("job dead-lettered", "reason", job.Reason)
-	cause := fmt.Errorf("tracegate gave up evaluating this commit after %d attempts: %s", job.Attempt, job.Reason)
+	if strings.Contains(job.Reason, ErrNotInstalled.Error()) {
+		return nil // nothing of the repository may be touched, nor shown
+	}
+	cause := fmt.Errorf("tracegate gave up evaluating this commit, retrying did not help (%s)", job.Reason)
 	switch job.Kind {
 	case kindPR:
 		var args prArgs
 		if err := json.Unmarshal(job.Args, &args); err != nil {
 			return store.Permanent(err)
 		}
-		ra, err := a.access(job.InstallationID, job.Key.Repository)
+		ra, err := a.access(ctx, job.InstallationID, job.Key.Repository)
 		if err != nil {
 			return err
 		}
@@ -37,7 +41,7 @@ func (a *App) deadLetter(ctx context.Context, job store.Job) error {
 		if err := json.Unmarshal(job.Args, &args); err != nil {
 			return store.Permanent(err)
 		}
-		ra, err := a.access(job.InstallationID, job.Key.Repository)
+		ra, err := a.access(ctx, job.InstallationID, job.Key.Repository)
 		if err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@ func transient(err error) bool {
 		return true
 	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode >= 500:
 		return true
-	case errors.Is(err, ErrNoInstallation):
+	case errors.Is(err, ErrNoInstallation), errors.Is(err, ErrNotInstalled):
 		return false
 	}
 	return false

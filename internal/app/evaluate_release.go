@@ -30,7 +30,7 @@ func (a *App) runRelease(ctx context.Context, job store.Job) error {
 		return store.Permanent(fmt.Errorf("release job %d: %w", job.ID, err))
 	}
 	start := time.Now()
-	ra, err := a.access(job.InstallationID, job.Key.Repository)
+	ra, err := a.access(ctx, job.InstallationID, job.Key.Repository)
 	if err != nil {
 		return permanentUnless(err)
 	}

@@ -60,7 +60,7 @@ func (a *App) runIssue(ctx context.Context, job store.Job) error {
 	if err := json.Unmarshal(job.Args, &args); err != nil {
 		return store.Permanent(fmt.Errorf("issue job %d: %w", job.ID, err))
 	}
-	ra, err := a.access(job.InstallationID, job.Key.Repository)
+	ra, err := a.access(ctx, job.InstallationID, job.Key.Repository)
 	if err != nil {
 		return permanentUnless(err)
 	}

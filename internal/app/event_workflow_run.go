@@ -35,7 +35,7 @@ func (a *App) onWorkflowRun(payload any, in *intake) error {
 // are the record of what waits: it survives restarts and is shared by
 // replicas.
 func (a *App) runWaiting(ctx context.Context, job store.Job) error {
-	ra, err := a.access(job.InstallationID, job.Key.Repository)
+	ra, err := a.access(ctx, job.InstallationID, job.Key.Repository)
 	if err != nil {
 		return permanentUnless(err)
 	}

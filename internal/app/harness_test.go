@@ -223,6 +223,9 @@ func (f *fixture) start(extra ...string) *server {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	// GitHub knows the App's webhook URL before the App starts: its
+	// recovery's redeliveries come at once.
+	f.gh.SetWebhook(s.url+"/webhook", []byte(secret), &http.Client{Timeout: 30 * time.Second})
 	s.cmd = exec.Command(binary, "serve")
 	s.cmd.Env = f.env(port, extra...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
@@ -249,7 +252,6 @@ func (f *fixture) start(extra ...string) *server {
 			f.t.Fatalf("tracegate serve not ready after a minute\n%s", s.log())
 		}
 	}
-	f.gh.SetWebhook(s.url+"/webhook", []byte(secret), &http.Client{Timeout: 30 * time.Second})
 	return s
 }
 

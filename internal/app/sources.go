@@ -29,8 +29,8 @@ type repoAccess struct {
 }
 
 // access opens repo as installation id.
-func (a *App) access(id int64, repo string) (*repoAccess, error) {
-	gh, err := a.clients.Repo(id, repo)
+func (a *App) access(ctx context.Context, id int64, repo string) (*repoAccess, error) {
+	gh, err := a.clients.Repo(ctx, id, repo)
 	if err != nil {
 		return nil, err
 	}

@@ -247,7 +247,9 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 	if ttl <= 0 {
 		ttl = time.Hour
 	}
-	expires := time.Now().Add(ttl).UTC().Truncate(time.Second)
+	// GitHub's expires_at is in whole seconds: rounded up, so that a token
+	// is never issued expired.
+	expires := time.Now().Add(ttl).UTC().Truncate(time.Second).Add(time.Second)
 	s.app.tokens[token] = &instToken{inst: id, repos: scope, expires: expires}
 	s.app.issued++
 	out := map[string]any{"token": token, "expires_at": expires.Format(time.RFC3339),
