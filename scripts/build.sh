@@ -6,8 +6,12 @@
 #
 #   scripts/build.sh OUT [VERSION] [COMMIT]
 #
-# VERSION defaults to "devel"; COMMIT to the checkout's HEAD when there is a
-# git checkout (a container build context has none: pass it).
+# VERSION defaults to what Go stamps from the checkout (a pseudo-version
+# naming the commit, "+dirty" for a modified work tree; "devel" without
+# one); COMMIT to the checkout's HEAD when there is a git checkout (a
+# container build context has none: pass it). -buildvcs=auto overrides a
+# GOFLAGS=-buildvcs=false of the environment: a binary built from source
+# says which source in every record.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -22,4 +26,4 @@ ldflags="-s -w -X $pkg.Commit=$commit"
 if [ -n "$version" ]; then
 	ldflags="$ldflags -X $pkg.Version=$version"
 fi
-CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out" ./cmd/tracegate
+CGO_ENABLED=0 go build -buildvcs=auto -trimpath -ldflags "$ldflags" -o "$out" ./cmd/tracegate

@@ -13,13 +13,17 @@ import (
 	"github.com/tracegate/tracegate/internal/version"
 )
 
-// Version prints the build's version.
+// Version prints the build's version, and says how to stamp a build
+// that carries none.
 func Version(o Options) int {
 	v, c := version.Get()
 	if c != "" {
 		fmt.Fprintf(o.Stdout, "tracegate %s (%s)\n", v, c)
 	} else {
 		fmt.Fprintf(o.Stdout, "tracegate %s\n", v)
+	}
+	if !version.Stamped() {
+		fmt.Fprintln(o.Stderr, "tracegate: this build does not say what it was built from; build it in a git clone with 'go build -buildvcs=true ./cmd/tracegate' (or scripts/build.sh) so that its records name the commit")
 	}
 	return check.ExitPass
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/backoff"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/version"
 )
 
 // DefaultBaseURL is osv.dev's API.
@@ -400,14 +400,6 @@ func (c *Client) userAgent() string {
 	if c.UserAgent != "" {
 		return c.UserAgent
 	}
-	return "tracegate/" + buildVersion()
-}
-
-// buildVersion is the module version tracegate was built as ("devel" for
-// a build from a work tree).
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
+	v, _ := version.Get()
+	return "tracegate/" + v
 }
