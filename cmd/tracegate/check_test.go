@@ -155,6 +155,32 @@ func TestCheckPR(t *testing.T) {
 		res.only(t) // not even notes
 	})
 
+	t.Run("without --head the checkout is the head, and its branch name links", func(t *testing.T) {
+		r.Checkout("main")
+		r.Branch("PRB-007-decimal-rounding")
+		r.Checkout("PRB-007-decimal-rounding")
+		fixGaps(t, r)
+		r.Commit("Round the rate in decimal")
+		for _, head := range []string{"", "HEAD"} {
+			args := []string{"check", "pr", "--dir", dir, "--base", "main", "--title", "Round the rate in decimal",
+				"--body", "## Risk impact\nRemoves the cause of PRB-007; RC-001 is unchanged and now verified."}
+			if head != "" {
+				args = append(args, "--head", head)
+			}
+			code, res, errs := runCheck(t, args...)
+			if code != 0 || res.Verdict != "pass" {
+				t.Fatalf("--head %q: exit %d, verdict %s, findings %v\n%s", head, code, res.Verdict, res.findings(), errs)
+			}
+		}
+		// Detached at the same commit, there is no branch to read.
+		r.Run("checkout", "-q", "--detach")
+		code, res, _ := runCheck(t, "check", "pr", "--dir", dir, "--base", "main", "--title", "Round the rate in decimal")
+		if code != 1 {
+			t.Fatalf("detached: exit %d", code)
+		}
+		res.only(t, "TG201 pull request “Round the rate in decimal”", "TG207 pull request “Round the rate in decimal”")
+	})
+
 	t.Run("linked but its requirement fails in the evidence", func(t *testing.T) {
 		r.Checkout("main")
 		r.Branch("touch-rate")

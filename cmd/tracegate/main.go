@@ -55,7 +55,7 @@ Exit codes: 0 pass, 1 gate failed, 2 usage or policy error, 3 evaluation error (
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.Dir, "dir", ".", "repository root")
 	pf.StringVar(&o.Config, "config", "", "policy file (default DIR/.github/tracegate.yml, built-in defaults if absent)")
-	pf.StringVar(&o.Format, "format", "text", "output format (per command)")
+	pf.StringVar(&o.Format, "format", "", "output format; each command lists its own (default: the command's first, text for all but soup list, whose default is markdown)")
 	pf.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
 	pf.StringVar(&o.LogLevel, "log-level", "", "log what the engine reads, from where and how long it takes, to standard error: debug, info, warn, error (default: no log)")
 	pf.StringVar(&o.LogFormat, "log-format", "", "the log's format: text or json (default text; either turns the log on at info)")
@@ -124,7 +124,7 @@ Formats: ` + resultdoc.Formats.Help() + ".",
 	}
 	pf2 := prCmd.Flags()
 	pf2.StringVar(&co.Base, "base", "", "base ref (default: the event's base.sha)")
-	pf2.StringVar(&co.Head, "head", "", "head ref (default: the event's head.sha)")
+	pf2.StringVar(&co.Head, "head", "", "head ref (default: the event's head.sha, else HEAD: the checkout, whose branch name is searched for links)")
 	pf2.StringVar(&co.Event, "event", "", "pull_request event payload file ($GITHUB_EVENT_PATH)")
 	pf2.IntVar(&co.Number, "number", 0, "pull request number")
 	pf2.StringVar(&co.Title, "title", "", "pull request title")

@@ -44,9 +44,13 @@ type Sources struct {
 	// and the SOUP list read, and the evidence when Evidence is nil.
 	WorkTree fs.FS
 	// WorkHead is the commit the work tree is at, to warn when its
-	// evidence is not the evaluated commit's.
-	WorkHead string
-	Readers  ingest.Set
+	// evidence is not the evaluated commit's. WorkBranch is the branch it
+	// has checked out ("" when detached): a pull request gate run on the
+	// checkout (check pr --head HEAD) searches its name for links, as
+	// GitHub's pull request would show it.
+	WorkHead   string
+	WorkBranch string
+	Readers    ingest.Set
 	// Register reads the SOUP register; Anomalies looks SOUP anomalies up
 	// (nil: not looked up, unless the policy names an offline database,
 	// which is read through the work tree).

@@ -59,6 +59,9 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 		if head, err := repo.Resolve(ctx, "HEAD"); err == nil {
 			src.WorkHead = head
 		}
+		if b, err := repo.Branch(ctx); err == nil {
+			src.WorkBranch = b
+		}
 	}
 	fail := func(err error) (*Sources, func(), error) {
 		closeRepo()

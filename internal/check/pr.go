@@ -26,6 +26,16 @@ func PR(ctx context.Context, src *Sources, pr facts.PullRequest, base, head stri
 	return gate.EvaluatePR(f, opts.FailOn), nil
 }
 
+// headBranch is the branch name a pull request whose head was given as a
+// ref is known by: the checked-out branch when the head is the work tree's
+// HEAD (check pr run on a feature branch), else the ref as given.
+func headBranch(src *Sources, head, headSHA string) string {
+	if src.WorkBranch != "" && headSHA == src.WorkHead && (head == "HEAD" || head == src.WorkBranch || head == "refs/heads/"+src.WorkBranch) {
+		return src.WorkBranch
+	}
+	return head
+}
+
 // GatherPR gathers what the pull request gate judges. base and head are
 // refs; pr carries what is known of the pull request (from an event file,
 // the API or flags). The policy is read from base, never from head. An
@@ -48,7 +58,7 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 		pr.BaseRef = base
 	}
 	if pr.HeadRef == "" {
-		pr.HeadRef = head
+		pr.HeadRef = headBranch(src, head, headSHA)
 	}
 	baseTree, err := treeAt(ctx, src.Repo, baseSHA)
 	if err != nil {

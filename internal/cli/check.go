@@ -99,8 +99,11 @@ func CheckPR(o Options, c CheckOptions) int {
 		pr.Labels = c.Labels
 	}
 	c.fromEnv()
-	if c.Base == "" || c.Head == "" {
-		return o.fail(usagef("check pr needs --base and --head (or --event with a pull_request payload)"))
+	if c.Head == "" {
+		c.Head = "HEAD" // the checkout: its branch's name is searched for links
+	}
+	if c.Base == "" {
+		return o.fail(usagef("check pr needs --base: the branch the pull request merges into (origin/main, say), or --event with a pull_request payload"))
 	}
 	src, closeRepo, err := o.sources(ctx, c, true)
 	if err != nil {

@@ -94,11 +94,7 @@ func SOUPList(o Options, so SOUPOptions) int {
 	if err != nil {
 		return o.fail(err)
 	}
-	format := o.Format
-	if format == "text" { // the global default: the list's is its first format, Markdown
-		format = ""
-	}
-	enc, err := encoder(format, "soup list", soupdoc.Formats)
+	enc, err := encoder(o.Format, "soup list", soupdoc.Formats)
 	if err != nil {
 		return o.fail(err)
 	}

@@ -118,3 +118,17 @@ func isHex(s string) bool {
 	}
 	return true
 }
+
+// Branch is the name of the branch the work tree has checked out, "" on a
+// detached HEAD (a CI checkout of a commit).
+func (r *Repo) Branch(ctx context.Context) (string, error) {
+	out, err := r.run.output(ctx, "symbolic-ref", "-q", "--short", "HEAD")
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && ge.exitCode() == 1 && ctx.Err() == nil {
+			return "", nil // detached
+		}
+		return "", err
+	}
+	return strings.TrimSuffix(string(out), "\n"), nil
+}

@@ -92,3 +92,21 @@ func TestResolveShallow(t *testing.T) {
 		wantErr(t, err, ShallowHint)
 	}
 }
+
+// Branch names the checked-out branch, and nothing on a detached HEAD.
+func TestBranch(t *testing.T) {
+	f := newFixture(t)
+	r := f.open(t)
+	ctx := context.Background()
+	if b, err := r.Branch(ctx); err != nil || b != "main" {
+		t.Errorf("on main: Branch = %q, %v", b, err)
+	}
+	f.Checkout("feature")
+	if b, err := r.Branch(ctx); err != nil || b != "feature" {
+		t.Errorf("on feature: Branch = %q, %v", b, err)
+	}
+	f.Run("checkout", "-q", "--detach", f.c3)
+	if b, err := r.Branch(ctx); err != nil || b != "" {
+		t.Errorf("detached: Branch = %q, %v", b, err)
+	}
+}
