@@ -135,6 +135,16 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	if err := rv.resolve(ctx, links.List()); err != nil {
 		return fail(err)
 	}
+	headOnly := map[string]bool{}
+	for _, r := range recordsOf(headModel.DHF, model.KindChangeRequest) {
+		if baseModel == nil || len(kindOf(rv.file[r.ID], model.KindChangeRequest)) == 0 {
+			headOnly[r.ID] = true
+		}
+	}
+	noTracker := ""
+	if src.Tracker == nil {
+		noTracker = rv.noTracker()
+	}
 
 	sf, err := soupFacts(ctx, src, cfg, headTree, baseTree, evFS, opts)
 	if err != nil {
@@ -165,7 +175,7 @@ func GatherPR(ctx context.Context, src *Sources, pr facts.PullRequest, base, hea
 	log.Info("gathered", "gate", gate.GatePR, "links", len(links.List()), "took", time.Since(start))
 	return &gate.PRFacts{
 		Head: headModel, Base: baseModel, PR: pr, Commits: commits, Changes: changes, Links: links.List(),
-		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable,
+		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, HeadOnly: headOnly, NoTracker: noTracker,
 		Evidence: len(headModel.DHF.Tests) > 0 || headModel.DHF.Unkept.Total > 0, PolicyFile: policyFile, SOUP: sf, Reviews: reviews,
 	}, nil
 }

@@ -132,6 +132,9 @@ func TestPRGather(t *testing.T) {
 				if subjects := findings(res)["TG203"]; !slices.Contains(subjects, "CR-2") {
 					t.Errorf("CR-2 does not resolve, and TG203 does not say so: %v", findings(res))
 				}
+				if !f.HeadOnly["CR-2"] || f.HeadOnly["CR-1"] {
+					t.Errorf("change requests added by the pull request: %v, want CR-2 only", f.HeadOnly)
+				}
 			}},
 		{name: "a problem report may be filed with its fix",
 			head: []map[string]string{{"docs/problem-reports/PRB-2.yml": "id: PRB-2\ntitle: New\nstate: open\ntype: corrective\nscope: s\ncriticality: minor\ninvestigation: i\n"}},

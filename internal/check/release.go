@@ -8,9 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/trace"
@@ -158,7 +160,11 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		}
 	}
 
-	open, err := openProblems(ctx, src, cfg.ProblemReports.Labels, m, rv)
+	labels, w := problemLabels(cfg, rv)
+	if w != nil {
+		m.DHF.Warnings = append(m.DHF.Warnings, *w)
+	}
+	open, err := openProblems(ctx, src, labels, m, rv)
 	if err != nil {
 		return fail(err)
 	}
@@ -195,6 +201,22 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
 		NoHistory: !history, SOUP: sf, CommitChanges: commitChanges, CommitPRs: commitPRs, Reviews: reviews, Approval: approval,
 	}, nil
+}
+
+// problemLabels are the labels of the GitHub issues that are problem
+// reports. Without GitHub access, labels the policy does not set — the
+// built-in defaults — are not used: a fresh repository is judged on its
+// files, and a warning says so. Labels the policy sets need GitHub, and
+// their absence is an error (openProblems).
+func problemLabels(cfg *config.Config, rv *resolver) ([]string, *input.Warning) {
+	labels := cfg.ProblemReports.Labels
+	if rv.src.Tracker != nil || len(labels) == 0 || !cfg.IsDefault("problem_reports.labels") {
+		return labels, nil
+	}
+	w := input.Warnf(cfg.Pos("problem_reports"), "problem reports were read from files only (%s): %s, and the policy does not say they are GitHub issues; "+
+		"give a token to list the open issues labelled %s as known anomalies too, or set problem_reports.labels ([] for files only)",
+		strings.Join(cfg.ProblemReports.Files, ", "), rv.noTracker(), strings.Join(labels, ", "))
+	return nil, &w
 }
 
 // openProblems lists the problem reports open at the release: the record

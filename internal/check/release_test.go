@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tracegate/tracegate/internal/check"
@@ -147,6 +148,23 @@ func TestReleaseGather(t *testing.T) {
 			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
 				if err == nil || check.IsUsage(err) || res.SafetyClass != model.ClassB || !warned(res.Errors, "the open ones cannot be listed") {
 					t.Errorf("err %v, errors %q", err, res.Errors)
+				}
+			}},
+		{name: "problem reports the policy does not place: files only without a tracker, and a warning says so", tag: "v1.3.0",
+			setup: func(src *check.Sources, h history) {
+				policy := strings.Replace(policyB, "  labels: [bug]\n", "", 1)
+				c := h.r.Commit("main", "Policy without problem report labels (CR-1)", map[string]string{".github/tracegate.yml": policy})
+				h.r.Tag("v1.3.0", c)
+			},
+			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(f.OpenProblems) != 1 || f.OpenProblems[0].ID != "PRB-1" {
+					t.Errorf("open problem reports %+v, want the file's PRB-1", f.OpenProblems)
+				}
+				if !warned(warningsOf(res), "problem reports were read from files only (docs/problem-reports/*.yml): no GitHub token was given, and the policy does not say they are GitHub issues") {
+					t.Errorf("warnings %q", warningsOf(res))
 				}
 			}},
 		{name: "the tracker failing is an evaluation error", tag: "v1.2.0", tracker: &fakerepo.Tracker{Err: errors.New("403 rate limited")},

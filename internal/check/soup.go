@@ -117,6 +117,9 @@ func gateSBOMs(ctx context.Context, tree, ev fs.FS, cfg *config.Config, extra []
 	return append(docs, more...), append(warns, moreWarns...), err
 }
 
+// syncHint says how to start a SOUP register.
+const syncHint = "'tracegate soup sync' writes one, with an entry to complete for each component of the SBOMs"
+
 // readRegister reads the register named outside the policy, else the
 // policy's from tree. A register the policy names explicitly must exist;
 // the default path may be absent (then every SOUP item is unregistered,
@@ -141,8 +144,11 @@ func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc
 		return nil, "", nil, nil
 	}
 	items, warns, err = read(tree, path)
-	if errors.Is(err, fs.ErrNotExist) && cfg.IsDefault("soup.register") {
-		return nil, path, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered")}, nil
+	if errors.Is(err, fs.ErrNotExist) {
+		if cfg.IsDefault("soup.register") {
+			return nil, path, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered: %s", syncHint)}, nil
+		}
+		err = input.Errorf(cfg.Pos("soup.register"), "the SOUP register %s that the policy names does not exist", path).WithHint(syncHint)
 	}
 	return items, path, warns, err
 }

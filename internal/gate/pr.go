@@ -36,6 +36,13 @@ type PRFacts struct {
 	// Unresolvable explains why a link could not be looked up at all (no
 	// GitHub token): such a link fails closed.
 	Unresolvable map[string]string
+	// HeadOnly holds the IDs of change requests whose record files the
+	// pull request adds: they exist at the head, not at the base the
+	// gate reads change requests from.
+	HeadOnly map[string]bool
+	// NoTracker says why GitHub issues were not searched ("no GitHub token
+	// was given"); empty when they were.
+	NoTracker string
 	// Evidence is true when test reports were part of the evaluation.
 	Evidence bool
 	// PolicyFile is the policy's path, to notice a pull request changing it.
@@ -63,7 +70,7 @@ var prRules = []*prRule{
 	{Rule{ID: "TG203", Name: "pr-links-resolve", Title: "Every link of the pull request resolves",
 		Clauses: []string{"IEC 62304 8.2.4", "IEC 62304 5.1.1"}, MinClass: model.ClassA, Severity: SevError,
 		Description: "A link to a requirement, change request or problem report that does not exist (or that could not be looked up) traces to nothing.",
-		Remediation: "correct the reference, create the missing item, or provide a GitHub token so that issues can be looked up"},
+		Remediation: "correct the reference, or create the item where the policy reads it (a change request at the base branch, approved, before the pull request that it allows)"},
 		checkPRLinksResolve},
 	{Rule{ID: "TG204", Name: "change-approved", Title: "Linked change requests are approved",
 		Clauses: []string{"IEC 62304 8.2.1"}, MinClass: model.ClassA, Severity: SevError,
@@ -278,14 +285,20 @@ func checkPRLinksResolve(f *PRFacts, c *check) {
 				}
 			}
 		case config.KindChangeRequest, config.KindProblemReport:
-			if why, ok := f.Unresolvable[l.ID]; ok {
+			switch why, ok := f.Unresolvable[l.ID]; {
+			case ok:
 				c.report(class, l.ID, noPos, "%s (in %s) could not be looked up: %s", l.ID, where, why)
-			} else if !hasKind(f.Records[l.ID], l.Kind) {
-				c.report(class, l.ID, noPos, "the pull request links %s %s (in %s), which does not exist", kindName(l.Kind), l.ID, where)
+			case hasKind(f.Records[l.ID], l.Kind):
+			case l.Kind == config.KindChangeRequest && f.HeadOnly[l.ID]:
+				c.reportFix("merge the change request first, approved, in a pull request of its own; or link a change request that is already approved at the base",
+					class, l.ID, noPos, "the pull request links change request %s (in %s), which it adds itself: change requests are read from the base branch, so that a pull request cannot approve its own change", l.ID, where)
+			default:
+				c.reportFix(whereRecords(f, l.Kind), class, l.ID, noPos, "the pull request links %s %s (in %s), which does not exist%s", kindName(l.Kind), l.ID, where, notSearched(f, l.Kind))
 			}
 		case trace.LinkIssue:
 			if why, ok := f.Unresolvable[l.ID]; ok {
-				c.report(class, l.ID, noPos, "issue %s (in %s) could not be looked up: %s", l.ID, where, why)
+				c.reportFix("give tracegate a GitHub token (--github-token or GITHUB_TOKEN; the Action passes the workflow's) so that issue links can be looked up",
+					class, l.ID, noPos, "issue %s (in %s) could not be looked up: %s", l.ID, where, why)
 			} else if f.Issues[l.ID] == nil {
 				c.report(class, l.ID, noPos, "the pull request links issue %s (in %s), which does not exist", l.ID, where)
 			}
@@ -294,6 +307,43 @@ func checkPRLinksResolve(f *PRFacts, c *check) {
 	if c.checked == 0 {
 		c.applies(class)
 	}
+}
+
+// recordsPolicy is the policy's records section of a kind.
+func recordsPolicy(cfg *config.Config, kind string) config.Records {
+	if kind == config.KindChangeRequest {
+		return cfg.ChangeRequests.Records
+	}
+	return cfg.ProblemReports.Records
+}
+
+// whereRecords says where the policy reads records of a kind, as a fix.
+func whereRecords(f *PRFacts, kind string) string {
+	r := recordsPolicy(f.Head.Config, kind)
+	var places []string
+	if len(r.Files) > 0 {
+		places = append(places, "a file matching "+strings.Join(r.Files, " or "))
+	}
+	if len(r.Labels) > 0 {
+		places = append(places, "a GitHub issue labelled "+strings.Join(r.Labels, " or ")+" with the ID in its title")
+	}
+	at := ""
+	if kind == config.KindChangeRequest {
+		at = " at the base branch"
+	}
+	if len(places) == 0 {
+		return "correct the reference: the policy reads no " + kindName(kind) + "s (its " + kind + "s section names neither files nor labels)"
+	}
+	return "correct the reference, or create the " + kindName(kind) + at + " as " + strings.Join(places, ", or as ")
+}
+
+// notSearched says, for a record not found, that GitHub issues were not
+// searched when the policy reads records of the kind from them.
+func notSearched(f *PRFacts, kind string) string {
+	if r := recordsPolicy(f.Head.Config, kind); len(r.Labels) > 0 && f.NoTracker != "" {
+		return fmt.Sprintf(" in the files the policy names; issues labelled %s were not searched: %s", strings.Join(r.Labels, ", "), f.NoTracker)
+	}
+	return ""
 }
 
 func checkChangeApproved(f *PRFacts, c *check) {

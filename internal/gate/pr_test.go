@@ -92,6 +92,15 @@ func TestPRRules(t *testing.T) {
 		{"CR id missing", model.ClassA, func(f *PRFacts) {
 			f.Links = append(f.Links, trace.Link{Kind: config.KindChangeRequest, ID: "CR-4", Where: []string{"body"}})
 		}, "TG203", RuleFailed, "CR-4", "change request CR-4 (in body), which does not exist"},
+		{"CR id added by the pull request itself", model.ClassA, func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindChangeRequest, ID: "CR-4", Where: []string{"title"}})
+			f.HeadOnly = map[string]bool{"CR-4": true}
+		}, "TG203", RuleFailed, "CR-4", "change request CR-4 (in title), which it adds itself: change requests are read from the base branch"},
+		{"CR id missing, issues not searched without a token", model.ClassA, func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindChangeRequest, ID: "CR-4", Where: []string{"body"}})
+			f.Head.Config.ChangeRequests.Labels = []string{"change-request"}
+			f.NoTracker = "no GitHub token was given"
+		}, "TG203", RuleFailed, "CR-4", "which does not exist in the files the policy names; issues labelled change-request were not searched: no GitHub token was given"},
 
 		{"change approved", model.ClassA, nil, "TG204", RulePassed, "", ""},
 		{"change not approved", model.ClassA, func(f *PRFacts) { f.Records["#12"][0].Approved = false }, "TG204", RuleFailed, "#12", "is not approved (approved labels: approved)"},
@@ -225,4 +234,52 @@ func TestPRLintCountsOnlyNewFindings(t *testing.T) {
 
 func parents(p ...string) func(*model.Requirement) {
 	return func(r *model.Requirement) { r.Parents = p }
+}
+
+// A link that does not resolve says what to do in its own case: a change
+// request the pull request adds must be merged first; a missing one is
+// created where the policy reads them; an issue needs a token.
+func TestPRLinkRemediation(t *testing.T) {
+	cases := []struct {
+		name string
+		mod  func(*PRFacts)
+		id   string
+		fix  string
+	}{
+		{"added by the pull request", func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindChangeRequest, ID: "CR-4", Where: []string{"title"}})
+			f.HeadOnly = map[string]bool{"CR-4": true}
+		}, "CR-4", "merge the change request first, approved, in a pull request of its own"},
+		{"missing, read from files and issues", func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindChangeRequest, ID: "CR-4", Where: []string{"body"}})
+			f.Head.Config.ChangeRequests.Files = []string{"docs/change-requests/*.yml"}
+			f.Head.Config.ChangeRequests.Labels = []string{"change-request"}
+		}, "CR-4", "correct the reference, or create the change request at the base branch as a file matching docs/change-requests/*.yml, or as a GitHub issue labelled change-request with the ID in its title"},
+		{"missing, read from files only: no word of a token", func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindProblemReport, ID: "PRB-4", Where: []string{"body"}})
+			f.Head.Config.ProblemReports.Files = []string{"docs/problem-reports/*.yml"}
+			f.Head.Config.ProblemReports.Labels = nil
+			f.NoTracker = "no GitHub token was given"
+		}, "PRB-4", "correct the reference, or create the problem report as a file matching docs/problem-reports/*.yml"},
+		{"issue without a token", func(f *PRFacts) {
+			f.Issues, f.Records = nil, nil
+			f.Unresolvable = map[string]string{"#12": "no GitHub token was given"}
+		}, "#12", "give tracegate a GitHub token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := prFacts(t, model.ClassB)
+			tc.mod(f)
+			_, fs := outcomeOf(t, EvaluatePR(f, SevWarning), "TG203")
+			if len(fs) != 1 || fs[0].Subject != tc.id {
+				t.Fatalf("findings %+v", fs)
+			}
+			if !strings.HasPrefix(fs[0].Remediation, tc.fix) {
+				t.Errorf("remediation %q, want it to start %q", fs[0].Remediation, tc.fix)
+			}
+			if strings.Contains(fs[0].Message+fs[0].Remediation, "token") != strings.Contains(tc.fix, "token") && tc.name != "added by the pull request" {
+				t.Errorf("a token is mentioned where it does not help, or not where it does: %q / %q", fs[0].Message, fs[0].Remediation)
+			}
+		})
+	}
 }

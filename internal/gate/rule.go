@@ -92,6 +92,13 @@ func (c *check) report(class model.Class, subject string, pos input.Pos, format 
 	c.findings = append(c.findings, f)
 }
 
+// reportFix is report with a remediation of the finding's own, for a case
+// where the rule's general one would send its reader the wrong way.
+func (c *check) reportFix(fix string, class model.Class, subject string, pos input.Pos, format string, args ...any) {
+	c.report(class, subject, pos, format, args...)
+	c.findings[len(c.findings)-1].Remediation = fix
+}
+
 func (c *check) outcome() RuleOutcome {
 	o := RuleOutcome{
 		Rule: c.rule.ID, Name: c.rule.Name, Title: c.rule.Title, Clauses: c.rule.Clauses,

@@ -233,7 +233,7 @@ func (d *mdDoc) foot() string {
 	if p := report.MDInline(r.Policy.File, 200); p != "" {
 		b.WriteString("Policy: " + p)
 	} else {
-		b.WriteString("Policy: no policy file; built-in defaults throughout")
+		b.WriteString("Policy: no policy file; built-in defaults throughout (`tracegate init` writes them, commented)")
 	}
 	if n := len(r.Policy.Defaulted); n > 0 {
 		b.WriteString(" · " + report.Plural(n, "default", "defaults") + " used")

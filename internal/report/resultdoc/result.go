@@ -77,11 +77,13 @@ func writeText(w io.Writer, r *gate.Result) error {
 		}
 	}
 	if r.Policy.File == "" {
-		fmt.Fprintln(w, "\nPolicy: no policy file; built-in defaults used throughout")
+		// Every key is a default: the JSON result lists them; here they
+		// would bury the findings on every run.
+		fmt.Fprintln(w, "\nPolicy: no policy file; the built-in defaults were used throughout ('tracegate init' writes them to .github/tracegate.yml, each choice commented, to review and commit)")
 	} else {
 		fmt.Fprintf(w, "\nPolicy: %s\n", report.Text(r.Policy.File))
 	}
-	if len(r.Policy.Defaulted) > 0 {
+	if len(r.Policy.Defaulted) > 0 && r.Policy.File != "" {
 		fmt.Fprintln(w, "Defaults used:")
 		for _, d := range r.Policy.Defaulted {
 			fmt.Fprintf(w, "  %s\n", report.Text(d))
