@@ -28,6 +28,7 @@ type Config struct {
 	TestSources       []string       `json:"test_sources"`
 	SoftwareTypes     []string       `json:"software_requirement_types"`
 	RequirementStatus StatusPolicy   `json:"requirement_status"`
+	Verification      Verification   `json:"verification"`
 	RiskMatrix        RiskMatrix     `json:"risk_matrix"`
 	ProblemReports    ProblemReports `json:"problem_reports"`
 	ChangeRequests    ChangeRequests `json:"change_requests"`
@@ -127,6 +128,20 @@ type StatusPolicy struct {
 	Active   []string `json:"active"`
 	Inactive []string `json:"inactive"`
 }
+
+// Verification says how verification is judged.
+type Verification struct {
+	// Parents is how a requirement with active children is verified:
+	// ParentsOwn, ParentsChildren or ParentsBoth.
+	Parents string `json:"parents"`
+}
+
+// Ways to verify a parent requirement (verification.parents).
+const (
+	ParentsOwn      = "own"      // its own tests or records (the default)
+	ParentsChildren = "children" // every active child verified
+	ParentsBoth     = "both"     // its own, and every active child
+)
 
 // RiskMatrix is the acceptability matrix of the risk management plan.
 type RiskMatrix struct {

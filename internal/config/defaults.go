@@ -33,6 +33,11 @@ func Defaults() Config {
 			Active:   []string{"approved", "active", "implemented", "verified", "released"},
 			Inactive: []string{"draft", "proposed", "obsolete", "deprecated", "deleted", "rejected", "retired"},
 		},
+		// A parent is verified as any requirement is, by its own tests or
+		// records: as strict as a release gets (every active child is
+		// held to its own anyway), and what tracegate did before the
+		// choice existed; children or both is the plan's to choose.
+		Verification: Verification{Parents: ParentsOwn},
 		ProblemReports: ProblemReports{
 			Records: Records{
 				Labels: []string{"bug", "problem-report"},

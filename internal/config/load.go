@@ -147,7 +147,7 @@ func lower(ss []string) []string {
 }
 
 func allKeys() []string {
-	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "risk_matrix", "problem_reports", "change_requests", "pr", "release", "soup"}
+	return []string{"version", "safety_class", "ids", "requirements", "risks", "tests", "test_sources", "software_requirement_types", "requirement_status", "verification", "risk_matrix", "problem_reports", "change_requests", "pr", "release", "soup"}
 }
 
 // check verifies what the schema cannot express: patterns compile, globs
@@ -365,6 +365,8 @@ func (c *Config) defaultSections(written map[string]any, d Config) {
 	fill("change_requests", "labels", cr, func() { c.ChangeRequests.Labels = d.ChangeRequests.Labels })
 	fill("change_requests", "files", cr, func() { c.ChangeRequests.Files = d.ChangeRequests.Files })
 	fill("change_requests", "approved_labels", cr, func() { c.ChangeRequests.ApprovedLabels = d.ChangeRequests.ApprovedLabels })
+	v := section("verification")
+	fill("verification", "parents", v, func() { c.Verification.Parents = d.Verification.Parents })
 	p := section("pr")
 	fill("pr", "exempt_labels", p, func() { c.PR.ExemptLabels = d.PR.ExemptLabels })
 	fill("pr", "justification_heading", p, func() { c.PR.JustificationHeading = d.PR.JustificationHeading })

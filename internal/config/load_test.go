@@ -228,3 +228,26 @@ func TestSectionErrors(t *testing.T) {
 		}
 	}
 }
+
+// verification.parents: own by default and said to be a default; one of
+// own, children, both; anything else names the key and the choices.
+func TestVerificationParents(t *testing.T) {
+	c, err := Parse("p.yml", []byte("version: 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Verification.Parents != ParentsOwn || !c.IsDefault("verification.parents") {
+		t.Errorf("default: %q (defaulted %v)", c.Verification.Parents, c.IsDefault("verification.parents"))
+	}
+	if !contains(c.DefaultedValues(), `verification.parents: "own"`) {
+		t.Errorf("defaulted values %q", c.DefaultedValues())
+	}
+	c, err = Parse("p.yml", []byte("version: 1\nverification:\n  parents: children\n"))
+	if err != nil || c.Verification.Parents != ParentsChildren || c.IsDefault("verification.parents") {
+		t.Fatalf("children: %+v, %v", c, err)
+	}
+	_, err = Parse("p.yml", []byte("version: 1\nverification:\n  parents: kids\n"))
+	if err == nil || !strings.Contains(err.Error(), "p.yml:3:12") || !strings.Contains(err.Error(), "children") {
+		t.Errorf("parents: kids: %v", err)
+	}
+}

@@ -415,10 +415,13 @@ func checkPRRequirementsVerified(f *PRFacts, c *check) {
 		if r == nil || !r.Active || !c.applies(r.Class) {
 			continue
 		}
-		switch r.Outcome {
-		case trace.Failed:
+		switch {
+		case r.RolledUp && r.Outcome != trace.Verified:
+			how := f.Head.Config.Verification.Parents
+			c.report(r.Class, r.ID, r.Source, "%s, linked by the pull request, is %s through its children (verification.parents: %s) in the pull request's evidence: %s", r.ID, r.Outcome, how, rollUpWhy(r, how))
+		case r.Outcome == trace.Failed:
 			c.report(r.Class, r.ID, r.Source, "%s, linked by the pull request, has a failing test: %s", r.ID, failingTests(r))
-		case trace.Unverified:
+		case r.Outcome == trace.Unverified:
 			c.report(r.Class, r.ID, r.Source, "%s, linked by the pull request, has no passing test in the pull request's evidence", r.ID)
 		}
 	}

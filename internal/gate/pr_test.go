@@ -120,6 +120,12 @@ func TestPRRules(t *testing.T) {
 			f.Head = newModel(t, model.ClassA, f.Head.DHF)
 		}, "TG206", RuleFailed, "SRS-1", "no passing test in the pull request's evidence"},
 		{"no evidence given", model.ClassA, func(f *PRFacts) { f.Evidence = false }, "TG206", RuleNotApplicable, "", ""},
+		{"linked parent judged through a failing child", model.ClassA, func(f *PRFacts) {
+			f.Links = append(f.Links, trace.Link{Kind: config.KindRequirement, ID: "SYS-1", Where: []string{"body"}})
+			f.Head.DHF.Tests = append(f.Head.DHF.Tests, model.TestCase{Name: "TestLimitBad", Outcome: model.Failed, Requirements: []string{"SRS-1"}})
+			f.Head = newModel(t, model.ClassA, f.Head.DHF, func(c *config.Config) { c.Verification.Parents = config.ParentsChildren })
+			f.Links = f.Links[2:]
+		}, "TG206", RuleFailed, "SYS-1", "SYS-1, linked by the pull request, is failed through its children (verification.parents: children) in the pull request's evidence: SRS-1 failed"},
 
 		{"no risk touched", model.ClassC, nil, "TG207", RulePassed, "", ""},
 		{"risk file changed, assessed", model.ClassB, func(f *PRFacts) {

@@ -106,7 +106,7 @@ var releaseRules = []*releaseRule{
 		checkChangesTraced},
 	{Rule{ID: "TG302", Name: "requirements-verified", Title: "Every active requirement is verified",
 		Clauses: []string{"IEC 62304 5.7.4", "IEC 62304 5.8.1"}, MinClass: model.ClassA, Severity: SevError,
-		Description: "Before release, software verification must be complete (5.8.1): every active requirement has at least one passing test and no failing one, or — when verified by inspection, analysis or demonstration — an existing record.",
+		Description: "Before release, software verification must be complete (5.8.1): every active requirement has at least one passing test and no failing one, or — when verified by inspection, analysis or demonstration — an existing record. A requirement with active children (a system requirement refined into software requirements) is judged as the policy's verification.parents says: own (the default) — by its own tests or records, as any requirement; children — verified when every active child is, failed when a child or a test of its own fails; both — its own tests and every active child.",
 		Remediation: "add the missing test or record, or fix the failing test; a requirement that is no longer in force gets an inactive state"},
 		checkRequirementsVerified},
 	{Rule{ID: "TG303", Name: "tests-passed", Title: "No test failed",
@@ -351,10 +351,13 @@ func checkRequirementsVerified(f *ReleaseFacts, c *check, _ *releaseState) {
 		if !primary(m, r) || !r.Active || !c.applies(r.Class) {
 			continue
 		}
-		switch r.Outcome {
-		case trace.Failed:
+		switch {
+		case r.RolledUp && r.Outcome != trace.Verified:
+			c.report(r.Class, r.ID, r.Source, "%s %s is %s through its children (verification.parents: %s): %s", r.ID, strconvQuote(r.Title), r.Outcome,
+				m.Config.Verification.Parents, rollUpWhy(r, m.Config.Verification.Parents))
+		case r.Outcome == trace.Failed:
 			c.report(r.Class, r.ID, r.Source, "%s %s fails verification: %s", r.ID, strconvQuote(r.Title), failingTests(r))
-		case trace.Unverified:
+		case r.Outcome == trace.Unverified:
 			if r.Method() == model.VerifyTest {
 				c.report(r.Class, r.ID, r.Source, "%s %s has no passing test", r.ID, strconvQuote(r.Title))
 			} else {
@@ -362,6 +365,25 @@ func checkRequirementsVerified(f *ReleaseFacts, c *check, _ *releaseState) {
 			}
 		}
 	}
+}
+
+// rollUpWhy names what keeps a parent judged through its children from
+// being verified: its own failing tests (or, for both, its missing ones)
+// and its active children that are not verified.
+func rollUpWhy(r *trace.Requirement, how string) string {
+	var why []string
+	switch {
+	case r.Own == trace.Failed:
+		why = append(why, "its own test fails: "+failingTests(r))
+	case how == config.ParentsBoth && r.Own != trace.Verified:
+		why = append(why, "it has no passing test of its own")
+	}
+	for _, ch := range r.Children {
+		if ch.Active && ch.Outcome != trace.Verified {
+			why = append(why, ch.ID+" "+string(ch.Outcome))
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
 func checkTestsPassed(f *ReleaseFacts, c *check, _ *releaseState) {

@@ -75,6 +75,19 @@ func TestReleaseRules(t *testing.T) {
 			f.Model.DHF.Requirements = append(f.Model.DHF.Requirements, sw("SRS-2"))
 			rebuild(f, model.ClassC)
 		}, "TG302", RuleFailed, "SRS-2", "SRS-2 “title” has no passing test"},
+		{"parent verified through its children", model.ClassC, func(f *ReleaseFacts) {
+			f.Model.DHF.Tests[0].Requirements = []string{"SRS-1"}
+			f.Model = newModel(t, model.ClassC, f.Model.DHF, func(c *config.Config) { c.Verification.Parents = config.ParentsChildren })
+		}, "TG302", RulePassed, "", ""},
+		{"parent judged through its children, one unverified", model.ClassC, func(f *ReleaseFacts) {
+			f.Model.DHF.Requirements = append(f.Model.DHF.Requirements, sys("SRS-0"), sw("SRS-9", func(r *model.Requirement) { r.Parents = []string{"SRS-0"} }))
+			f.Model.DHF.Tests = append(f.Model.DHF.Tests, model.TestCase{Name: "TestSystem", Outcome: model.Passed, Requirements: []string{"SRS-0"}})
+			f.Model = newModel(t, model.ClassC, f.Model.DHF, func(c *config.Config) { c.Verification.Parents = config.ParentsChildren })
+		}, "TG302", RuleFailed, "SRS-0", "SRS-0 “need” is unverified through its children (verification.parents: children): SRS-9 unverified"},
+		{"parent judged by both, without a test of its own", model.ClassC, func(f *ReleaseFacts) {
+			f.Model.DHF.Tests[0].Requirements = []string{"SRS-1"}
+			f.Model = newModel(t, model.ClassC, f.Model.DHF, func(c *config.Config) { c.Verification.Parents = config.ParentsBoth })
+		}, "TG302", RuleFailed, "SYS-1", "SYS-1 “need” is unverified through its children (verification.parents: both): it has no passing test of its own"},
 		{"inactive requirement untested", model.ClassC, func(f *ReleaseFacts) {
 			f.Model.DHF.Requirements = append(f.Model.DHF.Requirements, sw("SRS-2", func(r *model.Requirement) { r.Status = "draft" }))
 			rebuild(f, model.ClassC)

@@ -44,14 +44,17 @@ func ErroredMatrix(errs []string, warnings []input.Warning) *Matrix {
 
 // MatrixReq is one row of the matrix.
 type MatrixReq struct {
-	ID           string       `json:"id"`
-	Title        string       `json:"title"`
-	Type         string       `json:"type,omitempty"`
-	Class        model.Class  `json:"class"`
-	Item         string       `json:"item,omitempty"`
-	State        string       `json:"state,omitempty"` // lifecycle state as written
-	Active       bool         `json:"active"`
-	Status       trace.Status `json:"status"` // verified | failed | unverified
+	ID     string       `json:"id"`
+	Title  string       `json:"title"`
+	Type   string       `json:"type,omitempty"`
+	Class  model.Class  `json:"class"`
+	Item   string       `json:"item,omitempty"`
+	State  string       `json:"state,omitempty"` // lifecycle state as written
+	Active bool         `json:"active"`
+	Status trace.Status `json:"status"` // verified | failed | unverified
+	// RolledUp: the status is judged through the active children, as the
+	// policy's verification.parents asks (children or both).
+	RolledUp     bool         `json:"rolled_up,omitempty"`
 	Verification string       `json:"verification"`
 	Parents      []string     `json:"parents"`
 	Children     []string     `json:"children"`
@@ -132,7 +135,7 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 	for _, r := range g.Requirements {
 		row := MatrixReq{
 			ID: r.ID, Title: r.Title, Type: r.Type, Class: r.Class, Item: r.Item, State: r.Requirement.Status,
-			Active: r.Active, Status: r.Outcome, Verification: r.Method(), Evidence: r.EvidenceOK, Source: r.Source,
+			Active: r.Active, Status: r.Outcome, RolledUp: r.RolledUp, Verification: r.Method(), Evidence: r.EvidenceOK, Source: r.Source,
 			Parents: r.Requirement.Parents, Children: []string{}, RiskControls: r.Requirement.RiskControls, Tests: []MatrixTest{},
 		}
 		if row.Parents == nil {

@@ -30,8 +30,11 @@ func testSummary(ts []MatrixTest, sep string) string {
 }
 
 func statusLabel(r MatrixReq) string {
-	if !r.Active {
+	switch {
+	case !r.Active:
 		return string(r.Status) + " (inactive)"
+	case r.RolledUp:
+		return string(r.Status) + " (through its children)"
 	}
 	return string(r.Status)
 }
