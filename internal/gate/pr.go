@@ -89,7 +89,7 @@ var prRules = []*prRule{
 		checkPRRequirementsVerified},
 	{Rule{ID: "TG207", Name: "risk-impact", Title: "Changes touching risk controls or class B/C items carry a risk-impact assessment",
 		Clauses: []string{"IEC 62304 7.4.1", "IEC 62304 7.4.2", "IEC 62304 7.4.3"}, MinClass: model.ClassB, Severity: SevError,
-		Description: "A change must be analysed for its effect on safety: whether it introduces a new cause of a hazardous situation and whether it affects existing risk controls (7.4). Required when the pull request changes the risk analysis, a requirement that implements a risk control, or files of a software item of class B or C; the assessment is the body section named by pr.risk_impact_heading.",
+		Description: "A change must be analysed for its effect on safety: whether it introduces a new cause of a hazardous situation and whether it affects existing risk controls (7.4). Required when the pull request changes the risk analysis, a requirement that implements a risk control, or files of a software item of class B or C — and, when the policy declares no items, any file of a class B or C system, which is then one software item; the assessment is the body section named by pr.risk_impact_heading.",
 		Remediation: "add a section with the policy's risk-impact heading to the pull request body, stating the change's effect on hazards and risk controls"},
 		checkRiskImpact},
 	{Rule{ID: "TG208", Name: "policy-change", Title: "Changes to the policy file take effect only after merge",
@@ -455,6 +455,19 @@ func riskTouches(f *PRFacts) []touch {
 		riskGlobs = append(riskGlobs, s.Path)
 	}
 	riskGlobs = append(riskGlobs, cfg.PR.RiskPaths...)
+	if len(cfg.Items) == 0 && cfg.SafetyClass.AtLeast(model.ClassB) {
+		// Without items the software system is one item of the system's
+		// class (IEC 62304 4.3): a change to any of its files needs the
+		// assessment. Items with paths narrow it.
+		var paths []string
+		for _, ch := range f.Changes {
+			paths = append(paths, ch.Path)
+		}
+		if len(paths) > 0 {
+			out = append(out, touch{fmt.Sprintf("changes %s of the class %s software system (the policy declares no items, so the whole repository is one software item of the system's class)",
+				strings.Join(limit(paths, 3), ", "), cfg.SafetyClass), cfg.SafetyClass})
+		}
+	}
 	for _, ch := range f.Changes {
 		for _, p := range []string{ch.Path, ch.OldPath} {
 			if p == "" {

@@ -127,7 +127,12 @@ func TestPRRules(t *testing.T) {
 			f.Links = f.Links[2:]
 		}, "TG206", RuleFailed, "SYS-1", "SYS-1, linked by the pull request, is failed through its children (verification.parents: children) in the pull request's evidence: SRS-1 failed"},
 
-		{"no risk touched", model.ClassC, nil, "TG207", RulePassed, "", ""},
+		{"no risk touched", model.ClassC, func(f *PRFacts) {
+			f.Head.Config.Items = []config.Item{{Name: "ui", Class: model.ClassB, Paths: []string{"src/ui/**"}}}
+		}, "TG207", RulePassed, "", ""},
+		{"no items: any file of a class C system", model.ClassC, nil, "TG207", RuleFailed, "pull request #7 “SRS-1: limit bolus”",
+			"changes README.md of the class C software system (the policy declares no items, so the whole repository is one software item of the system's class), but its body has no \"Risk impact\" section"},
+		{"no items in a class A system", model.ClassA, nil, "TG207", RulePassed, "", ""},
 		{"risk file changed, assessed", model.ClassB, func(f *PRFacts) {
 			f.Changes = []facts.Change{{Status: facts.Modified, Path: "docs/risk/hazards.yml"}}
 			f.PR.Body = "## Risk impact\nRe-estimated HAZ-1; residual unchanged."
