@@ -163,9 +163,12 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("tracegate version: %v\n%s", err, out)
 	}
 
-	// The runtime stage copies that binary, runs it, has git, and is not root.
-	var copied, entry, user string
-	hasGit := false
+	// The runtime stage copies that binary, runs it, has git, and is not root;
+	// by default it serves the App, with its database in a volume the user
+	// owns, and its health probe on the port it exposes.
+	var copied, entry, user, cmdArgs, expose, health, volume string
+	env := map[string]string{}
+	hasGit, ownsData := false, false
 	for _, s := range runtime.steps {
 		switch s.op {
 		case "COPY":
@@ -178,9 +181,39 @@ func TestDockerfile(t *testing.T) {
 			}
 		case "RUN":
 			hasGit = hasGit || regexp.MustCompile(`apk add [^&]*\bgit\b`).MatchString(s.arg)
+			ownsData = ownsData || regexp.MustCompile(`chown 10001 /var/lib/tracegate\b`).MatchString(s.arg)
 		case "USER":
 			user = s.arg
+		case "CMD":
+			cmdArgs = s.arg
+		case "EXPOSE":
+			expose = s.arg
+		case "HEALTHCHECK":
+			health = s.arg
+		case "VOLUME":
+			volume = s.arg
+		case "ENV":
+			for _, kv := range strings.Fields(s.arg) {
+				k, v, _ := strings.Cut(kv, "=")
+				env[k] = v
+			}
 		}
+	}
+	if cmdArgs != `["serve"]` {
+		t.Errorf("the image runs %s by default, want [\"serve\"]", cmdArgs)
+	}
+	if env["TRACEGATE_LISTEN"] != ":"+expose || !strings.Contains(health, "127.0.0.1:"+expose+"/healthz") {
+		t.Errorf("listens on %q, exposes %q, probes %q: want one port and /healthz", env["TRACEGATE_LISTEN"], expose, health)
+	}
+	if db := env["TRACEGATE_DB"]; volume == "" || !strings.HasPrefix(db, volume+"/") || !ownsData || user != "10001" {
+		t.Errorf("the database %q is not in the volume %q the user owns (chown 10001: %v, user %q)", db, volume, ownsData, user)
+	}
+	// The built binary serves, and refuses to without its secrets.
+	serve := exec.Command(bin, "serve")
+	serve.Env = []string{"PATH=" + os.Getenv("PATH"), "TRACEGATE_APP_ID=1"}
+	out, err = serve.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "no webhook secret") {
+		t.Errorf("tracegate serve without a secret: %v\n%s", err, out)
 	}
 	if copied == "" || entry != copied {
 		t.Errorf("the runtime stage copies %q and runs %q: want the built %s, run", copied, entry, built)
