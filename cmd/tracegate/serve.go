@@ -47,6 +47,7 @@ readable private key. SIGINT or SIGTERM stop it gracefully: no new delivery is t
 	f.StringVar(&s.Listen, "listen", env.Listen, "the address to serve on ($"+app.EnvListen+"; default "+app.DefaultListen+")")
 	f.StringVar(&s.Workers, "workers", env.Workers, "evaluations run at once ($"+app.EnvWorkers+"; default 4)")
 	f.StringVar(&s.Attempts, "job-attempts", env.Attempts, "attempts of a job before it is shown as failed ($"+app.EnvAttempts+"; default 8)")
+	f.StringVar(&s.SQLiteSync, "sqlite-synchronous", env.SQLiteSync, "FULL (default: acknowledged deliveries survive a power loss) or NORMAL (they survive a killed process; faster) ($"+app.EnvSQLiteSync+")")
 	f.StringVar(&s.Lease, "lease", env.Lease, "how long a claimed job is held before another worker may take it over ($"+app.EnvLease+"; default 1m)")
 	f.StringVar(&s.RetryDelay, "retry-delay", env.RetryDelay, "the first retry's delay, doubling up to 10m ($"+app.EnvRetryDelay+"; default 10s)")
 	// Inline secrets come from the environment only: a command line is

@@ -66,6 +66,9 @@ func New(ctx context.Context, cfg *Config, opts Options) (*App, error) {
 	if sopts.MaxAttempts == 0 {
 		sopts.MaxAttempts = cfg.Attempts
 	}
+	if sopts.Synchronous == "" {
+		sopts.Synchronous = cfg.SQLiteSync
+	}
 	if sopts.Backoff == nil && cfg.RetryDelay > 0 {
 		sopts.Backoff = func(attempt int) time.Duration { return backoff.Between(attempt, cfg.RetryDelay, 10*time.Minute) }
 	}

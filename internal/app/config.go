@@ -37,6 +37,11 @@ type Config struct {
 	// retry, doubling up to ten minutes, with jitter.
 	Attempts   int
 	RetryDelay time.Duration
+	// SQLiteSync is SQLite's synchronous setting: FULL (the default: an
+	// acknowledged delivery survives a power loss) or NORMAL (it survives
+	// the process being killed, not the machine losing power; no sync per
+	// commit).
+	SQLiteSync string
 	// Lease is how long a claimed job is held before another worker (or
 	// replica) may take it over: a killed replica's jobs wait that long.
 	Lease time.Duration
@@ -56,6 +61,7 @@ const (
 	EnvAttempts          = "TRACEGATE_JOB_ATTEMPTS"
 	EnvRetryDelay        = "TRACEGATE_RETRY_DELAY"
 	EnvLease             = "TRACEGATE_LEASE"
+	EnvSQLiteSync        = "TRACEGATE_SQLITE_SYNCHRONOUS"
 )
 
 // Defaults of Config.
@@ -78,7 +84,7 @@ type Settings struct {
 	WebhookSecret, WebhookSecretFile string
 	GitHubURL, DB, Listen            string
 	Workers, Attempts, RetryDelay    string
-	Lease                            string
+	Lease, SQLiteSync                string
 }
 
 // SettingsFromEnv reads the environment.
@@ -96,6 +102,7 @@ func SettingsFromEnv(getenv func(string) string) Settings {
 		Attempts:          getenv(EnvAttempts),
 		RetryDelay:        getenv(EnvRetryDelay),
 		Lease:             getenv(EnvLease),
+		SQLiteSync:        getenv(EnvSQLiteSync),
 	}
 }
 
@@ -164,6 +171,11 @@ func (s Settings) Load() (*Config, error) {
 			errs = append(errs, fmt.Errorf("%s %q: want a duration from 1s to 1h (1m)", EnvLease, s.Lease))
 		}
 		c.Lease = d
+	}
+	switch c.SQLiteSync = strings.ToUpper(strings.TrimSpace(s.SQLiteSync)); c.SQLiteSync {
+	case "", "FULL", "NORMAL":
+	default:
+		errs = append(errs, fmt.Errorf("%s %q: want FULL or NORMAL", EnvSQLiteSync, s.SQLiteSync))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -80,9 +80,14 @@ func (s *Server) SetApp(appID int64, key *rsa.PublicKey) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.app.appID, s.app.key = appID, key
-	if s.app.insts == nil {
-		s.app.insts = map[int64]*Installation{}
-		s.app.tokens = map[string]*instToken{}
+	s.app.init()
+}
+
+// init makes the maps; callers hold s.mu.
+func (a *appState) init() {
+	if a.insts == nil {
+		a.insts = map[int64]*Installation{}
+		a.tokens = map[string]*instToken{}
 	}
 }
 
@@ -95,6 +100,7 @@ func (s *Server) AddInstallation(in Installation) {
 	}
 	c := in
 	c.Repos = append([]string(nil), in.Repos...)
+	s.app.init()
 	s.app.insts[in.ID] = &c
 }
 
