@@ -320,7 +320,7 @@ func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) {
 	failed := 0
 	var wg sync.WaitGroup
 	type sample struct {
-		at                              time.Duration
+		at                               time.Duration
 		waiting, ready, running, decided float64
 	}
 	var samples []sample

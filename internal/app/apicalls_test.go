@@ -30,12 +30,7 @@ func apiCalls(gh *fakegithub.Server) []string {
 // at most four API calls.
 func TestAPICallsColdAndWarm(t *testing.T) {
 	f := newFixture(t)
-	f.git.Checkout("main")
-	f.git.Remove("reports/junit.xml")
-	f.git.Write(".github/tracegate.yml", miniPolicy+evidencePolicy)
-	f.base = f.git.Commit("Evidence from CI")
-	f.git.Checkout("feature")
-	f.git.Run("merge", "--ff-only", "main")
+	f.evidenceFromCI()
 	head := f.commit("docs/notes.md", "Notes.\n", "Notes")
 	run := f.gh.AddWorkflowRun(repoName, fakegithub.WorkflowRun{Name: "CI", Path: ".github/workflows/ci.yml", HeadSHA: head})
 	f.gh.AddArtifact(run, fakegithub.Artifact{Name: "test-reports", Files: map[string]string{

@@ -168,16 +168,26 @@ func (a *App) decide(ctx context.Context, ra *repoAccess, job store.Job, d decis
 }
 
 // waiting shows an evaluation that waits for CI's evidence: an
-// in-progress check run whose summary says for what.
-func (a *App) waiting(ctx context.Context, ra *repoAccess, d decision, pe *facts.PendingError) error {
+// in-progress check run whose summary says for what. It reports whether
+// to evaluate again at once: the run may have completed between the look
+// and the post, when its workflow_run event found no waiting check run to
+// evaluate again, so the evidence is looked at once more (on the first
+// pass, recheck) now that the check run shows.
+func (a *App) waiting(ctx context.Context, ra *repoAccess, d decision, ev facts.Evidence, pe *facts.PendingError, recheck bool) (bool, error) {
 	sum := fmt.Sprintf("tracegate waits for the evidence CI makes of this commit: the artifacts of the workflow **%s** for `%s`.\n\n"+
 		"%s.\n\nThe check completes when that run completes (the App evaluates again on its `workflow_run` event). "+
 		"Until then this check is not a pass.\n", escapeMD(pe.Workflow), d.sha, escapeMD(upperFirst(pe.Reason)))
 	run := githubapi.CheckRun{Name: d.check, HeadSHA: d.sha, Status: "in_progress", DetailsURL: d.details, ExternalID: d.extID,
 		Title: "Waiting for the " + pe.Workflow + " workflow's artifacts", Summary: sum, Rerun: true}
-	_, err := ra.pub.PublishCheckRun(githubapi.WithRetrySafe(ctx), run)
+	if _, err := ra.pub.PublishCheckRun(githubapi.WithRetrySafe(ctx), run); err != nil {
+		return false, err
+	}
 	logctx.From(ctx).Info("waiting for evidence", "gate", d.gate, "workflow", pe.Workflow, "reason", pe.Reason)
-	return err
+	if !recheck || ev == nil {
+		return false, nil
+	}
+	_, err := ev.Evidence(ctx, d.sha)
+	return !errors.Is(err, facts.ErrPending), nil
 }
 
 // interrupted shows an evaluation that failed for a reason that retrying

@@ -67,16 +67,11 @@ func (a *App) runPR(ctx context.Context, job store.Job) error {
 		f, err := check.GatherPR(ctx, src, pr, pr.BaseSHA, pr.HeadSHA, check.Options{FailOn: gate.SevError})
 		var pe *facts.PendingError
 		if errors.As(err, &pe) {
-			if err := a.waiting(ctx, ra, d, pe); err != nil {
-				return err
-			}
-			// The run may have completed between the look and the post,
-			// and its workflow_run event found no waiting check run: look
-			// once more now that the check run shows.
-			if _, again := src.Evidence.Evidence(ctx, pr.HeadSHA); attempt == 0 && !errors.Is(again, facts.ErrPending) {
+			again, err := a.waiting(ctx, ra, d, src.Evidence, pe, attempt == 0)
+			if again {
 				continue
 			}
-			return nil
+			return err
 		}
 		if err != nil {
 			return a.failed(ctx, ra, job, d, err)

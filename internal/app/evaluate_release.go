@@ -91,13 +91,11 @@ func (a *App) runRelease(ctx context.Context, job store.Job) error {
 		}
 		var pe *facts.PendingError
 		if errors.As(err, &pe) {
-			if err := a.waiting(ctx, ra, d, pe); err != nil {
-				return err
-			}
-			if _, again := src.Evidence.Evidence(ctx, d.sha); attempt == 0 && !errors.Is(again, facts.ErrPending) {
+			again, err := a.waiting(ctx, ra, d, src.Evidence, pe, attempt == 0)
+			if again {
 				continue
 			}
-			return nil
+			return err
 		}
 		if err != nil {
 			if ferr := a.failed(ctx, ra, job, d, err); ferr != nil {

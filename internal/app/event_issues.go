@@ -90,14 +90,7 @@ func (a *App) runIssue(ctx context.Context, job store.Job) error {
 		}
 	}
 	logctx.From(ctx).Info("issue fan-out", "issue", args.Number, "open_pulls", len(pulls), "linking", len(in.jobs))
-	if len(in.jobs) == 0 {
-		return nil
-	}
-	for i := range in.jobs {
-		in.jobs[i].DeliveryID = job.DeliveryID
-	}
-	_, err = a.store.Enqueue(ctx, in.jobs...)
-	return err
+	return a.fanOut(ctx, job, in)
 }
 
 // prLinks finds the links of a pull request as the PR gate does, with the

@@ -61,12 +61,5 @@ func (a *App) runWaiting(ctx context.Context, job store.Job) error {
 		}
 	}
 	logctx.From(ctx).Info("evidence arrived", "waiting", len(in.jobs))
-	if len(in.jobs) == 0 {
-		return nil
-	}
-	for i := range in.jobs {
-		in.jobs[i].DeliveryID = job.DeliveryID
-	}
-	_, err = a.store.Enqueue(ctx, in.jobs...)
-	return err
+	return a.fanOut(ctx, job, in)
 }

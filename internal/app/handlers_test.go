@@ -49,13 +49,7 @@ const evidencePolicy = `app:
 // of the run that made them completes it with the verdict.
 func TestArtifactsArriveLater(t *testing.T) {
 	f := newFixture(t)
-	// The base names the workflow; the reports are not in the commit.
-	f.git.Checkout("main")
-	f.git.Remove("reports/junit.xml")
-	f.git.Write(".github/tracegate.yml", miniPolicy+evidencePolicy)
-	f.base = f.git.Commit("Evidence from CI")
-	f.git.Checkout("feature")
-	f.git.Run("merge", "--ff-only", "main")
+	f.evidenceFromCI()
 	head := f.commit("docs/notes.md", "Notes.\n", "Notes (SRS-001)")
 	s := f.start()
 	f.gh.AddPullRequest(repoName, fakegithub.PullRequest{Number: 3, Title: "Greet (SRS-001)", HeadRef: "feature", HeadSHA: head, BaseRef: "main", BaseSHA: f.base})

@@ -470,3 +470,15 @@ func installationRepos(t testing.TB, db string, id int64) []string {
 	}
 	return in.Repositories
 }
+
+// evidenceFromCI makes the base name the CI workflow whose artifact holds
+// the test reports (evidencePolicy), which are no longer in the commit,
+// and brings the feature branch up to it.
+func (f *fixture) evidenceFromCI() {
+	f.git.Checkout("main")
+	f.git.Remove("reports/junit.xml")
+	f.git.Write(".github/tracegate.yml", miniPolicy+evidencePolicy)
+	f.base = f.git.Commit("Evidence from CI")
+	f.git.Checkout("feature")
+	f.git.Run("merge", "--ff-only", "main")
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/store"
 )
 
@@ -115,17 +116,8 @@ func (in *intake) needRepo() error {
 	return nil
 }
 
-func isSHA(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
+// isSHA tells a whole commit SHA.
+func isSHA(s string) bool { return githubapi.FullSHA(s) }
 
 // zeroSHA is the "after" of a push that deleted its ref.
 func zeroSHA(s string) bool { return strings.Trim(s, "0") == "" }

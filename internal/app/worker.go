@@ -70,3 +70,17 @@ func (a *App) deferJob(ctx context.Context, job store.Job, until time.Time, why 
 	logctx.From(ctx).Warn("job deferred", "until", until.UTC().Format(time.RFC3339), "why", why)
 	return nil
 }
+
+// fanOut enqueues the evaluations a fan-out job (an issue's linking pull
+// requests, what waited for a run's artifacts) found, as coming from the
+// job's delivery.
+func (a *App) fanOut(ctx context.Context, job store.Job, in *intake) error {
+	if len(in.jobs) == 0 {
+		return nil
+	}
+	for i := range in.jobs {
+		in.jobs[i].DeliveryID = job.DeliveryID
+	}
+	_, err := a.store.Enqueue(ctx, in.jobs...)
+	return err
+}

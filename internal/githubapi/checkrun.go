@@ -57,7 +57,7 @@ type CheckAnnotation struct {
 
 func (r *CheckRun) validate() error {
 	switch {
-	case r.Name == "" || !fullSHA(r.HeadSHA):
+	case r.Name == "" || !FullSHA(r.HeadSHA):
 		return errors.New("a check run needs a name and a commit SHA")
 	case r.Status != "" && r.Status != "queued" && r.Status != "in_progress" && r.Status != "completed":
 		return fmt.Errorf("check run status %q: want queued, in_progress or completed", r.Status)
@@ -82,7 +82,9 @@ func (r *CheckRun) validate() error {
 	return nil
 }
 
-func fullSHA(s string) bool {
+// FullSHA tells whether s is a whole commit SHA in lower-case hex (40
+// digits, or 64 for SHA-256 repositories).
+func FullSHA(s string) bool {
 	if len(s) != 40 && len(s) != 64 {
 		return false
 	}

@@ -24,7 +24,7 @@ func (p *Publisher) DraftRelease(ctx context.Context, id int64) error {
 // turned back into a draft: releases take no comments of their own) and
 // returns the comment's web address.
 func (p *Publisher) CommentCommit(ctx context.Context, sha, body string) (string, error) {
-	if !fullSHA(sha) {
+	if !FullSHA(sha) {
 		return "", fmt.Errorf("a commit comment needs a commit SHA, not %q", sha)
 	}
 	c, _, err := p.client.Repositories.CreateComment(ctx, p.owner, p.name, sha, &github.RepositoryComment{Body: &body})
