@@ -76,6 +76,11 @@ type Options struct {
 	Tests  []string
 	FailOn gate.Severity
 	SOUP   SOUPOptions
+	// ReviewRecords reads the review records of the changes whenever
+	// GitHub access allows, even when the policy requires no review: the
+	// evidence bundle records them. The gates read them only when the
+	// policy requires them, since they cost requests.
+	ReviewRecords bool
 }
 
 // UsageError is a problem with what was asked (an unknown ref, a policy

@@ -32,6 +32,9 @@ type ReleaseDocs struct {
 	// CommitDate is the committer date of the evaluated commit; zero
 	// without git history.
 	CommitDate time.Time
+	// History are the releases before this one in its history, newest
+	// first: the revision history of the documents.
+	History []Revision
 
 	files map[inputKey]fs.FS
 }
@@ -64,6 +67,9 @@ func ReleaseWithDocs(ctx context.Context, src *Sources, tag, previous string, op
 		if d.CommitDate, err = commitDate(ctx, src, kept); err != nil {
 			return d, err
 		}
+	}
+	if d.History, err = revisionHistory(ctx, src, kept); err != nil {
+		return d, fmt.Errorf("the revision history: %w", err)
 	}
 	return d, nil
 }

@@ -187,7 +187,7 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	var commitPRs map[string][]int
 	var reviews *gate.ReviewFacts
 	if prev != nil {
-		if commitChanges, commitPRs, reviews, err = changeReviews(ctx, src, cfg, commits); err != nil {
+		if commitChanges, commitPRs, reviews, err = changeReviews(ctx, src, cfg, commits, opts.ReviewRecords); err != nil {
 			return fail(err)
 		}
 	}

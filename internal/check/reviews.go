@@ -118,11 +118,13 @@ func prReviews(ctx context.Context, src *Sources, cfg *config.Config, pr facts.P
 	return rr.facts(), nil
 }
 
-// changeReviews gathers, when the policy requires reviews, what the files
+// changeReviews gathers, when the policy requires reviews (or always is
+// set and GitHub can be read), what the files
 // of each commit since the previous release are, which merged pull
 // requests each came in by, and their reviews.
-func changeReviews(ctx context.Context, src *Sources, cfg *config.Config, commits []facts.Commit) (map[string][]facts.Change, map[string][]int, *gate.ReviewFacts, error) {
-	if !cfg.Reviews.Required() || len(commits) == 0 {
+func changeReviews(ctx context.Context, src *Sources, cfg *config.Config, commits []facts.Commit, always bool) (map[string][]facts.Change, map[string][]int, *gate.ReviewFacts, error) {
+	wanted := cfg.Reviews.Required() || always && src.Reviews != nil
+	if !wanted || len(commits) == 0 {
 		return nil, nil, nil, nil
 	}
 	changes := map[string][]facts.Change{}

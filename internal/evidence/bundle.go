@@ -110,6 +110,7 @@ func Build(ctx context.Context, src *check.Sources, tag, out string, opts Option
 		b.Result.Tool = opts.Tool
 		return b, err
 	}
+	opts.Check.ReviewRecords = true // the bundle records every change's reviews it can read
 	docs, err := check.ReleaseWithDocs(ctx, src, tag, opts.Previous, opts.Check)
 	b := &Bundle{Result: docs.Result, Facts: docs.Facts, Tag: tag}
 	b.Result.Tool = opts.Tool
@@ -176,8 +177,16 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 	for i, in := range docs.Inputs {
 		inputs[i] = releasedoc.Input(in)
 	}
+	history := make([]releasedoc.Revision, len(docs.History))
+	for i, h := range docs.History {
+		history[i] = releasedoc.Revision{Tag: h.Tag, Commit: h.Commit, Date: h.Date, Changes: h.Changes, Records: h.Records, First: h.First}
+	}
+	layout := releasedoc.BundleFiles{Report: ReportFile, Workbook: WorkbookFile, Tables: "tables"}
+	if f.SOUP != nil && f.SOUP.List != nil {
+		layout.SOUP = []string{SOUPMarkdown, SOUPCSV, SOUPCycloneDX}
+	}
 	ev := &releasedoc.ReleaseEvidence{Result: docs.Result, Facts: f, Inputs: inputs, InputsDigest: docs.InputsDigest,
-		Product: opts.Product, Generated: b.Date, GeneratedFrom: b.DateFrom, RepoURL: opts.RepoURL}
+		Product: opts.Product, Generated: b.Date, GeneratedFrom: b.DateFrom, RepoURL: opts.RepoURL, History: history, Files: layout}
 	rd, err := releasedoc.NewReleaseDocuments(ev)
 	if err != nil {
 		return nil, err
@@ -198,7 +207,7 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 		return nil, err
 	}
 	for _, t := range releasedoc.ReleaseTables() {
-		if err := add("tables/"+t+".csv", func(w io.Writer) error { return rd.WriteCSV(w, t) }); err != nil {
+		if err := add(path.Join(layout.Tables, t+".csv"), func(w io.Writer) error { return rd.WriteCSV(w, t) }); err != nil {
 			return nil, err
 		}
 	}

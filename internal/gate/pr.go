@@ -478,7 +478,7 @@ func riskTouches(f *PRFacts) []touch {
 				break
 			}
 			for _, it := range cfg.Items {
-				if it.Class.AtLeast(model.ClassB) && matchAny(it.Paths, p) {
+				if it.Class.AtLeast(model.ClassB) && it.Owns(p) {
 					out = append(out, touch{fmt.Sprintf("changes %s of class %s item %s", p, it.Class, it.Name), it.Class})
 				}
 			}

@@ -39,6 +39,8 @@ type ReviewRecord struct {
 	Title  string `json:"title,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Author string `json:"author,omitempty"`
+	// Created is when the pull request was opened.
+	Created time.Time `json:"created,omitzero"`
 	// Head is the pull request's final head commit: what was merged, or
 	// what is evaluated. An approval covers the change only on it.
 	Head        string         `json:"head"`
@@ -80,7 +82,7 @@ type JudgedReview struct {
 // the pull request's author. The record's Approvals counts reviewers.
 func judgeReviews(pr *ReviewedPR, reviewers []config.Reviewer, members map[string]map[string]bool, needed int) ReviewRecord {
 	p := pr.PR
-	rec := ReviewRecord{Number: p.Number, Title: p.Title, URL: p.URL, Author: p.Author, Head: p.HeadSHA, Merged: p.Merged,
+	rec := ReviewRecord{Number: p.Number, Title: p.Title, URL: p.URL, Author: p.Author, Created: p.Created, Head: p.HeadSHA, Merged: p.Merged,
 		MergedAt: p.MergedAt, MergeCommit: p.MergeCommit, Needed: needed, Reviews: []JudgedReview{}}
 	rec.Requested = append(append(rec.Requested, pr.Reviews.RequestedUsers...), pr.Reviews.RequestedTeams...)
 	inForce := map[string]int{} // lower-case login → index of the review in force
@@ -239,7 +241,7 @@ func itemTouches(cfg *config.Config, changes []facts.Change) []touch {
 				break
 			}
 			for _, it := range cfg.Items {
-				if matchAny(it.Paths, p) {
+				if it.Owns(p) {
 					out = append(out, touch{fmt.Sprintf("changes %s of class %s item %s", p, it.Class, it.Name), it.Class})
 				}
 			}

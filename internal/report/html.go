@@ -34,7 +34,10 @@ type HTMLPage struct {
 	// page on screen: what identifies a document on each sheet of its
 	// printout.
 	PageFooter string
-	Body       any
+	// PageLabel, when set, is printed at the top right of every page: the
+	// document's ID and revision.
+	PageLabel string
+	Body      any
 }
 
 // HTMLFact is one line of a document's header. Flag marks a value a reader
@@ -115,8 +118,8 @@ const htmlFrame = `{{define "page"}}<!DOCTYPE html>
 <title>{{visible .Title}}</title>
 <style>` + htmlStylesheet + `</style>
 {{- block "head" .}}{{end}}
-{{- with .PageFooter}}
-<style>{{pageFooterCSS .}}</style>
+{{- if .PageFooter}}
+<style>{{pageFooterCSS .PageFooter .PageLabel}}</style>
 {{- end}}
 </head>
 <body>
@@ -146,7 +149,7 @@ var htmlFuncs = template.FuncMap{
 	"visible":       VisibleText,
 	"stamp":         Stamp,
 	"plural":        Plural,
-	"pageFooterCSS": PageFooterCSS,
+	"pageFooterCSS": PageFooterWithLabelCSS,
 }
 
 // PageFooterCSS is the paged-media rule that prints footer and the page
@@ -155,21 +158,37 @@ var htmlFuncs = template.FuncMap{
 // it holds a colon, so the rule is built here: every character other than
 // an ASCII letter, digit or space is written as a CSS hex escape ("\b7 "),
 // so the value can neither end the string nor the style element.
-func PageFooterCSS(footer string) template.CSS {
+func PageFooterCSS(footer string) template.CSS { return PageFooterWithLabelCSS(footer, "") }
+
+// PageFooterWithLabelCSS is PageFooterCSS with label (a document's ID and
+// revision) printed at the top right of every page, escaped alike.
+func PageFooterWithLabelCSS(footer, label string) template.CSS {
 	var b strings.Builder
 	b.WriteString(`@page{@bottom-left{content:"`)
-	for _, r := range strings.ToValidUTF8(footer, "\uFFFD") {
+	cssString(&b, footer)
+	b.WriteString(`";` + pageMarginFont + `}@bottom-right{content:"page " counter(page) " of " counter(pages);` + pageMarginFont + `white-space:nowrap}`)
+	if label != "" {
+		b.WriteString(`@top-right{content:"`)
+		cssString(&b, label)
+		b.WriteString(`";` + pageMarginFont + `white-space:nowrap;vertical-align:bottom;padding:0 0 2mm}`)
+	}
+	b.WriteString(`}`)
+	return template.CSS(b.String())
+}
+
+// cssString writes s into a CSS string: every character other than an
+// ASCII letter, digit or space as a hex escape.
+func cssString(b *strings.Builder, s string) {
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
 		switch {
 		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == ' ':
 			b.WriteRune(r)
 		case r == 0: // CSS has no escape for NUL
 			b.WriteString("\\fffd ")
 		default:
-			fmt.Fprintf(&b, "\\%x ", r)
+			fmt.Fprintf(b, "\\%x ", r)
 		}
 	}
-	b.WriteString(`";` + pageMarginFont + `}@bottom-right{content:"page " counter(page) " of " counter(pages);` + pageMarginFont + `white-space:nowrap}}`)
-	return template.CSS(b.String())
 }
 
 const pageMarginFont = "font:7pt system-ui,sans-serif;color:#57606a;vertical-align:top;padding-top:2mm;"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,7 @@ import (
 // media margin boxes, which Chromium prints since version 131).
 
 // releaseHTMLHead is the report's own stylesheet, added to the frame's.
-const releaseHTMLHead = `{{define "head"}}
+const releaseHTMLHead = `{{define "head"}}{{template "records-head"}}
 <style>
 col.w3{width:3%}col.w4{width:4%}col.w6{width:6%}col.w7{width:7%}col.w9{width:9%}col.w11{width:11%}col.w24{width:24%}col.w28{width:28%}col.w32{width:32%}col.w35{width:35%}
 nav.toc{margin:.6em 0 1.2em;padding:.5em .9em;border:1px solid var(--line);border-radius:4px}
@@ -69,14 +70,19 @@ a.ref{white-space:nowrap}
 
 const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p>
 {{template "summary" (releaseSummary .)}}
+{{template "control" .}}
 <nav class="toc" aria-label="Contents"><strong>Contents</strong>
 <ol>
+<li><a href="#document-control">Document control</a> · <a href="#signatures">signatures</a> · <a href="#revisions">revision history</a> · <a href="#documents">documents</a></li>
 <li><a href="#findings">Verdict and findings</a> · <a href="#rules">rules</a></li>
-<li><a href="#traceability">Traceability matrix</a></li>
+<li><a href="#traceability">Traceability matrix</a> · <a href="#tests">tests → requirements</a> · <a href="#verifies-nothing">tests that verify nothing</a></li>
+<li><a href="#srs">Software requirements specification</a></li>
+<li><a href="#architecture">Software architecture</a></li>
 <li><a href="#risk">Risk summary</a> · <a href="#hazards">hazards</a> · <a href="#risk-controls">risk controls</a></li>
 <li><a href="#soup">SOUP list</a>{{if and .SOUP .SOUP.Rows}} · <a href="#identification">identification</a> · <a href="#requirements">requirements</a> · <a href="#anomalies">anomalies</a>{{end}}</li>
 <li><a href="#residual-anomalies">Known residual anomalies</a></li>
 <li><a href="#changes">Changes since the previous release</a></li>
+<li><a href="#reviews">Review records</a> · <a href="#approval">release approval</a></li>
 <li><a href="#plans">Plans</a></li>
 <li><a href="#inputs">Inputs</a></li>
 {{- if .Warnings}}
@@ -162,6 +168,9 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 </tbody>
 </table>
 {{- end}}
+{{template "tests" .}}
+{{template "srs" .}}
+{{template "architecture" .}}
 
 <h2 id="risk" class="part">Risk summary <span class="muted">ISO 14971 5.5, 7, 8; IEC 62304 7</span></h2>
 <p>Hazards by estimated severity and probability of harm, before and after risk control, on the risk matrix of the policy; each cell is coloured by the acceptability the policy gives it.</p>
@@ -216,13 +225,14 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 <p class="muted">The risk analysis holds no risk control.</p>
 {{- else}}
 <table class="grid">
-<colgroup><col class="w28"><col class="w12"><col class="w14"><col class="w22"><col class="w10"><col class="w14"></colgroup>
-<thead><tr><th>Risk control</th><th>Kind</th><th>Hazards</th><th>Implemented by</th><th>Verification</th><th>Source</th></tr></thead>
+<colgroup><col class="w22"><col class="w10"><col class="w10"><col class="w14"><col class="w24"><col class="w8"><col class="w12"></colgroup>
+<thead><tr><th>Risk control</th><th>Kind</th><th>Hazards</th><th>Implemented by</th><th>Verifying tests and results</th><th>Verification</th><th>Source</th></tr></thead>
 <tbody>
 {{- range .Controls}}{{$row := .}}
 <tr id="{{.Anchor}}"{{if ne .Status "verified"}} class="gap"{{end}}><td><strong>{{visible .ID}}</strong> {{visible .Title}}</td><td>{{visible .Kind}}</td><td>{{range $i, $h := .Hazards}}{{if $i}}
 {{end}}<a href="#{{hazAnchor $h}}">{{visible $h}}</a>{{else}}<span class="muted">—</span>{{end}}</td><td>{{range $i, $r := .Requirements}}{{if $i}}
-{{end}}<a href="#{{reqAnchor $r}}">{{visible $r}}</a>{{if isIn $r $row.Unverified}} <span class="tag bad">not verified</span>{{end}}{{else}}<span class="tag bad">no requirement</span>{{end}}</td><td>{{statusTag .Status}}{{range .Findings}}
+{{end}}<a href="#{{reqAnchor $r}}">{{visible $r}}</a>{{if isIn $r $row.Unverified}} <span class="tag bad">not verified</span>{{end}}{{else}}<span class="tag bad">no requirement</span>{{end}}</td><td>{{range $i, $t := .Tests}}{{if $i}}
+{{end}}<span class="mono">{{visible $t.Name}}</span> {{resultTag $t.Result}} <span class="muted">via {{visible $t.Via}}</span>{{else}}<span class="muted">no test</span>{{end}}</td><td>{{statusTag .Status}}{{range .Findings}}
 <a class="ref" href="#{{.Anchor}}">{{visible .Rule}} #{{.N}}</a>{{end}}</td><td class="mono">{{pos .Source}}</td></tr>
 {{- end}}
 </tbody>
@@ -260,17 +270,19 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 <p>{{changesIntro .}}</p>
 {{- if .Changes}}
 <table class="grid">
-<colgroup><col class="w9"><col class="w9"><col class="w12"><col class="w35"><col class="w16"><col class="w12"><col class="w7"></colgroup>
-<thead><tr><th>Commit</th><th>Date</th><th>Author</th><th>Subject</th><th>Traces to</th><th>Through</th><th>Traced</th></tr></thead>
+<colgroup><col class="w9"><col class="w9"><col class="w12"><col class="w30"><col class="w16"><col class="w12"><col class="w5"><col class="w7"></colgroup>
+<thead><tr><th>Commit</th><th>Date</th><th>Author</th><th>Subject</th><th>Traces to</th><th>Through</th><th>Pull request</th><th>Traced</th></tr></thead>
 <tbody>
 {{- range .Changes}}
 <tr id="chg-{{.Short}}"{{if not .Traced}} class="gap"{{end}}><td class="mono">{{if .URL}}<a href="{{.URL}}">{{.Short}}</a>{{else}}{{.Short}}{{end}}</td><td>{{day .Date}}</td><td>{{visible .Author}}</td><td>{{visible .Subject}}{{if .Merge}} <span class="muted">(merge)</span>{{end}}</td><td>{{range $i, $l := .Links}}{{if $i}}
-{{end}}{{if $l.Href}}<a href="{{$l.Href}}">{{visible $l.Text}}</a>{{else}}{{visible $l.Text}}{{end}}{{else}}<span class="muted">—</span>{{end}}</td><td>{{visible .Via}}</td><td>{{if .Traced}}<span class="ok">yes</span>{{else}}<span class="tag bad">not traced</span>{{end}}{{range .Findings}}
+{{end}}{{if $l.Href}}<a href="{{$l.Href}}">{{visible $l.Text}}</a>{{else}}{{visible $l.Text}}{{end}}{{else}}<span class="muted">—</span>{{end}}</td><td>{{visible .Via}}</td><td>{{range $i, $p := .PRs}}{{if $i}}, {{end}}<a href="{{$p.Href}}">{{$p.Text}}</a>{{else}}<span class="muted">—</span>{{end}}</td><td>{{if .Traced}}<span class="ok">yes</span>{{else}}<span class="tag bad">not traced</span>{{end}}{{range .Findings}}
 <a class="ref" href="#{{.Anchor}}">{{visible .Rule}} #{{.N}}</a>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
 {{- end}}
+
+{{template "reviews" .}}
 
 <h2 id="plans">Plans <span class="muted">IEC 62304 5.1, 6.1</span></h2>
 {{- if not .Plans}}
@@ -327,9 +339,15 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 // releaseHTMLTemplate is parsed on first use, not when the binary starts:
 // most commands never write HTML.
 var releaseHTMLTemplate = sync.OnceValue(func() *template.Template {
-	t := report.NewHTMLTemplate("release", releaseHTMLBody, releaseHTMLFuncs)
+	funcs := template.FuncMap{}
+	maps.Copy(funcs, releaseHTMLFuncs)
+	maps.Copy(funcs, recordsHTMLFuncs)
+	t := report.NewHTMLTemplate("release", releaseHTMLBody, funcs)
 	template.Must(t.Parse(releaseHTMLHead))
 	template.Must(t.New("soupbody").Parse(soupdoc.HTMLBody))
+	for _, part := range []string{recordsHTMLHead, controlHTML, srsHTML, testsHTML, architectureHTML, reviewsHTML} {
+		template.Must(t.New("").Parse(part))
+	}
 	return t
 })
 
@@ -519,5 +537,5 @@ func (d *ReleaseDocuments) WriteHTML(w io.Writer) error {
 	} else {
 		facts = append(facts, report.HTMLFact{Label: "Dated", Value: report.Stamp(v.E.Generated) + " (" + orNone(v.E.GeneratedFrom) + ")"})
 	}
-	return report.WriteHTML(w, releaseHTMLTemplate(), report.HTMLPage{Title: v.Title, Facts: facts, Generator: v.Tool, Generated: v.E.Generated, PageFooter: v.Footer, Body: v})
+	return report.WriteHTML(w, releaseHTMLTemplate(), report.HTMLPage{Title: v.Title, Facts: facts, Generator: v.Tool, Generated: v.E.Generated, PageFooter: v.Footer, PageLabel: v.Control.ID + " rev " + v.Control.Revision, Body: v})
 }

@@ -191,7 +191,11 @@ func TestReleaseHTMLSelfContained(t *testing.T) {
 			t.Errorf("no link %s", want)
 		}
 	}
-	// The footer printed on every page: in a CSS string, escaped.
+	// The footer printed on every page: in a CSS string, escaped; the
+	// document's ID and revision at the top of every page.
+	if !strings.Contains(page, `@top-right{content:"EVD\2d pump rev v2\2e 0\2e 0"`) {
+		t.Error("the document ID and revision are not at the top of every page")
+	}
 	if !regexp.MustCompile(`@bottom-left\{content:"tracegate 1\\2e 2\\2e 3 \\28 abcdef012345\\29  \\b7  v2\\2e 0\\2e 0 at 1{40} \\b7  inputs sha256\\3a d{64}"`).MatchString(page) {
 		i := strings.Index(page, "@bottom-left")
 		t.Errorf("page footer rule: %.300s", page[max(i, 0):])

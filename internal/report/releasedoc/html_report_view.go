@@ -39,6 +39,12 @@ type ReleaseEvidence struct {
 	// commits and record files link to it. "" links nothing outside the
 	// document.
 	RepoURL string
+	// History are the releases before this one in its history, newest
+	// first: the documents' revision history.
+	History []Revision
+	// Files name the bundle's documents in the document register;
+	// DefaultBundleFiles when zero.
+	Files BundleFiles
 }
 
 // Input is one file the evaluation read (check.Input).
@@ -85,6 +91,27 @@ type releaseView struct {
 	Inputs    []Input
 	Warnings  []string
 
+	// Control is the document control: IDs, revision, history,
+	// signatures, the register of the bundle's documents.
+	Control docControl
+	// PRs are the pull requests of the changes with their reviews,
+	// ReviewRows one row per review, Unreviewed the commits that came in
+	// by no pull request; Approval the release approval.
+	PRs        []prRow
+	ReviewRows []reviewRow
+	Unreviewed []unreviewedRow
+	Approval   *approvalView
+	// Tests are the test cases with what they verify, Orphans those that
+	// verify nothing, Unkept the cases counted but not kept by name.
+	Tests   []testRow
+	Orphans []testRow
+	Unkept  model.TestTotals
+	// SRS are the requirements with their text, by software item.
+	SRS []srsGroup
+	// Items and Arch are the architecture view.
+	Items []itemRow
+	Arch  archDiagram
+
 	Counts releaseCounts
 }
 
@@ -106,6 +133,8 @@ type findingRow struct {
 
 type reqRow struct {
 	MatrixReq
+	// Text is the requirement's statement as written (Markdown).
+	Text     string
 	Anchor   string
 	Gap      string // "failed", "unverified" for an active requirement not verified
 	Passed   int
@@ -130,7 +159,9 @@ type controlRow struct {
 	MatrixControl
 	Anchor     string
 	Unverified []string // implementing requirements not verified
-	Findings   []*findingRow
+	// Tests verify it, through the requirements implementing it.
+	Tests    []MatrixTest
+	Findings []*findingRow
 }
 
 type anomalyRow struct {
@@ -151,6 +182,7 @@ type changeRow struct {
 	Short    string
 	URL      string
 	Links    []docLink
+	PRs      []docLink // the pull requests it came in by, when read
 	Findings []*findingRow
 }
 
@@ -197,6 +229,9 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 	v.Matrix = NewMatrix(f.Model.Graph, v.Cfg.SafetyClass, nil)
 	for _, mr := range v.Matrix.Requirements {
 		row := reqRow{MatrixReq: mr, Anchor: anchor("req", mr.ID), Findings: v.bySubject[mr.ID]}
+		if r := f.Model.Graph.Requirement(mr.ID); r != nil {
+			row.Text = r.Text
+		}
 		if mr.Active && mr.Status != trace.Verified {
 			row.Gap = string(mr.Status)
 		}
@@ -220,6 +255,7 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 			v.Counts.ControlsUnverified++
 		}
 		if g := f.Model.Graph.RiskControl(mc.ID); g != nil {
+			row.Tests = controlTests(g)
 			for _, rq := range g.Requirements {
 				if rq.Active && rq.Outcome != trace.Verified {
 					row.Unverified = append(row.Unverified, rq.ID)
@@ -268,7 +304,7 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 	}
 
 	for _, c := range v.S.Changes {
-		row := changeRow{ChangeTrace: c, Short: model.ShortSHA(c.SHA), URL: v.commitURL(c.SHA), Findings: v.bySubject[model.ShortSHA(c.SHA)]}
+		row := changeRow{ChangeTrace: c, Short: model.ShortSHA(c.SHA), URL: v.commitURL(c.SHA), Findings: v.bySubject[model.ShortSHA(c.SHA)], PRs: v.prOf(c.SHA)}
 		for _, id := range c.Links {
 			row.Links = append(row.Links, v.idLink(id))
 		}
@@ -289,6 +325,12 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 		v.Plans = append(v.Plans, row)
 	}
 
+	v.buildReviews()
+	v.buildTests()
+	v.buildSRS()
+	v.buildArchitecture()
+	v.Control = v.documentControl()
+
 	// Where each finding leads: the row of its subject.
 	targets := map[string]string{}
 	for _, row := range v.Reqs {
@@ -305,6 +347,9 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 	}
 	for _, row := range v.Changes {
 		targets[row.Short] = "chg-" + row.Short
+	}
+	for _, row := range v.PRs {
+		targets[fmt.Sprintf("pull request #%d", row.Number)] = row.Anchor
 	}
 	for i := range v.Findings {
 		v.Findings[i].Target = targets[v.Findings[i].Subject]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/model"
 )
@@ -61,8 +62,10 @@ var releaseTables = []releaseTable{
 	tableOf("findings", "Findings", fixed(findingColumns), func(v *releaseView) []*findingRow { return ptrs(v.Findings) }),
 	tableOf("rules", "Rules", fixed(ruleColumns), func(v *releaseView) []*gate.RuleOutcome { return ptrs(v.R.Rules) }),
 	tableOf("traceability", "Traceability", fixed(traceColumns), func(v *releaseView) []*reqRow { return ptrs(v.Reqs) }),
+	tableOf("tests", "Tests", fixed(testColumns), func(v *releaseView) []*testRow { return ptrs(v.Tests) }),
 	tableOf("risk", "Risk", fixed(hazardColumns), func(v *releaseView) []*hazardRow { return ptrs(v.Hazards) }),
 	tableOf("risk-controls", "Risk controls", fixed(controlColumns), func(v *releaseView) []*controlRow { return ptrs(v.Controls) }),
+	tableOf("architecture", "Architecture", fixed(architectureColumns), func(v *releaseView) []*itemRow { return ptrs(v.Items) }),
 	tableOf("soup", "SOUP", fixed(soupdoc.Columns), func(v *releaseView) []*soupdoc.Row {
 		if v.SOUP == nil {
 			return nil
@@ -71,6 +74,11 @@ var releaseTables = []releaseTable{
 	}),
 	tableOf("residual-anomalies", "Residual anomalies", anomalyColumns, func(v *releaseView) []*anomalyRow { return ptrs(v.Anomalies) }),
 	tableOf("changes", "Changes", fixed(changeColumns), func(v *releaseView) []*changeRow { return ptrs(v.Changes) }),
+	tableOf("reviews", "Reviews", fixed(reviewColumns), func(v *releaseView) []*reviewRow { return ptrs(v.ReviewRows) }),
+	tableOf("approvals", "Release approval", fixed(approvalColumns), (*releaseView).approvalRows),
+	tableOf("signatures", "Signatures", fixed(signatureColumns), (*releaseView).signatureLines),
+	tableOf("revisions", "Revision history", fixed(revisionColumns), func(v *releaseView) []*historyRow { return ptrs(v.Control.History) }),
+	tableOf("documents", "Documents", fixed(documentColumns), func(v *releaseView) []*registerRow { return ptrs(v.Control.Register) }),
 	tableOf("plans", "Plans", fixed(planColumns), func(v *releaseView) []*planRow { return ptrs(v.Plans) }),
 	tableOf("inputs", "Inputs", fixed(inputColumns), func(v *releaseView) []*Input { return ptrs(v.Inputs) }),
 }
@@ -141,6 +149,9 @@ func (d *ReleaseDocuments) WriteXLSX(w io.Writer) error {
 func (v *releaseView) about() []report.AboutField {
 	out := []report.AboutField{
 		{Field: "document", Value: v.Title},
+		{Field: "document ID", Value: v.Cfg.Documents.ID(config.DocWorkbook, productName(v.Cfg, v.E.Product), "")},
+		{Field: "revision", Value: v.Control.Revision},
+		{Field: "report", Value: v.Control.ID + " rev " + v.Control.Revision},
 		{Field: "verdict", Value: string(v.R.Verdict)},
 		{Field: "evaluated", Value: v.R.Subject},
 		{Field: "tag", Value: v.F.Tag},
@@ -220,6 +231,7 @@ var ruleColumns = []tableColumn[*gate.RuleOutcome]{
 var traceColumns = []tableColumn[*reqRow]{
 	{Name: "requirement", Width: 14, Value: func(r *reqRow) string { return r.ID }},
 	{Name: "title", Width: 40, Value: func(r *reqRow) string { return r.Title }},
+	{Name: "text", Width: 70, Value: func(r *reqRow) string { return r.Text }},
 	{Name: "type", Width: 12, Value: func(r *reqRow) string { return r.Type }},
 	{Name: "class", Width: 6, Value: func(r *reqRow) string { return string(r.Class) }},
 	{Name: "item", Width: 14, Value: func(r *reqRow) string { return r.Item }},
@@ -285,6 +297,8 @@ var controlColumns = []tableColumn[*controlRow]{
 	{Name: "requirements", Width: 20, Value: func(c *controlRow) string { return strings.Join(c.Requirements, report.ListSep) }},
 	{Name: "requirements_not_verified", Width: 20, Value: func(c *controlRow) string { return strings.Join(c.Unverified, report.ListSep) }},
 	{Name: "status", Width: 12, Value: func(c *controlRow) string { return string(c.Status) }},
+	{Name: "tests", Width: 8, Num: true, Value: func(c *controlRow) string { return itoa(len(c.Tests)) }},
+	{Name: "test_results", Width: 70, Value: func(c *controlRow) string { return testResults(c.Tests) }},
 	{Name: "source", Width: 30, Value: func(c *controlRow) string { return report.PosText(c.Source.String(), c.Source.IsZero()) }},
 	{Name: "findings", Width: 16, Value: func(c *controlRow) string { return findingRefs(c.Findings) }},
 }
@@ -331,6 +345,13 @@ var changeColumns = []tableColumn[*changeRow]{
 	}},
 	{Name: "url", Width: 50, Value: func(c *changeRow) string { return c.URL }},
 	{Name: "findings", Width: 16, Value: func(c *changeRow) string { return findingRefs(c.Findings) }},
+	{Name: "pull_requests", Width: 14, Value: func(c *changeRow) string {
+		s := make([]string, len(c.PRs))
+		for i, p := range c.PRs {
+			s[i] = p.Text
+		}
+		return strings.Join(s, report.ListSep)
+	}},
 }
 
 var planColumns = []tableColumn[*planRow]{
