@@ -22,7 +22,8 @@ CycloneDX), the SBOMs and test reports read, and MANIFEST.sha256 over every file
 DIR/tracegate-evidence-TAG.zip of the whole. The bundle is written whatever the verdict; the exit
 code follows the verdict. Documents are dated by the release commit (SOURCE_DATE_EPOCH overrides):
 the same inputs give byte-identical files. --upload attaches the bundle to the GitHub release of the
-tag, replacing assets of the same name. See docs/evidence.md. Formats (of the summary): ` + cli.SummaryFormats.Help() + ".",
+tag, replacing assets of the same name. --pdf prints the report to report.pdf in the bundle through an
+installed Chrome or Chromium, with its header and footer on every page. See docs/evidence.md. Formats (of the summary): ` + cli.SummaryFormats.Help() + ".",
 		Args: cobra.NoArgs,
 		Run:  func(*cobra.Command, []string) { *code = cli.Evidence(*o, c, e) },
 	}
@@ -31,6 +32,7 @@ tag, replacing assets of the same name. See docs/evidence.md. Formats (of the su
 	f.StringVar(&c.Previous, "previous-tag", "", "the previous release (default: the nearest ancestor tag matching release.tag_pattern)")
 	f.StringVar(&e.Out, "out", "", "directory to write the bundle and its zip into (created if missing)")
 	f.BoolVar(&e.Upload, "upload", false, "attach the bundle to the GitHub release of --tag, replacing assets of the same name")
+	f.BoolVar(&e.PDF, "pdf", false, "also print the report to report.pdf through an installed Chrome or Chromium (headless; $TRACEGATE_CHROME names one)")
 	f.StringVar(&c.FailOn, "fail-on", "error", "lowest finding severity that fails: error, warning, note, never")
 	f.StringArrayVar(&c.Tests, "tests", nil, "more test reports (glob in the working tree; repeatable)")
 	f.StringArrayVar(&e.SBOMs, "sbom", nil, "more SBOMs made by CI (glob in the working tree; repeatable)")

@@ -142,6 +142,7 @@ func TestEvidenceUsage(t *testing.T) {
 		{"bad SOURCE_DATE_EPOCH", []string{"--out", out, "--tag", "v2.3.0"}, map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, "SOURCE_DATE_EPOCH"},
 		{"unknown tag", []string{"--out", out, "--tag", "v9"}, nil, "v9"},
 		{"bad format", []string{"--out", out, "--tag", "v2.3.0", "--format", "sarif"}, nil, "--format"},
+		{"--pdf without a browser", []string{"--out", out, "--tag", "v2.3.0", "--pdf"}, map[string]string{"TRACEGATE_CHROME": filepath.Join(out, "no-chrome")}, "TRACEGATE_CHROME="},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

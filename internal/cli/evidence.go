@@ -17,6 +17,9 @@ type EvidenceOptions struct {
 	Out    string
 	Upload bool
 	SBOMs  []string
+	// PDF prints the report to PDF through an installed Chrome or
+	// Chromium.
+	PDF bool
 }
 
 // Evidence writes the release evidence bundle (tracegate evidence): the
@@ -51,6 +54,14 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 			return o.fail(usagef("--upload needs the repository (--repo owner/name or GITHUB_REPOSITORY)"))
 		}
 	}
+	var browser string
+	if e.PDF {
+		// Before anything is judged or written: without a browser there is
+		// no PDF to write, and the bundle must not look complete.
+		if browser, err = evidence.FindBrowser(Getenv); err != nil {
+			return o.fail(&check.UsageError{Err: err})
+		}
+	}
 	date, err := evidence.ParseSourceDateEpoch(Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return o.fail(&check.UsageError{Err: err})
@@ -67,7 +78,7 @@ func Evidence(o Options, c CheckOptions, e EvidenceOptions) int {
 	opts := evidence.Options{
 		Check:    check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev, SOUP: check.SOUPOptions{SBOMs: e.SBOMs}},
 		Previous: c.Previous, Tool: tool(), Date: date,
-		Product: c.Repo, RepoURL: RepoWebURL(ep, c.Repo), WorkDir: orDefault(o.Dir, "."),
+		Product: c.Repo, RepoURL: RepoWebURL(ep, c.Repo), WorkDir: orDefault(o.Dir, "."), Browser: browser,
 	}
 	if opts.Product == "" {
 		if abs, err := filepath.Abs(opts.WorkDir); err == nil {

@@ -10,10 +10,11 @@ import (
 // githubapi.Publisher.UploadReleaseAssets takes): the zip
 // (which holds everything, the manifest included) and its SHA-256, and —
 // so that a reader can open them from the release page without unzipping
-// — the HTML report, the workbook, the gate result and the CycloneDX SOUP
-// BOM. Release asset names are flat, so each is named after the bundle:
-// NAME.zip, NAME.zip.sha256, NAME-report.html, NAME.xlsx,
-// NAME-result.json, NAME-soup.cdx.json.
+// — the HTML report, the workbook, the gate result, the report as PDF when
+// printed, and the CycloneDX SOUP BOM. Release asset names are flat, so
+// each is named after the bundle: NAME.zip, NAME.zip.sha256,
+// NAME-report.html, NAME.xlsx, NAME-result.json, NAME-report.pdf,
+// NAME-soup.cdx.json.
 func (b *Bundle) Assets() []githubapi.ReleaseAsset {
 	out := []githubapi.ReleaseAsset{
 		{Name: b.Name + ".zip", Path: b.Zip, MediaType: "application/zip"},
@@ -23,6 +24,9 @@ func (b *Bundle) Assets() []githubapi.ReleaseAsset {
 		{Name: b.Name + "-result.json", Path: filepath.Join(b.Dir, ResultFile), MediaType: "application/json"},
 	}
 	for _, f := range b.Files {
+		if f.Path == PDFFile {
+			out = append(out, githubapi.ReleaseAsset{Name: b.Name + "-report.pdf", Path: filepath.Join(b.Dir, PDFFile), MediaType: "application/pdf"})
+		}
 		if f.Path == SOUPCycloneDX {
 			out = append(out, githubapi.ReleaseAsset{Name: b.Name + "-soup.cdx.json", Path: filepath.Join(b.Dir, filepath.FromSlash(SOUPCycloneDX)), MediaType: "application/vnd.cyclonedx+json"})
 		}

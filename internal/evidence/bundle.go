@@ -43,6 +43,9 @@ type Options struct {
 	// WorkDir is the directory of the work tree, when there is one on
 	// disk: no input may be read from inside the output directory there.
 	WorkDir string
+	// Browser, when set, is the Chrome or Chromium (FindBrowser) that
+	// prints the report to PDF (PDFFile) as part of the bundle.
+	Browser string
 }
 
 // Bundle is a written evidence bundle.
@@ -126,7 +129,7 @@ func Build(ctx context.Context, src *check.Sources, tag, out string, opts Option
 			return b, err
 		}
 	}
-	files, err := render(docs, b, opts)
+	files, err := render(ctx, docs, b, opts)
 	if err != nil {
 		return b, err
 	}
@@ -163,7 +166,7 @@ func BundleName(tag, commit string) string {
 }
 
 // render makes every file of the bundle, in memory, by path.
-func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte, error) {
+func render(ctx context.Context, docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte, error) {
 	f := docs.Facts
 	b.InputsDigest = docs.InputsDigest
 	b.Name = BundleName(f.Tag, f.Commit)
@@ -203,6 +206,13 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 	if err := add(ReportFile, rd.WriteHTML); err != nil {
 		return nil, err
 	}
+	if opts.Browser != "" {
+		pdf, err := printReport(ctx, opts.Browser, files[ReportFile], b.Date)
+		if err != nil {
+			return nil, err
+		}
+		files[PDFFile] = pdf
+	}
 	if err := add(WorkbookFile, rd.WriteXLSX); err != nil {
 		return nil, err
 	}
@@ -235,6 +245,21 @@ func render(docs *check.ReleaseDocs, b *Bundle, opts Options) (map[string][]byte
 		files[InputPath(in)] = data
 	}
 	return files, nil
+}
+
+// printReport prints the report's bytes to PDF: the browser reads it from
+// a file of its own, in a directory removed afterwards.
+func printReport(ctx context.Context, browser string, html []byte, date time.Time) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "tracegate-report-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	page := filepath.Join(dir, ReportFile)
+	if err := os.WriteFile(page, html, 0o600); err != nil {
+		return nil, err
+	}
+	return PrintPDF(ctx, browser, page, date)
 }
 
 // InputPath is where a bundle keeps a copy of an input file:
