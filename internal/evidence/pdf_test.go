@@ -77,8 +77,18 @@ func TestBundlePDF(t *testing.T) {
 	}
 	x, _ := os.ReadFile(filepath.Join(a.Dir, PDFFile))
 	y, _ := os.ReadFile(filepath.Join(b.Dir, PDFFile))
-	if !bytes.HasPrefix(x, []byte("%PDF-")) || !bytes.Equal(x, y) || a.ZipSHA256 != b.ZipSHA256 {
-		t.Error("the PDF (or the zip holding it) differs between two runs")
+	if !bytes.HasPrefix(x, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", x)
+	}
+	if !bytes.Equal(x, y) {
+		i := 0
+		for i < len(x) && i < len(y) && x[i] == y[i] {
+			i++
+		}
+		t.Errorf("the PDF differs between two runs (%d and %d bytes), first at byte %d: %q / %q", len(x), len(y), i,
+			x[max(i-40, 0):min(i+40, len(x))], y[max(i-40, 0):min(i+40, len(y))])
+	} else if a.ZipSHA256 != b.ZipSHA256 {
+		t.Error("the zips differ between two runs")
 	}
 	if !bytes.Contains(x, []byte("/CreationDate (D:"+a.Date.UTC().Format("20060102150405")+"+00'00')")) {
 		t.Error("the PDF is not dated by the documents' date")

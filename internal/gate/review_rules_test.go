@@ -77,7 +77,7 @@ func prReviewCases() []prCase {
 			reviewed(f)
 			f.Head.Config.Items = nil
 			f.Changes = []facts.Change{{Status: facts.Modified, Path: "README.md"}}
-		}, "TG209", RuleFailed, subject, "changes README.md: 0 approving reviews count on its final head h, of 1 required"},
+		}, "TG209", RuleFailed, subject, "changes README.md of the class B software system: 0 approving reviews count on its final head h, of 1 required"},
 		{"stale approval", model.ClassC, func(f *PRFacts) { reviewed(f, approve("lisa", "0123456789abcdef")) }, "TG209", RuleFailed, subject,
 			"changes src/dose/limits.go of class C item firmware: 0 approving reviews count on its final head h, of 1 required from acme/dose, rosei (lisa's stale: it reviewed 0123456789ab, the final head is h)"},
 		{"dismissed approval", model.ClassC, func(f *PRFacts) {

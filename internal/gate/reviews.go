@@ -223,21 +223,17 @@ func pluralN(n int, one, many string) string {
 
 // itemTouches lists what changes touch of the policy's software items,
 // with the class of each: a file under an item's paths. When the policy
-// defines no item with paths, every changed file is of the software
-// system, at its class.
+// declares no items, the software system is one item of its class (IEC
+// 62304 4.3), as for the risk-impact rule: every changed file is of it.
 func itemTouches(cfg *config.Config, changes []facts.Change) []touch {
-	withPaths := false
-	for _, it := range cfg.Items {
-		withPaths = withPaths || len(it.Paths) > 0
-	}
 	var out []touch
 	for _, ch := range changes {
 		for _, p := range []string{ch.Path, ch.OldPath} {
 			if p == "" {
 				continue
 			}
-			if !withPaths {
-				out = append(out, touch{"changes " + p, cfg.SafetyClass})
+			if len(cfg.Items) == 0 {
+				out = append(out, touch{fmt.Sprintf("changes %s of the class %s software system", p, cfg.SafetyClass), cfg.SafetyClass})
 				break
 			}
 			for _, it := range cfg.Items {
