@@ -17,7 +17,10 @@ const rdmProjects = "../../testdata/formats/rdm-projects/"
 // risk.yml. Every file is read; the findings are the projects' own gaps:
 // the template's risk without a residual estimate (TG110) or control
 // (TG111), and a risk matrix with five columns for three probability levels
-// (TG120). The system requirements that rdm's requirements and test records
+// (TG120); and, with no SBOM, rdm's SOUP list judged on its own: its two
+// example entries name no designator (TG403), FFTW no manufacturer nor
+// environment (TG405), neither a risk level (TG406), a review of the version
+// in use (TG407, rdm records none) or a verification (TG408). The system requirements that rdm's requirements and test records
 // link to are kept outside the repository: the policy declares their
 // namespace, and they are listed as external, not broken links (TG103).
 func TestRDMProjects(t *testing.T) {
@@ -28,9 +31,9 @@ func TestRDMProjects(t *testing.T) {
 		findings map[string]int
 		external int // system requirements linked, kept outside
 	}{
-		{"rdm-template", "B", map[string]int{"TG110": 1, "TG111": 1}, 16},
-		{"acpsem-thursday", "B", map[string]int{"TG110": 1, "TG120": 1}, 10},
-		{"respiraworks-ventilator", "C", map[string]int{"TG110": 1, "TG120": 1}, 11},
+		{"rdm-template", "B", withSOUP(map[string]int{"TG110": 1, "TG111": 1}), 16},
+		{"acpsem-thursday", "B", withSOUP(map[string]int{"TG110": 1, "TG120": 1}), 10},
+		{"respiraworks-ventilator", "C", withSOUP(map[string]int{"TG110": 1, "TG120": 1}), 11},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			dir := rdmProjects + tc.dir
@@ -125,4 +128,13 @@ func TestRDMEvaluatedFailureFailsRelease(t *testing.T) {
 	if !found {
 		t.Errorf("no TG303 finding for the accepted failure: %+v", res.Findings)
 	}
+}
+
+// withSOUP adds the findings of rdm's template SOUP list, judged without an
+// SBOM, to a project's own.
+func withSOUP(m map[string]int) map[string]int {
+	for r, n := range map[string]int{"TG403": 2, "TG405": 1, "TG406": 2, "TG407": 2, "TG408": 2} {
+		m[r] = n
+	}
+	return m
 }

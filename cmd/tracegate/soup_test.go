@@ -271,3 +271,72 @@ func TestSOUPListOnlineOSV(t *testing.T) {
 		t.Errorf("%d affected, %d queries for %d components", affected, queries, len(l.Components))
 	}
 }
+
+// With no SBOM the register is the SOUP list; with neither, soup list exits
+// 2 the same way whether the policy names no SBOM or its default glob
+// matches nothing. validate judges the register as the release gate does.
+func TestSOUPListFromRegister(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	remove := func(rel string) {
+		if err := os.Remove(filepath.Join(dir, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Neither SBOM nor register: the default glob matches nothing, or the
+	// policy names no SBOM — the same exit and message.
+	write("README.md", "x")
+	codeDefault, _, errsDefault := tracegate(t, "soup", "list", "--dir", dir)
+	write(".github/tracegate.yml", "version: 1\nsoup: {sboms: []}\n")
+	codeNone, _, errsNone := tracegate(t, "soup", "list", "--dir", dir)
+	if codeDefault != 2 || codeNone != 2 || !strings.Contains(errsDefault, "no SBOM: nothing matches the policy's soup.sboms") ||
+		!strings.Contains(errsNone, "no SBOM: the policy names none in soup.sboms") || !strings.Contains(errsNone, "the SOUP register holds no entry") {
+		t.Errorf("default glob: exit %d %s\nno SBOM named: exit %d %s", codeDefault, errsDefault, codeNone, errsNone)
+	}
+	remove(".github/tracegate.yml")
+
+	// The register alone (rdm's, as the rdm projects keep it) is the list.
+	reg, err := os.ReadFile(rdmProjects + "acpsem-thursday/regulatory/data/soup.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("docs/soup/soup.yml", string(reg))
+	l := soupList(t, "--dir", dir)
+	if len(l.Components) != 2 || l.Components[0].Name != "Example Camera SDK" || l.Components[0].Version != "5.3.1" || l.Components[0].Register == nil ||
+		l.Components[0].Supplier != "Basler AG" || len(l.Documents) != 0 {
+		t.Errorf("list from the register: %+v", l)
+	}
+	code, out, _ := tracegate(t, "validate", "--dir", dir, "--format", "json")
+	var res struct {
+		Findings []struct{ Rule, Subject string }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 {
+		t.Fatalf("validate: exit %d, %v", code, err)
+	}
+	soupFindings := map[string]int{}
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "TG4") {
+			soupFindings[f.Rule]++
+		}
+	}
+	// The default class B: no designator (both), no manufacturer (FFTW),
+	// FFTW's environment, both risk levels, reviews and verifications.
+	want := map[string]int{"TG403": 2, "TG405": 1, "TG406": 2, "TG407": 2, "TG408": 2}
+	if len(soupFindings) != len(want) {
+		t.Errorf("SOUP findings %v, want %v", soupFindings, want)
+	}
+	for r, n := range want {
+		if soupFindings[r] != n {
+			t.Errorf("%s: %d, want %d (all %v)", r, soupFindings[r], n, soupFindings)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/config"
@@ -180,7 +181,13 @@ func buildList(ctx context.Context, src *Sources, cfg *config.Config, docs []*mo
 	if err != nil {
 		return nil, false, fmt.Errorf("SOUP register: %w", err)
 	}
-	l = soup.Build(docs, reg, regFile)
+	if len(docs) == 0 && len(reg) > 0 {
+		// No SBOM was read: the register is the SOUP list, and the rules
+		// judge what it asserts about each entry.
+		l = soup.FromRegister(reg, regFile)
+	} else {
+		l = soup.Build(docs, reg, regFile)
+	}
 	l.Warnings = append(l.Warnings, regWarns...)
 	log := logctx.From(ctx)
 	log.Info("SOUP list", "sboms", len(docs), "components", len(l.Components), "register", regFile, "registered", len(reg), "took", time.Since(start))
@@ -219,7 +226,7 @@ func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, base
 		return nil, err
 	}
 	list.Warnings = append(list.Warnings, globWarns...)
-	f := &gate.SOUPFacts{List: list, Expected: len(cfg.SOUP.SBOMs) > 0 || len(so.SBOMs) > 0, LookedUp: lookedUp}
+	f := &gate.SOUPFacts{List: list, Expected: sbomExpected(cfg, list) || len(so.SBOMs) > 0, LookedUp: lookedUp}
 	if baseTree != nil {
 		baseDocs, _, err := gateSBOMs(ctx, baseTree, ev, cfg, so.BaseSBOMs)
 		if err != nil {
@@ -228,6 +235,18 @@ func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, base
 		f.Changes = soup.Diff(components(baseDocs), components(docs))
 	}
 	return f, nil
+}
+
+// sbomExpected says whether reading no SBOM is a finding (TG401): when the
+// policy names SBOMs itself, or when it leaves soup.sboms at its default and
+// there is no register either, so that nothing at all describes the SOUP. A
+// register on its own, under the default glob that matches nothing, is the
+// SOUP list and is judged as such.
+func sbomExpected(cfg *config.Config, l *soup.List) bool {
+	if len(cfg.SOUP.SBOMs) == 0 {
+		return false
+	}
+	return !cfg.IsDefault("soup.sboms") || !l.FromRegister
 }
 
 func components(docs []*model.SBOM) []model.Component {
@@ -250,9 +269,19 @@ type SBOMs struct {
 // Components are the components of every document, in order.
 func (s *SBOMs) Components() []model.Component { return components(s.Docs) }
 
-// GatherSBOMs reads the SBOMs of the work tree: opts.SOUP.Files when
-// given, else the policy's soup.sboms. No SBOM at all is a usage error.
-func GatherSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error) {
+// noSBOM is the usage error of a SOUP command with no SBOM to read; the
+// same whether the policy names none or its globs match nothing.
+func noSBOM(cfg *config.Config, what string) error {
+	where := "the policy names none in soup.sboms"
+	if len(cfg.SOUP.SBOMs) > 0 {
+		where = "nothing matches the policy's soup.sboms (" + strings.Join(cfg.SOUP.SBOMs, ", ") + ")"
+	}
+	return usage("no SBOM: %s; %s", where, what)
+}
+
+// readWorkSBOMs reads the SBOMs of the work tree: opts.SOUP.Files when
+// given, else the policy's soup.sboms; none read is not an error here.
+func readWorkSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error) {
 	if src.WorkTree == nil {
 		return nil, usage("the SOUP list is read from the work tree, and none was given")
 	}
@@ -266,8 +295,6 @@ func GatherSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error
 		out.Docs, err = readSBOMFiles(ctx, opts.SOUP.Files)
 	case len(cfg.SOUP.SBOMs) > 0:
 		out.Docs, out.Warnings, err = readSBOMs(ctx, src.WorkTree, cfg.SOUP.SBOMs, "policy soup.sboms")
-	default:
-		return nil, usage("no SBOM: give --sbom, or name them in the policy's soup.sboms")
 	}
 	if err != nil {
 		return nil, incomplete(cfg, err)
@@ -275,19 +302,38 @@ func GatherSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error
 	return out, nil
 }
 
+// GatherSBOMs reads the SBOMs of the work tree: opts.SOUP.Files when
+// given, else the policy's soup.sboms. No SBOM at all — none named, or
+// none matched — is a usage error.
+func GatherSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, error) {
+	s, err := readWorkSBOMs(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Docs) == 0 {
+		return nil, noSBOM(s.Config, "give --sbom, or name the SBOMs in the policy's soup.sboms")
+	}
+	return s, nil
+}
+
 // GatherSOUP makes the SOUP list of the work tree (tracegate soup list):
-// the SBOMs of GatherSBOMs against the register (opts.SOUP.Register, else
-// the policy's), with the anomalies of every component when the sources
-// look them up (Sources.Anomalies, else the policy's soup.osv_db) — as
-// the gates make it.
+// the SBOMs (opts.SOUP.Files, else the policy's) against the register
+// (opts.SOUP.Register, else the policy's), with the anomalies of every
+// component when the sources look them up (Sources.Anomalies, else the
+// policy's soup.osv_db) — as the gates make it. With no SBOM the register's
+// entries are the list; with neither, a usage error, the same whether the
+// policy names no SBOM or its globs match nothing.
 func GatherSOUP(ctx context.Context, src *Sources, opts Options) (*soup.List, error) {
-	s, err := GatherSBOMs(ctx, src, opts)
+	s, err := readWorkSBOMs(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}
 	l, _, err := buildList(ctx, src, s.Config, s.Docs, src.WorkTree, opts.SOUP.Register)
 	if err != nil {
 		return nil, incomplete(s.Config, err)
+	}
+	if len(s.Docs) == 0 && !l.FromRegister {
+		return nil, noSBOM(s.Config, "and the SOUP register holds no entry: give --sbom or --register, or name them in the policy's soup section")
 	}
 	l.Warnings = append(l.Warnings, s.Warnings...)
 	return l, nil

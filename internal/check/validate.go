@@ -2,6 +2,9 @@ package check
 
 import (
 	"context"
+	"io/fs"
+
+	"github.com/tracegate/tracegate/internal/config"
 
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/trace"
@@ -16,7 +19,17 @@ func Validate(ctx context.Context, src *Sources, opts Options) (*gate.Result, er
 	if err != nil {
 		return Errored(gate.GateValidate, err), err
 	}
-	return gate.Validate(m, opts.FailOn), nil
+	// The register is part of the design history file: validate judges
+	// it, and the SBOMs it describes, as the release gate does.
+	var sf *gate.SOUPFacts
+	if soupDescribed(src.WorkTree, m.Config) {
+		sf, err = soupFacts(ctx, src, m.Config, src.WorkTree, nil, src.WorkTree, opts)
+	}
+	if err != nil {
+		err = &IncompleteError{Err: err, Config: m.Config, Warnings: m.DHF.Warnings, Inputs: m.DHF.Files}
+		return Errored(gate.GateValidate, err), err
+	}
+	return gate.Validate(m, sf, opts.FailOn), nil
 }
 
 // GatherModel reads the policy and the design history file of the work
@@ -47,4 +60,19 @@ func GatherModel(ctx context.Context, src *Sources, opts Options) (*gate.Model, 
 		return nil, inc
 	}
 	return m, nil
+}
+
+// soupDescribed says whether the work tree describes its SOUP for validate
+// to judge: the policy names SBOMs or a register itself, or the register
+// is at its default path. A repository that keeps neither is not failed by
+// validate for it; the release gate still requires the SBOM (TG401).
+func soupDescribed(tree fs.FS, cfg *config.Config) bool {
+	if !cfg.IsDefault("soup.sboms") || !cfg.IsDefault("soup.register") {
+		return true
+	}
+	if cfg.SOUP.Register == "" {
+		return false
+	}
+	_, err := fs.Stat(tree, cfg.SOUP.Register)
+	return err == nil
 }

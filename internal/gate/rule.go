@@ -31,8 +31,9 @@ const (
 	GateValidate = "validate"
 	GatePR       = "pr"
 	GateRelease  = "release"
-	// GateSOUP marks the SOUP rules, which both gates run: on the whole
-	// list at a release, on what a pull request adds or upgrades.
+	// GateSOUP marks the SOUP rules, which both gates run — on the whole
+	// list at a release, on what a pull request adds or upgrades — and
+	// validate runs on the whole list.
 	GateSOUP = "soup"
 )
 

@@ -313,6 +313,12 @@ func assessedAny(assessed map[string]bool, r *osv.Record) bool {
 
 func checkSOUPStale(s *SOUPFacts, m *Model, c *check) {
 	class := m.Config.SafetyClass
+	if s.List.FromRegister {
+		c.reason = "no SBOM was read: the register is the SOUP list, and there is nothing to compare it with"
+		c.classes = map[model.Class]bool{}
+		c.skipped++
+		return
+	}
 	if s.PR || !c.applies(class) {
 		if s.PR {
 			c.reason = "judged at release"

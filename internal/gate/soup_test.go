@@ -45,6 +45,11 @@ func soupFacts(name, version string, item *model.SOUPItem) *SOUPFacts {
 	return &SOUPFacts{List: l, Expected: true}
 }
 
+// registerOnly is the SOUP facts of a register read without an SBOM.
+func registerOnly(items ...model.SOUPItem) *SOUPFacts {
+	return &SOUPFacts{List: soup.FromRegister(items, "docs/soup/soup.yml")}
+}
+
 func withAnomalies(f *SOUPFacts, status osv.Status, ids ...string) *SOUPFacts {
 	look := &soup.AnomalyLookup{Status: status, Reason: "no offline database for ecosystem generic"}
 	for _, id := range ids {
@@ -76,6 +81,19 @@ func TestSOUPRules(t *testing.T) {
 		{"sbom read", model.ClassA, good, "TG401", RulePassed, ""},
 		{"no sbom", model.ClassA, func() *SOUPFacts { f := good(); f.List.Documents = nil; return f }, "TG401", RuleFailed, "no SBOM was read"},
 
+		// The register on its own is the SOUP list: its entries are judged.
+		{"register alone, complete", model.ClassC, func() *SOUPFacts { return registerOnly(goodItem("zlib", "1.2.13")) }, "TG403", RulePassed, ""},
+		{"register alone, no manufacturer", model.ClassA, func() *SOUPFacts {
+			return registerOnly(*item(func(i *model.SOUPItem) { i.Manufacturer = "" }))
+		}, "TG403", RuleFailed, "the register entry of pkg:generic/zlib@1.2.13 lacks manufacturer"},
+		{"register alone, no anomaly review", model.ClassB, func() *SOUPFacts {
+			return registerOnly(*item(func(i *model.SOUPItem) { i.AnomalyReview = nil }))
+		}, "TG407", RuleFailed, "pkg:generic/zlib@1.2.13 has no anomaly review for version 1.2.13"},
+		{"register alone, no requirements", model.ClassB, func() *SOUPFacts {
+			return registerOnly(*item(func(i *model.SOUPItem) { i.Requirements = "" }))
+		}, "TG404", RuleFailed, "does not state its functional and performance requirements"},
+		{"register alone: nothing is stale", model.ClassA, func() *SOUPFacts { return registerOnly(goodItem("zlib", "1.2.13")) }, "TG409", RuleNotApplicable, ""},
+		{"register alone, no SBOM expected", model.ClassA, func() *SOUPFacts { return registerOnly(goodItem("zlib", "1.2.13")) }, "TG401", RulePassed, ""},
 		{"registered", model.ClassA, good, "TG402", RulePassed, ""},
 		{"not registered", model.ClassA, func() *SOUPFacts { return soupFacts("zlib", "1.2.13", nil) }, "TG402", RuleFailed, "pkg:generic/zlib@1.2.13 is in the SBOM but not in docs/soup/soup.yml"},
 		{"hardware is not SOUP", model.ClassA, func() *SOUPFacts {

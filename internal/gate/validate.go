@@ -136,9 +136,10 @@ type ruleFunc struct {
 	run func(*Model, *check)
 }
 
-// Validate lints the model and returns the result; findings at or above
-// failOn fail it.
-func Validate(m *Model, failOn Severity) *Result {
+// Validate lints the model and, with s, the SOUP list as the release gate
+// judges it (s nil: the policy names no SBOM and no register, and the SOUP
+// rules are not applicable); findings at or above failOn fail it.
+func Validate(m *Model, s *SOUPFacts, failOn Severity) *Result {
 	res := &Result{Gate: GateValidate, SafetyClass: m.Config.SafetyClass,
 		Warnings: m.DHF.Warnings, Inputs: m.DHF.Files,
 		Policy: Policy{File: m.Config.File, Defaulted: m.Config.DefaultedValues()}}
@@ -148,6 +149,7 @@ func Validate(m *Model, failOn Severity) *Result {
 		res.Findings = append(res.Findings, c.findings...)
 		res.Rules = append(res.Rules, c.outcome())
 	}
+	res.evaluateSOUP(s, m)
 	res.decide(failOn)
 	return res
 }

@@ -209,7 +209,7 @@ func TestValidateRules(t *testing.T) {
 			if tc.cfg != nil {
 				mods = append(mods, tc.cfg)
 			}
-			res := Validate(newModel(t, tc.class, tc.dhf(), mods...), SevWarning)
+			res := Validate(newModel(t, tc.class, tc.dhf(), mods...), nil, SevWarning)
 			var out *RuleOutcome
 			for i := range res.Rules {
 				if res.Rules[i].Rule == tc.rule {
@@ -269,7 +269,7 @@ func TestValidateRules(t *testing.T) {
 
 func TestValidateGoodModelPasses(t *testing.T) {
 	for _, class := range []model.Class{model.ClassA, model.ClassB, model.ClassC} {
-		res := Validate(newModel(t, class, good()), SevNote)
+		res := Validate(newModel(t, class, good()), nil, SevNote)
 		if res.Verdict != Pass || len(res.Findings) != 0 {
 			t.Errorf("class %s: verdict %s, findings %+v", class, res.Verdict, res.Findings)
 		}
@@ -283,7 +283,7 @@ func TestVerdictThreshold(t *testing.T) {
 		failOn Severity
 		want   Verdict
 	}{{SevError, Pass}, {SevWarning, Fail}, {SevNote, Fail}, {"never", Pass}} {
-		res := Validate(newModel(t, model.ClassB, d), tc.failOn)
+		res := Validate(newModel(t, model.ClassB, d), nil, tc.failOn)
 		if res.Verdict != tc.want || res.Summary.Warnings != 1 {
 			t.Errorf("fail-on %s: verdict %s (summary %+v), want %s", tc.failOn, res.Verdict, res.Summary, tc.want)
 		}
@@ -317,7 +317,7 @@ func TestReadingWarningsCount(t *testing.T) {
 		failOn Severity
 		want   Verdict
 	}{{SevError, Pass}, {SevWarning, Fail}, {SevNote, Fail}, {"never", Pass}} {
-		res := Validate(newModel(t, model.ClassB, d), tc.failOn)
+		res := Validate(newModel(t, model.ClassB, d), nil, tc.failOn)
 		if res.Verdict != tc.want {
 			t.Errorf("fail-on %s: verdict %s, want %s", tc.failOn, res.Verdict, tc.want)
 		}

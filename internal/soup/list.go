@@ -1,7 +1,10 @@
 package soup
 
 import (
+	"strings"
 	"time"
+
+	"github.com/package-url/packageurl-go"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -22,6 +25,10 @@ type List struct {
 	Stale []model.SOUPItem `json:"stale_register_entries"`
 	// Register is the register file, empty when none was given.
 	Register string `json:"register,omitempty"`
+	// FromRegister is set when no SBOM was read and the register's entries
+	// are the SOUP list (FromRegister): what the register asserts is
+	// judged, but nothing shows that it names everything in the product.
+	FromRegister bool `json:"from_register,omitempty"`
 	// Anomalies says which database was consulted and when; nil when
 	// anomalies were not looked up.
 	Anomalies *AnomalySource  `json:"anomaly_source,omitempty"`
@@ -127,6 +134,58 @@ func Build(docs []*model.SBOM, register []model.SOUPItem, registerFile string) *
 		l.Stale = append(l.Stale, *s)
 	}
 	return l
+}
+
+// ByRegister is how a list entry made from the register alone is matched.
+const ByRegister = "register"
+
+// FromRegister makes the SOUP list of a register read without an SBOM:
+// each entry is a SOUP item, described by what the register asserts (name,
+// version, purl with the version, manufacturer as supplier, licence,
+// identifier as a CPE when it is one), so that the rules judge every entry
+// as they would judge a component it matched. Nothing is stale: there is no
+// SBOM to compare with.
+func FromRegister(register []model.SOUPItem, registerFile string) *List {
+	l := &List{Schema: ListSchema, Register: registerFile, FromRegister: true, Documents: []Document{}, Components: []ListEntry{}, Stale: []model.SOUPItem{}}
+	entries := make([]Entry, 0, len(register))
+	for i := range register {
+		it := &register[i]
+		c := model.Component{Name: it.Name, Version: it.Version, Supplier: it.Manufacturer, PURL: registerPURL(it), Source: it.Source, Format: "register", Elements: 1}
+		if it.License != "" {
+			c.Licenses = []model.License{{Expression: it.License}}
+		}
+		if strings.HasPrefix(it.Identifier, "cpe:") {
+			c.CPEs = []string{it.Identifier}
+		}
+		if c.PURL != "" {
+			if p, err := packageurl.FromString(c.PURL); err == nil {
+				c.Ecosystem = p.Type
+				if p.Type == "maven" || p.Type == "npm" { // as the SBOM readers take a group
+					c.Group = p.Namespace
+				}
+			}
+		}
+		entries = append(entries, Entry{Component: c, Item: it, By: ByRegister})
+	}
+	SortEntries(entries)
+	for _, e := range entries {
+		l.Components = append(l.Components, entryOf(e, []string{registerFile}))
+	}
+	return l
+}
+
+// registerPURL is the entry's purl with the version in use, "" when it has
+// none; a purl that does not parse is kept as written.
+func registerPURL(it *model.SOUPItem) string {
+	if it.PURL == "" {
+		return ""
+	}
+	p, err := packageurl.FromString(it.PURL)
+	if err != nil || it.Version == "" || p.Version != "" {
+		return it.PURL
+	}
+	p.Version = it.Version
+	return p.ToString()
 }
 
 func entryOf(e Entry, docs []string) ListEntry {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/tracegate/tracegate/internal/ingest/sbom"
-
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -128,5 +128,41 @@ func TestCanonicalKey(t *testing.T) {
 	}
 	if n < 3500 {
 		t.Errorf("only %d purls checked", n)
+	}
+}
+
+// A register read without an SBOM is the SOUP list: each entry described by
+// what it asserts, its purl carrying the version in use.
+func TestFromRegister(t *testing.T) {
+	reg := []model.SOUPItem{
+		{Name: "zlib", PURL: "pkg:generic/zlib", Version: "1.3.1", Manufacturer: "Jean-loup Gailly and Mark Adler", License: "Zlib", Source: input.Pos{File: "soup.yml", Line: 2}},
+		{Name: "FreeRTOS-Kernel", PURL: "pkg:github/FreeRTOS/FreeRTOS-Kernel", Version: "V11.1.0", Identifier: "cpe:2.3:o:amazon:freertos:11.1.0:*:*:*:*:*:*:*"},
+		{Name: "@babel/core", PURL: "pkg:npm/%40babel/core@7.1.0", Version: "7.2.0"},
+		{Name: "Camera SDK", Version: "5.3.1"},
+	}
+	l := FromRegister(reg, "docs/soup/soup.yml")
+	if !l.FromRegister || len(l.Documents) != 0 || len(l.Stale) != 0 || len(l.Components) != 4 {
+		t.Fatalf("list %+v", l)
+	}
+	by := map[string]ListEntry{}
+	for _, e := range l.Components {
+		if e.Register == nil || e.MatchedBy != ByRegister || len(e.Documents) != 1 || e.Documents[0] != "docs/soup/soup.yml" {
+			t.Errorf("%s: register %v, by %q, documents %v", e.Name, e.Register, e.MatchedBy, e.Documents)
+		}
+		by[e.Name] = e
+	}
+	if z := by["zlib"]; z.PURL != "pkg:generic/zlib@1.3.1" || z.Supplier != "Jean-loup Gailly and Mark Adler" || z.Licenses[0] != "Zlib" || z.Source.Line != 2 {
+		t.Errorf("zlib: %+v", z)
+	}
+	if f := by["FreeRTOS-Kernel"]; f.PURL != "pkg:github/freertos/freertos-kernel@V11.1.0" || len(f.CPEs) != 1 {
+		t.Errorf("FreeRTOS: %+v", f)
+	}
+	// A version in the purl is kept as written (the register reader warned
+	// about it); the entry's version is the one judged.
+	if b := by["@babel/core"]; b.PURL != "pkg:npm/%40babel/core@7.1.0" || b.Group != "@babel" || b.Version != "7.2.0" {
+		t.Errorf("@babel/core: %+v", b)
+	}
+	if c := by["Camera SDK"]; c.PURL != "" || c.Version != "5.3.1" {
+		t.Errorf("Camera SDK: %+v", c)
 	}
 }

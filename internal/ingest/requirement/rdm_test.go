@@ -105,7 +105,7 @@ func TestRDMSafetyClass(t *testing.T) {
 	}{
 		{"testdata/formats/rdm-projects/acpsem-thursday/regulatory/data", model.ClassB, "device.yml:31:15"},
 		{"testdata/formats/rdm-projects/respiraworks-ventilator/regulatory/data", model.ClassC, "system.yml:37:15"},
-		{"testdata/formats/rdm-projects/rdm-template/data", model.ClassB, "device.yml:16:15"},
+		{"testdata/formats/rdm-projects/rdm-template/regulatory/data", model.ClassB, "device.yml:16:15"},
 	} {
 		items := readFile(t, RDM{}, tc.dir+"/requirements.yml")
 		if len(items.Classes) != 1 || items.Classes[0].Class != tc.class || items.Classes[0].Source.String() != tc.dir+"/"+tc.at {

@@ -31,7 +31,7 @@ func TestDetectFixtures(t *testing.T) {
 		csvSemiFixture:  "csv",
 		// rdm's risk.yml as rdm's template writes it, and as two projects
 		// that keep their design history file with rdm wrote it.
-		"testdata/formats/rdm-projects/rdm-template/data/risk.yml":                       "rdm",
+		"testdata/formats/rdm-projects/rdm-template/regulatory/data/risk.yml":            "rdm",
 		"testdata/formats/rdm-projects/acpsem-thursday/regulatory/data/risk.yml":         "rdm",
 		"testdata/formats/rdm-projects/respiraworks-ventilator/regulatory/data/risk.yml": "rdm",
 	}

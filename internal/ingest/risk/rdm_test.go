@@ -271,7 +271,7 @@ func TestRDMMatrix(t *testing.T) {
 		return items.RiskMatrices[0]
 	}
 	t.Run("rdm's template", func(t *testing.T) {
-		m := read(t, "testdata/formats/rdm-projects/rdm-template/data/risk.yml")
+		m := read(t, "testdata/formats/rdm-projects/rdm-template/regulatory/data/risk.yml")
 		if len(m.Problems) != 0 {
 			t.Errorf("problems: %v", m.Problems)
 		}

@@ -19,7 +19,7 @@ const rdmProjects = "testdata/formats/rdm-projects/"
 // records: both started from rdm's template). The failure rdm's template
 // accepts with a note stays a failure, carrying the note as its evaluation.
 func TestRDMRecordsReal(t *testing.T) {
-	for _, dir := range []string{"rdm-template/data", "acpsem-thursday/regulatory/data", "respiraworks-ventilator/regulatory/data"} {
+	for _, dir := range []string{"rdm-template/regulatory/data", "acpsem-thursday/regulatory/data", "respiraworks-ventilator/regulatory/data"} {
 		t.Run(dir, func(t *testing.T) {
 			read := func(name string) []model.TestCase {
 				t.Helper()
@@ -125,7 +125,7 @@ func TestRDMRecords(t *testing.T) {
 }
 
 func FuzzRDM(f *testing.F) {
-	for _, dir := range []string{"rdm-template/data", "acpsem-thursday/regulatory/data"} {
+	for _, dir := range []string{"rdm-template/regulatory/data", "acpsem-thursday/regulatory/data"} {
 		for _, n := range []string{"unit_test_record.yml", "integration_test_record.yml", "manual_tests.yml"} {
 			f.Add(mustReadF(f, rdmProjects+dir+"/"+n))
 		}

@@ -44,7 +44,7 @@ lower class the rule is reported as not applicable, never silently dropped.
 		{gate.GateValidate, "Model lint (`tracegate validate`; also part of both gates — the pull request gate counts only the findings a change introduces)"},
 		{gate.GatePR, "Pull request gate (`tracegate check pr`, check `tracegate/pr`)"},
 		{gate.GateRelease, "Release gate (`tracegate check release`, check `tracegate/release`)"},
-		{gate.GateSOUP, "SOUP (both gates: the whole SOUP list at a release, what a pull request adds or upgrades)"},
+		{gate.GateSOUP, "SOUP (both gates: the whole SOUP list at a release, what a pull request adds or upgrades; validate: the whole list)"},
 	}
 	for _, g := range gates {
 		var rs []gate.Rule

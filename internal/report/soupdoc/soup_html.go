@@ -61,7 +61,7 @@ const HTMLBody = `{{template "summary" (summary .)}}
 
 <h2 id="sboms">SBOMs read</h2>
 {{- if not .L.Documents}}
-<p>No SBOM was read.</p>
+<p>No SBOM was read{{if .L.FromRegister}}: the list is the register's entries, and nothing here shows that the register names everything the product contains{{end}}.</p>
 {{- else}}
 <table class="grid">
 <colgroup><col class="w22"><col class="w10"><col class="w8"><col class="w8"><col class="w8"><col class="w18"><col class="w26"></colgroup>
@@ -118,7 +118,7 @@ var soupHTMLTemplate = sync.OnceValue(func() *template.Template {
 func (v *View) SummaryHTML() []report.HTMLSummaryItem {
 	c := v.Counts
 	out := []report.HTMLSummaryItem{{Text: fmt.Sprintf("%s from %s: %d registered, %d not registered, %d not SOUP",
-		report.Plural(c.Components, "component", "components"), report.Plural(len(v.L.Documents), "SBOM", "SBOMs"), c.Registered, c.NotRegistered, c.NotSOUP)}}
+		report.Plural(c.Components, "component", "components"), v.from(), c.Registered, c.NotRegistered, c.NotSOUP)}}
 	if c.NotRegistered > 0 {
 		out[0].Flag = true
 	}

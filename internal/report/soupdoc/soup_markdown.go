@@ -97,7 +97,7 @@ func soupMarkdown(w io.Writer, v *View) error {
 
 	b.WriteString("\n### SBOMs read\n\n")
 	if len(v.L.Documents) == 0 {
-		b.WriteString("No SBOM was read.\n")
+		b.WriteString("No SBOM was read" + map[bool]string{true: ": the list is the register's entries, and nothing here shows that the register names everything the product contains.\n", false: ".\n"}[v.L.FromRegister])
 	} else {
 		b.WriteString("| File | Format | Spec version | Packages read | Components | Warnings |\n|---|---|---|---:|---:|---|\n")
 		for _, d := range v.L.Documents {
@@ -145,11 +145,19 @@ func soupMarkdown(w io.Writer, v *View) error {
 	return err
 }
 
+// from says where the list's components come from.
+func (v *View) from() string {
+	if v.L.FromRegister {
+		return "the SOUP register alone (no SBOM)"
+	}
+	return report.Plural(len(v.L.Documents), "SBOM", "SBOMs")
+}
+
 func (v *View) summaryMarkdown() string {
 	c := v.Counts
 	parts := []string{
 		fmt.Sprintf("**%s** from %s: %d registered, %d not registered, %d not SOUP",
-			report.Plural(c.Components, "component", "components"), report.Plural(len(v.L.Documents), "SBOM", "SBOMs"), c.Registered, c.NotRegistered, c.NotSOUP),
+			report.Plural(c.Components, "component", "components"), v.from(), c.Registered, c.NotRegistered, c.NotSOUP),
 	}
 	if v.L.Anomalies == nil {
 		parts = append(parts, "**anomalies not looked up**")
