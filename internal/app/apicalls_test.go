@@ -3,7 +3,6 @@ package app_test
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 
@@ -69,6 +68,9 @@ func TestAPICallsColdAndWarm(t *testing.T) {
 	if ds[0].Verdict != ds[1].Verdict || ds[0].PolicyDigest != ds[1].PolicyDigest || ds[0].InputsDigest == ds[1].InputsDigest {
 		t.Errorf("cold and warm decisions: %+v", ds)
 	}
-	sort.Strings(cold)
+	// The metric counts each evaluation's calls, as the fake saw them.
+	if n := s.metric(t, `tracegate_evaluation_github_api_calls_sum{gate="pr"}`); int(n) != len(cold)+len(warm) {
+		t.Errorf("metric: %v API calls in the two evaluations, the fake saw %d", n, len(cold)+len(warm))
+	}
 	s.stop()
 }

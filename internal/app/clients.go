@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -186,7 +187,19 @@ type observer struct {
 	rate *rateAccount
 }
 
+// callCounter counts the requests made with a context: one evaluation's.
+type callCounter struct{}
+
+// countCalls returns ctx counting the GitHub requests made with it.
+func countCalls(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, callCounter{}, n), n
+}
+
 func (o *observer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if n, ok := req.Context().Value(callCounter{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
 	resp, err := o.base.RoundTrip(req)
 	if err != nil {
 		o.m.apiCalls.WithLabelValues(apiRoute(req.URL.Path), "error").Inc()

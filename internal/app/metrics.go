@@ -20,6 +20,7 @@ type metrics struct {
 	reg        *prometheus.Registry
 	deliveries *prometheus.CounterVec   // event, outcome
 	evaluation *prometheus.HistogramVec // gate, verdict
+	evalCalls  *prometheus.HistogramVec // gate
 	apiCalls   *prometheus.CounterVec   // route, status
 	rateLimit  *prometheus.GaugeVec     // installation
 	jobs       *prometheus.CounterVec   // kind, outcome
@@ -45,6 +46,9 @@ func newMetrics(q store.Queue) *metrics {
 	m.evaluation = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tracegate_evaluation_seconds",
 		Help: "Time to evaluate a gate and publish its check run, by gate and verdict.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)},
 		[]string{"gate", "verdict"})
+	m.evalCalls = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tracegate_evaluation_github_api_calls",
+		Help: "GitHub API requests one evaluation made (token, reads, check run), by gate.", Buckets: []float64{1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64}},
+		[]string{"gate"})
 	m.apiCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_github_api_calls_total",
 		Help: "GitHub API requests, by route (the path with numbers, SHAs and names replaced) and status."},
 		[]string{"route", "status"})
@@ -55,7 +59,7 @@ func newMetrics(q store.Queue) *metrics {
 		Help: "Jobs worked, by kind and outcome (done, failed, deferred, dead_letter)."}, []string{"kind", "outcome"})
 	m.redelivery = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_redeliveries_total",
 		Help: "Failed hook deliveries found by the recovery, by outcome (requested, failed)."}, []string{"outcome"})
-	m.reg.MustRegister(m.deliveries, m.evaluation, m.apiCalls, m.rateLimit, m.jobs, m.redelivery,
+	m.reg.MustRegister(m.deliveries, m.evaluation, m.evalCalls, m.apiCalls, m.rateLimit, m.jobs, m.redelivery,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if q != nil {
 		m.reg.MustRegister(&queueCollector{q: q,

@@ -135,6 +135,14 @@ func TestWebhookIntake(t *testing.T) {
 			t.Errorf("a refused delivery was evaluated: %+v", d)
 		}
 	}
+	// The audit log as text, for a terminal.
+	text, err := exec.Command(binary, "audit", "--db", f.db, "--repo", repoName).CombinedOutput()
+	if err != nil || !strings.Contains(string(text), "VERDICT") || !strings.Contains(string(text), head[:12]) || !strings.Contains(string(text), "pull/1") {
+		t.Errorf("tracegate audit: %v\n%s", err, text)
+	}
+	if out, err := exec.Command(binary, "audit", "--db", f.db, "--sha", "xyz").CombinedOutput(); err == nil || !strings.Contains(string(out), "hex") {
+		t.Errorf("tracegate audit --sha xyz: %v\n%s", err, out)
+	}
 	known := storeKnown(t, f.db, "tampered-1", "huge-1", id)
 	if known["tampered-1"] || known["huge-1"] || !known[id] {
 		t.Errorf("stored deliveries %v", known)

@@ -33,6 +33,13 @@ func (a *App) handle(ctx context.Context, job store.Job) error {
 		outcome = "deferred"
 		return a.deferJob(ctx, job, until, "the installation's rate limit is nearly spent")
 	}
+	ctx, calls := countCalls(ctx)
+	defer func() {
+		if job.Kind == kindPR || job.Kind == kindRelease {
+			a.m.evalCalls.WithLabelValues(job.Kind).Observe(float64(calls.Load()))
+		}
+		logctx.From(ctx).Info("job done", "outcome", outcome, "api_calls", calls.Load())
+	}()
 	switch job.Kind {
 	case kindPR:
 		err = a.runPR(ctx, job)
