@@ -218,7 +218,18 @@ func FuzzSPDXRDF(f *testing.F) {
 	fuzzDecoder(f, SPDXRDF, "SPDX-2.3")
 }
 
+// spdx3IRISeed is sbom-tool's way of SPDX 3: elements referring to others
+// by IRI string, SPDX 2 spellings (testdata/formats/sbom).
+const spdx3IRISeed = `{"@context":["https://spdx.org/rdf/3.0.1/spdx-context.json"],"@graph":[
+{"@id":"_:creationinfo","specVersion":"3.0","type":"CreationInfo"},
+{"name":"Organization: Microsoft","spdxId":"o","type":"Organization"},
+{"suppliedBy":"o","name":"A","software_packageVersion":"1","externalIdentifier":["x", null],"spdxId":"p","type":"software_Package"},
+{"externalIdentifierType":"purl","identifier":"pkg:nuget/A@1","spdxId":"x","type":"ExternalIdentifier"},
+{"from":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","to":["p"],"type":"Relationship"},
+{"from":"p","relationshipType":"DEPENDS_ON","to":"q","type":"Relationship"}]}`
+
 func FuzzSPDX3(f *testing.F) {
+	f.Add([]byte(spdx3IRISeed))
 	addSeeds(f, ex11SPDX3)
 	fuzzDecoder(f, SPDX3JSONLD, "3.0.1")
 }

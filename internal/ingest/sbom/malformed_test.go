@@ -668,3 +668,113 @@ func TestPrefixElementID(t *testing.T) {
 		}
 	}
 }
+
+// Tag-value with lone-CR line ends (old Mac tools) or line ends of several
+// systems mixed (LF, CRLF, lone CR, and the CR CR LF a Windows text-mode
+// write of "\r\n" makes) is read as the same document, with a warning: a
+// lone CR used to turn the rest of the file into one garbled value, read
+// without an error. Made from the corpus's real tag-value files, FreeRTOS's
+// with its multi-line <text> values.
+func TestTagValueLineEnds(t *testing.T) {
+	for _, path := range []string{"spdx/tagvalue/spdx-examples__example6-lib.spdx", "spdx/tagvalue/FreeRTOS-Kernel__V11.2.0-sbom.spdx", specTV} {
+		orig := corpus(t, path)
+		want, err := ReadBytes("orig.spdx", orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.Split(orig, []byte("\n"))
+		for _, tc := range []struct {
+			name string
+			ends [][]byte
+		}{
+			{"lone CR", [][]byte{[]byte("\r")}},
+			{"mixed", [][]byte{[]byte("\n"), []byte("\r\n"), []byte("\r"), []byte("\r\r\n")}},
+		} {
+			t.Run(path+"/"+tc.name, func(t *testing.T) {
+				var b bytes.Buffer
+				for i, l := range lines {
+					b.Write(l)
+					if i < len(lines)-1 {
+						b.Write(tc.ends[i%len(tc.ends)])
+					}
+				}
+				got, err := ReadBytes("x.spdx", b.Bytes())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Components) != len(want.Components) || got.PackagesRead != want.PackagesRead {
+					t.Fatalf("%d components (%d packages), want %d (%d)", len(got.Components), got.PackagesRead, len(want.Components), want.PackagesRead)
+				}
+				for i := range want.Components {
+					g, w := got.Components[i], want.Components[i]
+					if g.Name != w.Name || g.Version != w.Version || g.PURL != w.PURL || g.Supplier != w.Supplier || !equalLicenses(g.Licenses, w.Licenses) {
+						t.Fatalf("component %d: %+v, want %+v", i, g, w)
+					}
+				}
+				warned := false
+				for _, w := range got.Warnings {
+					warned = warned || strings.Contains(w.Msg, "ended by a lone carriage return")
+				}
+				if !warned {
+					t.Errorf("no warning about the lone CRs: %v", got.Warnings)
+				}
+			})
+		}
+	}
+}
+
+func equalLicenses(a, b []model.License) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Expression != b[i].Expression {
+			return false
+		}
+	}
+	return true
+}
+
+// Microsoft's sbom-tool writes SPDX 3.0 whose elements refer to others by
+// IRI string — external identifiers as elements of their own, suppliers,
+// creation info — with SPDX 2's spellings (DEPENDS_ON, "Organization: …",
+// purl): read, every package with its purl and supplier, the root and the
+// direct dependencies found, each repair a warning.
+func TestSPDX3SbomTool(t *testing.T) {
+	data, err := os.ReadFile("../../../testdata/formats/sbom/sbom-tool__samples-spdx_3.0-manifest.spdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadBytes("manifest.spdx.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Format != SPDX3JSONLD || d.PackagesRead != 267 || len(d.Components) != 266 || d.Root == nil || d.Root.Name != "sbom-tool sample" {
+		t.Fatalf("format %s, %d packages read, %d components, root %+v", d.Format, d.PackagesRead, len(d.Components), d.Root)
+	}
+	direct, withPURL, microsoft := 0, 0, 0
+	for _, c := range d.Components {
+		if c.Dependency == model.DependencyDirect {
+			direct++
+		}
+		if strings.HasPrefix(c.PURL, "pkg:nuget/") {
+			withPURL++
+		}
+		if c.Supplier == "Microsoft" {
+			microsoft++
+		}
+	}
+	if direct != 48 || withPURL != 266 || microsoft == 0 {
+		t.Errorf("%d direct, %d with a NuGet purl, %d supplied by Microsoft", direct, withPURL, microsoft)
+	}
+	var msgs []string
+	for _, w := range d.Warnings {
+		msgs = append(msgs, w.Msg)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"relationship types written in SPDX 2's spelling", "of type purl as SPDX 3's packageUrl", `without the type (e.g. "Organization: Microsoft")`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+}

@@ -501,13 +501,12 @@ func detectText(file string, data []byte) (*detected, error) {
 	first := ""
 	yamlish := false
 	lineNo := 0
-	for rest := data; len(rest) > 0 && lineNo < 10000; {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
+	for off := 0; off < len(data) && lineNo < 10000; {
+		// Lines end as the tag-value tokenizer ends them: LF, CRLF or a
+		// lone CR (tvLineEnd).
+		end, next, _ := tvLineEnd(data, off)
+		line := data[off:end]
+		off = next
 		lineNo++
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 || t[0] == '#' {

@@ -70,13 +70,18 @@ type s3Element struct {
 	PrimaryPurpose   string        `json:"software_primaryPurpose"`
 	SuppliedBy       s3Ref         `json:"suppliedBy"`
 	OriginatedBy     s3Refs        `json:"originatedBy"`
-	ExternalID       []s3ExtID     `json:"externalIdentifier"`
+	ExternalID       s3ExtIDs      `json:"externalIdentifier"`
 	VerifiedUsing    []s3Integrity `json:"verifiedUsing"`
-	From             s3Ref         `json:"from"`
-	To               s3Refs        `json:"to"`
-	RelationshipType string        `json:"relationshipType"`
-	RootElement      s3Refs        `json:"rootElement"`
-	LicenseExpr      string        `json:"simplelicensing_licenseExpression"`
+	// ExtIDType and Identifier are an ExternalIdentifier's, when it is
+	// written as an element of its own that packages refer to by IRI
+	// (Microsoft's sbom-tool).
+	ExtIDType        string `json:"externalIdentifierType"`
+	Identifier       string `json:"identifier"`
+	From             s3Ref  `json:"from"`
+	To               s3Refs `json:"to"`
+	RelationshipType string `json:"relationshipType"`
+	RootElement      s3Refs `json:"rootElement"`
+	LicenseExpr      string `json:"simplelicensing_licenseExpression"`
 }
 
 func (e *s3Element) id() string {
@@ -96,6 +101,43 @@ func (e *s3Element) typ() string {
 type s3ExtID struct {
 	Type       string `json:"externalIdentifierType"`
 	Identifier string `json:"identifier"`
+	// ref is the IRI of an ExternalIdentifier element, when the entry
+	// refers to one instead of nesting it.
+	ref string
+}
+
+// s3ExtIDs are a package's external identifiers: nested objects, as the
+// SPDX 3 model has them, or IRI strings naming ExternalIdentifier elements
+// of the graph, as Microsoft's sbom-tool writes them.
+type s3ExtIDs []s3ExtID
+
+func (xs *s3ExtIDs) UnmarshalJSON(b []byte) error {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(b, &raws); err != nil {
+		var one json.RawMessage
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		raws = []json.RawMessage{one}
+	}
+	for _, raw := range raws {
+		raw = bytes.TrimSpace(raw)
+		var x s3ExtID
+		switch {
+		case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+			continue
+		case raw[0] == '"':
+			if err := json.Unmarshal(raw, &x.ref); err != nil {
+				return err
+			}
+		default:
+			if err := json.Unmarshal(raw, &x); err != nil {
+				return err
+			}
+		}
+		*xs = append(*xs, x)
+	}
+	return nil
 }
 
 type s3Integrity struct {
@@ -231,6 +273,18 @@ func (spdx3) decode(src *source) (*parsed, error) {
 		}
 		return ""
 	}
+	// An agent's name as SPDX 2 writes a supplier ("Organization: Microsoft",
+	// as sbom-tool names its SPDX 3 agents too): the name without the type.
+	agentName := func(r s3Ref) string {
+		n := name(r)
+		for _, prefix := range []string{"Organization:", "Person:", "Tool:"} {
+			if rest, ok := strings.CutPrefix(n, prefix); ok && strings.TrimSpace(rest) != "" {
+				src.notes.add("agent-prefix", src.pos(), quote(n))
+				return strings.TrimSpace(rest)
+			}
+		}
+		return n
+	}
 	concluded := map[string][]string{}
 	declared := map[string][]string{}
 	docs := map[string]bool{}
@@ -258,10 +312,18 @@ func (spdx3) decode(src *source) (*parsed, error) {
 			continue
 		}
 		from := e.From.id
+		rt := e.RelationshipType
+		if camel, ok := spdx3CamelType(rt); ok {
+			// SPDX 2's spelling (DEPENDS_ON), as sbom-tool writes it.
+			src.notes.add("relationship-spelling", src.pos(), quote(rt))
+			rt = camel
+		}
 		for _, to := range e.To {
-			switch rt := e.RelationshipType; {
+			switch {
 			case rt == "describes":
-				if docs[from] {
+				// SPDXRef-DOCUMENT: SPDX 2's name of the document, which
+				// sbom-tool's SPDX 3 relationships keep.
+				if docs[from] || from == "SPDXRef-DOCUMENT" {
 					p.rootIDs = append(p.rootIDs, to.id)
 				}
 			case rt == "hasConcludedLicense":
@@ -313,9 +375,9 @@ func (spdx3) decode(src *source) (*parsed, error) {
 			download:   e.DownloadLocation,
 			typ:        e.PrimaryPurpose,
 		}
-		r.setSupplier(model.SupplierFromSupplier, name(e.SuppliedBy))
+		r.setSupplier(model.SupplierFromSupplier, agentName(e.SuppliedBy))
 		for _, o := range e.OriginatedBy {
-			if n := name(o); n != "" {
+			if n := agentName(o); n != "" {
 				r.setSupplier(model.SupplierFromOriginator, n)
 			}
 		}
@@ -323,6 +385,19 @@ func (spdx3) decode(src *source) (*parsed, error) {
 			r.addPURL(e.PackageURL)
 		}
 		for _, x := range e.ExternalID {
+			if x.ref != "" {
+				ref, ok := byID[x.ref]
+				if !ok || ref.typ() != "ExternalIdentifier" {
+					src.notes.add("extid-unresolved", src.pos(), quote(x.ref))
+					continue
+				}
+				x.Type, x.Identifier = ref.ExtIDType, ref.Identifier
+			}
+			if x.Type == "purl" {
+				// sbom-tool's spelling of SPDX 3's packageUrl.
+				src.notes.add("extid-purl", src.pos(), quote(x.Identifier))
+				x.Type = "packageUrl"
+			}
 			switch x.Type {
 			case "packageUrl":
 				r.addPURL(x.Identifier)
@@ -375,4 +450,24 @@ func s3Error(src *source, raw []byte, err error, i int) error {
 		return ie
 	}
 	return e
+}
+
+// spdx3CamelType turns a relationship type written in SPDX 2's upper snake
+// case (HAS_CONCLUDED_LICENSE) into SPDX 3's camel case
+// (hasConcludedLicense); ok is false for any other spelling.
+func spdx3CamelType(t string) (string, bool) {
+	if t == "" || strings.ToUpper(t) != t || !strings.ContainsAny(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		return "", false
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(strings.ToLower(t), "_") {
+		if part == "" {
+			continue
+		}
+		if i > 0 {
+			part = strings.ToUpper(part[:1]) + part[1:]
+		}
+		b.WriteString(part)
+	}
+	return b.String(), true
 }

@@ -186,16 +186,9 @@ func tvTokenize(src *source) ([]tvPair, error) {
 	pairs := make([]tvPair, 0, bytes.Count(data, []byte{'\n'})/2+1)
 	lineNo := 0
 	for off := 0; off < len(data); {
-		end := bytes.IndexByte(data[off:], '\n')
-		next := len(data)
-		if end >= 0 {
-			end += off
-			next = end + 1
-		} else {
-			end = len(data)
-		}
-		if end > off && data[end-1] == '\r' {
-			end--
+		end, next, bare := tvLineEnd(data, off)
+		if bare {
+			src.notes.addAt("cr-line-end", lineNo+1, "")
 		}
 		lineNo++
 		start := lineNo
@@ -237,23 +230,62 @@ func tvTokenize(src *source) ([]tvPair, error) {
 				"%s: <text> is never closed with </text>", tag).
 				WithHint("the file ends inside a multi-line value: it was probably truncated")
 		}
-		value := text[v0 : off+cl]                                // from after <text> to before </text>
-		lineNo += bytes.Count(data[off:off+cl], []byte{'\n'}) + 1 // the line of </text>
+		value := text[v0 : off+cl]                                    // from after <text> to before </text>
+		lineNo += tvLineEnds(data[off:off+cl], src.notes, lineNo) + 1 // the line of </text>
 		if strings.IndexByte(value, '\r') >= 0 {
-			value = strings.ReplaceAll(value, "\r\n", "\n")
+			value = strings.ReplaceAll(strings.ReplaceAll(value, "\r\n", "\n"), "\r", "\n")
 		}
 		after := off + cl + len("</text>")
-		lineEnd := bytes.IndexByte(data[after:], '\n')
-		if lineEnd < 0 {
-			lineEnd = len(data) - after
+		lineEnd, next, bare := tvLineEnd(data, after)
+		if bare {
+			src.notes.addAt("cr-line-end", lineNo, "")
 		}
-		if rest := bytes.TrimSpace(data[after : after+lineEnd]); len(rest) > 0 {
+		if rest := bytes.TrimSpace(data[after:lineEnd]); len(rest) > 0 {
 			src.notes.addAt("text-trailing", lineNo, quote(string(rest)))
 		}
 		pairs = append(pairs, tvPair{tag: tag, value: value, line: start})
-		off = after + lineEnd + 1
+		off = next
 	}
 	return pairs, nil
+}
+
+// tvLineEnd finds the end of the line that starts at off: a line ends at
+// LF, CRLF or — as old Mac tools and files merged from several systems end
+// some lines — a lone CR, which tools-golang would not see as a line end
+// and would read the document as one garbled line. It returns where the
+// line's text ends, where the next line starts, and whether the line ended
+// with a lone CR.
+func tvLineEnd(data []byte, off int) (end, next int, bareCR bool) {
+	i := bytes.IndexAny(data[off:], "\r\n")
+	if i < 0 {
+		return len(data), len(data), false
+	}
+	end = off + i
+	switch {
+	case data[end] == '\n':
+		return end, end + 1, false
+	case end+1 < len(data) && data[end+1] == '\n':
+		return end, end + 2, false
+	}
+	return end, end + 1, true
+}
+
+// tvLineEnds counts the line ends in b as tvLineEnd sees them, noting the
+// lone CRs; b starts on line first.
+func tvLineEnds(b []byte, n *notes, first int) int {
+	count := 0
+	for off := 0; off < len(b); {
+		end, next, bare := tvLineEnd(b, off)
+		if end == len(b) {
+			break
+		}
+		if bare {
+			n.addAt("cr-line-end", first+count, "")
+		}
+		count++
+		off = next
+	}
+	return count
 }
 
 func isTVSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' }
