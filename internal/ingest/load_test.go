@@ -114,9 +114,9 @@ func TestMarkdownLinesAfterProlog(t *testing.T) {
 // file and what to do; it is never skipped with a warning.
 func TestUnrecognisedIsAnError(t *testing.T) {
 	cases := []struct{ name, path, data, want string }{
-		{"HTML under the tests glob", "reports/index.html", "<html><body>42 tests failed</body></html>", `reports/index.html: matched by tests[0] but not recognised as any tests format (gotest-json, junit, rdm): it starts with "<html><body>42 tests failed</body></html>"`},
+		{"HTML under the tests glob", "reports/index.html", "<html><body>42 tests failed</body></html>", `reports/index.html: matched by tests[0] but not recognised as any tests format (gotest-json, junit, qttest, rdm): it starts with "<html><body>42 tests failed</body></html>"`},
 		{"XML that is not JUnit", "reports/a.xml", `<?xml version="1.0"?><coverage/>`, "reports/a.xml: matched by tests[0] but not recognised"},
-		{"an empty report", "reports/a.xml", "", "reports/a.xml: matched by tests[0] but not recognised as any tests format (gotest-json, junit, rdm): it is empty"},
+		{"an empty report", "reports/a.xml", "", "reports/a.xml: matched by tests[0] but not recognised as any tests format (gotest-json, junit, qttest, rdm): it is empty"},
 		{"a JSON file without events", "reports/a.json", `{"tests": 3}`, "reports/a.json: matched by tests[0] but not recognised"},
 		{"a JUnit report behind more than the prolog limit", "reports/a.xml", "<!--" + strings.Repeat("x", input.MaxProlog) + "-->" + junit, "reports/a.xml: matched by tests[0] but not recognised"},
 		{"a README under the requirements glob", "reqs/README.md", "# Requirements\n\nid: SRS-1\n", "reqs/README.md: matched by requirements[0] but not recognised as any requirements format (doorstop, rdm, ketryx, markdown, tracegate)"},

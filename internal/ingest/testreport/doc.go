@@ -4,6 +4,7 @@
 //   - junit: JUnit XML as pytest, Maven Surefire, go-junit-report,
 //     gotestsum, jest-junit, ctest, GoogleTest and cargo-nextest write it;
 //   - gotest-json: the event stream of go test -json (test2json);
+//   - qttest: the XML of Qt's test library (-o file.xml,xml);
 //   - rdm: rdm's test records (unit_test_record.yml,
 //     integration_test_record.yml) and manual tests (manual_tests.yml).
 //
@@ -20,5 +21,5 @@ import "github.com/tracegate/tracegate/internal/ingest"
 // tries them. go test -json comes first: its detection (a JSON event line) is
 // the narrower one.
 func Readers() []ingest.Reader {
-	return []ingest.Reader{GoTestJSON{}, JUnit{}, RDM{}}
+	return []ingest.Reader{GoTestJSON{}, JUnit{}, QtTest{}, RDM{}}
 }

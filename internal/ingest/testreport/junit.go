@@ -6,9 +6,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -149,14 +151,12 @@ func (JUnit) ReadCases(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, e
 var errLateLinks = errors.New("suite links after unkept cases")
 
 func readJUnitFile(fsys fs.FS, p string, keep ingest.Keep) (*ingest.Items, error) {
-	f, err := input.Open(fsys, p, input.MaxReport)
+	x, err := openXML(fsys, p)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	bound := newXMLBound(f, input.MaxRun)
-	r := &junitReader{file: p, dec: xml.NewDecoder(bound), bound: bound, items: &ingest.Items{}, keep: keep}
-	r.dec.CharsetReader = charsetReader
+	defer x.close()
+	r := &junitReader{xmlStream: x, items: &ingest.Items{}, keep: keep}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -177,9 +177,7 @@ type frame struct {
 }
 
 type junitReader struct {
-	file  string
-	dec   *xml.Decoder
-	bound *xmlBound
+	*xmlStream
 	items *ingest.Items
 	stack []frame
 	roots int
@@ -188,47 +186,8 @@ type junitReader struct {
 	keep  ingest.Keep
 }
 
-func (r *junitReader) pos() input.Pos {
-	line, col := r.dec.InputPos()
-	return input.Pos{File: r.file, Line: line + r.bound.linesCut(r.dec.InputOffset()), Col: col}
-}
-
 func (r *junitReader) warn(pos input.Pos, format string, args ...any) {
 	r.items.Warnings = append(r.items.Warnings, input.Warnf(pos, format, args...))
-}
-
-// token returns the next token, and where it starts.
-func (r *junitReader) token() (xml.Token, input.Pos, error) {
-	pos := r.pos()
-	tok, err := r.dec.Token()
-	if err != nil && err != io.EOF {
-		return nil, pos, r.syntaxError(err)
-	}
-	return tok, pos, err
-}
-
-// syntaxError turns a decoder error into an input error at the decoder's
-// position (encoding/xml's SyntaxError knows the line only).
-func (r *junitReader) syntaxError(err error) error {
-	if e, ok := input.AsError(err); ok { // the file grew past the limit
-		return e
-	}
-	msg := err.Error()
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		msg = se.Msg
-	}
-	msg = strings.TrimPrefix(msg, "xml: ")
-	e := input.Errorf(r.pos(), "malformed XML: %s", msg)
-	if strings.Contains(msg, "entity") {
-		e.Hint = "JUnit reports use only XML's predefined entities; tracegate does not expand DTD entities"
-	} else if strings.Contains(msg, "CharsetReader") || strings.Contains(msg, "encoding") {
-		e.Hint = "write the report as UTF-8"
-	} else {
-		e.Hint = "the report may be truncated (did the test run finish?) or not XML"
-	}
-	e.Err = err
-	return e
 }
 
 func (r *junitReader) read() error {
@@ -489,6 +448,12 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 					return r.syntaxError(err)
 				}
 			}
+		case xml.Comment:
+			// QtTest's -xunitxml writes a skip (QSKIP) only as a comment
+			// in the case: <!-- message="…" type="skip" -->.
+			if m := qtCommentRE.FindSubmatch(c); m != nil && string(m[2]) == "skip" {
+				res.elems = append(res.elems, resultElem{kind: "skipped", message: html.UnescapeString(string(m[1]))})
+			}
 		case xml.EndElement:
 			var note string
 			tc.Outcome, tc.Message, note = res.decide()
@@ -505,6 +470,10 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 		}
 	}
 }
+
+// qtCommentRE reads the comment QtTest's -xunitxml writes for a message
+// of a test case: message="…" type="skip".
+var qtCommentRE = regexp.MustCompile(`^\s*message="([^"]*)"\s+type="([a-z]+)"\s*$`)
 
 // output reads a <system-out> or <system-err> into tail.
 func (r *junitReader) output(tail *tailText) error {

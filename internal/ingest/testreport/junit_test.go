@@ -487,7 +487,7 @@ func TestJUnitErrors(t *testing.T) {
 		{"mismatched tags", "<testsuite name=\"s\">\n  <testcase name=\"a\">\n  </testsuite>", "t.xml:3:15: malformed XML: element <testcase> closed by </testsuite>"},
 		{"truncated", "<testsuites>\n<testsuite name=\"s\">\n<testcase name=\"a\"><failure message=\"x\">tra", "t.xml:3:44: malformed XML: unexpected EOF (the report may be truncated"},
 		{"bad attribute", `<testsuite name=s/>`, "t.xml:1:18: malformed XML: unquoted or missing attribute value in element"},
-		{"billion laughs", laughs, "t.xml:8:43: malformed XML: invalid character entity &lol9; (JUnit reports use only XML's predefined entities; tracegate does not expand DTD entities)"},
+		{"billion laughs", laughs, "t.xml:8:43: malformed XML: invalid character entity &lol9; (test reports use only XML's predefined entities; tracegate does not expand DTD entities)"},
 		{"XXE", xxe, "t.xml:4:45: malformed XML: invalid character entity &xxe;"},
 		{"unknown encoding", `<?xml version="1.0" encoding="UTF-16"?><testsuite/>`, `t.xml:1:40: malformed XML: opening charset "UTF-16": encoding "UTF-16" is not supported (write the report as UTF-8)`},
 		{"binary", "\x00\x01<testsuite/>", "t.xml:1:1: binary content (a NUL byte at byte 0), expected text"},
@@ -545,5 +545,5 @@ func TestReaders(t *testing.T) {
 		got = append(got, r.Format())
 	}
 	// The names are the policy schema's formats for tests.
-	diffLines(t, got, []string{"gotest-json", "junit", "rdm"})
+	diffLines(t, got, []string{"gotest-json", "junit", "qttest", "rdm"})
 }

@@ -128,6 +128,15 @@ func (c *caseResult) decide() (o model.Outcome, msg, note string) {
 		return model.Skipped, orText(skip.summary(), "disabled (suppressed)"), note
 	case "skipped":
 		return model.Skipped, orText(skip.summary(), "skipped"), note
+	// QtTest's -xunitxml writes the function's incident as result:
+	case "fail":
+		return model.Failed, c.orOutput("the result says fail"), note
+	case "xpass":
+		return model.Failed, qtXPass, note
+	case "xfail":
+		return model.Skipped, qtXFail, note
+	case "bpass", "bfail", "bxpass", "bxfail":
+		return model.Skipped, "blacklisted (QtTest " + strings.ToLower(strings.TrimSpace(c.result)) + "): its result is not counted", note
 	}
 	if hasSkip {
 		return model.Skipped, skip.summary(), note
@@ -174,3 +183,11 @@ func joinNote(a, b string) string {
 	}
 	return a + "; " + b
 }
+
+// QtTest's expected failures, as its readers show them: an xfail (a check
+// that failed as QEXPECT_FAIL said it would) verifies nothing, so it is
+// skipped, as pytest's xfail is; an xpass is a failure, as QtTest counts it.
+const (
+	qtXFail = "expected failure (QtTest xfail): what it checks is not verified"
+	qtXPass = "passed unexpectedly (QtTest xpass: an expected failure did not occur)"
+)

@@ -237,7 +237,7 @@ func (d *rdmRecords) result(m map[string]any, ptr string) (model.Outcome, string
 	case "fail", "failed", "failure", "xpass":
 		msg := ""
 		if strings.EqualFold(written, "xpass") {
-			msg = "passed unexpectedly (QtTest xpass: an expected failure did not occur)"
+			msg = qtXPass
 		}
 		return model.Failed, msg, true
 	case "error", "errored":
@@ -245,7 +245,7 @@ func (d *rdmRecords) result(m map[string]any, ptr string) (model.Outcome, string
 	case "skip", "skipped", "suppressed", "disabled", "notrun":
 		return model.Skipped, "", true
 	case "xfail":
-		return model.Skipped, "expected failure (QtTest xfail): what it checks is not verified", true
+		return model.Skipped, qtXFail, true
 	case "bpass", "bfail", "bxpass", "bxfail":
 		return model.Skipped, "blacklisted (QtTest " + strings.ToLower(written) + "): its result is not counted", true
 	case "":
