@@ -160,6 +160,14 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 		}
 	}
 
+	// Change requests that list commits trace them after the fact; only
+	// a release with changes to judge needs them.
+	var listing []model.Record
+	if prev != nil && len(commits) > 0 {
+		if listing, err = rv.listingCommits(ctx, m.DHF); err != nil {
+			return fail(err)
+		}
+	}
 	labels, w := problemLabels(cfg, rv)
 	if w != nil {
 		m.DHF.Warnings = append(m.DHF.Warnings, *w)
@@ -198,7 +206,7 @@ func gatherReleaseAt(ctx context.Context, src *Sources, tree fs.FS, tag, sha, pr
 	logctx.From(ctx).Info("gathered", "gate", gate.GateRelease, "commits", len(commits), "open_problems", len(open), "took", time.Since(start))
 	return &gate.ReleaseFacts{
 		Model: m, Tag: tag, Commit: sha, Previous: prev, Commits: commits, Links: commitLinks, PRLinks: prLinks,
-		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, OpenProblems: open, Plans: plans,
+		Records: rv.records, Issues: rv.issues, Unresolvable: rv.unresolvable, Listing: listing, OpenProblems: open, Plans: plans,
 		NoHistory: !history, SOUP: sf, CommitChanges: commitChanges, CommitPRs: commitPRs, Reviews: reviews, Approval: approval,
 	}, nil
 }

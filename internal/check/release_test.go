@@ -167,6 +167,23 @@ func TestReleaseGather(t *testing.T) {
 					t.Errorf("warnings %q", warningsOf(res))
 				}
 			}},
+		{name: "an untraced commit listed by an approved change request at the release is traced", tag: "v1.3.0", previous: "v1.1.0", tracker: &fakerepo.Tracker{},
+			setup: func(src *check.Sources, h history) {
+				cr := "id: CR-2\ntitle: Trace the tidy-up\nstate: closed\napproved: true\ncommits: [" + h.c4[:10] + "]\n"
+				c := h.r.Commit("main", "Record the trace of the tidy-up (CR-1)", map[string]string{"docs/change-requests/CR-2.yml": cr})
+				h.r.Tag("v1.3.0", c)
+			},
+			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(f.Listing) != 1 || f.Listing[0].ID != "CR-2" {
+					t.Errorf("change requests listing commits: %+v", f.Listing)
+				}
+				if subjects := findings(res)["TG301"]; len(subjects) != 0 {
+					t.Errorf("TG301 %v: the Tidy commit is listed by CR-2", subjects)
+				}
+			}},
 		{name: "the tracker failing is an evaluation error", tag: "v1.2.0", tracker: &fakerepo.Tracker{Err: errors.New("403 rate limited")},
 			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
 				if err == nil || check.IsUsage(err) || check.ExitCode(res.Verdict, err) != check.ExitError {

@@ -21,6 +21,7 @@ type resolver struct {
 	file map[string][]model.Record // by ID
 
 	titled map[string]map[string][]model.Record // kind → ID in title → records
+	listed map[string][]*facts.Issue             // kind → its labelled issues
 
 	records      map[string][]model.Record
 	issues       map[string]*facts.Issue
@@ -103,9 +104,9 @@ func (r *resolver) fromTitles(ctx context.Context, kind, id string) ([]model.Rec
 	}
 	idx, ok := r.titled[kind]
 	if !ok {
-		issues, err := r.src.Tracker.Labelled(ctx, labels, "all")
+		issues, err := r.labelled(ctx, kind)
 		if err != nil {
-			return nil, fmt.Errorf("listing %ss (labels %s): %w", kindName(kind), strings.Join(labels, ", "), err)
+			return nil, err
 		}
 		idx = map[string][]model.Record{}
 		for _, iss := range issues {
@@ -118,6 +119,56 @@ func (r *resolver) fromTitles(ctx context.Context, kind, id string) ([]model.Rec
 		r.titled[kind] = idx
 	}
 	return idx[id], nil
+}
+
+// labelled lists the issues that carry a kind's labels, open and closed,
+// once per evaluation; none without a tracker or labels.
+func (r *resolver) labelled(ctx context.Context, kind string) ([]*facts.Issue, error) {
+	labels := r.cfg.ProblemReports.Labels
+	if kind == model.KindChangeRequest {
+		labels = r.cfg.ChangeRequests.Labels
+	}
+	if len(labels) == 0 || r.src.Tracker == nil {
+		return nil, nil
+	}
+	if issues, ok := r.listed[kind]; ok {
+		return issues, nil
+	}
+	issues, err := r.src.Tracker.Labelled(ctx, labels, "all")
+	if err != nil {
+		return nil, fmt.Errorf("listing %ss (labels %s): %w", kindName(kind), strings.Join(labels, ", "), err)
+	}
+	if r.listed == nil {
+		r.listed = map[string][]*facts.Issue{}
+	}
+	r.listed[kind] = issues
+	return issues, nil
+}
+
+// listingCommits are the change requests that list commits they trace
+// (model.Record.Commits): record files at the evaluated commit and,
+// with GitHub access, the issues labelled as change requests. The gate
+// decides whether each counts (it must be approved).
+func (r *resolver) listingCommits(ctx context.Context, dhf *model.DHF) ([]model.Record, error) {
+	var out []model.Record
+	for _, rec := range recordsOf(dhf, model.KindChangeRequest) {
+		if len(rec.Commits) > 0 {
+			out = append(out, rec)
+		}
+	}
+	issues, err := r.labelled(ctx, model.KindChangeRequest)
+	if err != nil {
+		return nil, err
+	}
+	for _, iss := range issues {
+		if iss.IsPullRequest {
+			continue
+		}
+		if rec := facts.RecordFromIssue(iss, model.KindChangeRequest, r.cfg); len(rec.Commits) > 0 {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
 }
 
 func kindOf(rs []model.Record, kind string) []model.Record {

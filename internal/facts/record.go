@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,7 @@ func RecordFromIssue(iss *Issue, kind string, cfg *config.Config) model.Record {
 	case model.KindChangeRequest:
 		fields = cfg.ChangeRequests.Fields
 		r.Approved = anyLabel(iss.Labels, cfg.ChangeRequests.ApprovedLabels)
+		r.Commits = commitSHAs(Section(iss.Body, CommitsHeading))
 	}
 	for key, heading := range fields {
 		v := Section(iss.Body, heading)
@@ -59,6 +61,26 @@ func RecordFromIssue(iss *Issue, kind string, cfg *config.Config) model.Record {
 		}
 	}
 	return r
+}
+
+// CommitsHeading is the issue-form section of a change request that lists
+// the commits it traces after the fact (model.Record.Commits).
+const CommitsHeading = "Commits"
+
+var shaRE = regexp.MustCompile(`\b[0-9a-fA-F]{7,40}\b`)
+
+// commitSHAs are the SHAs a section names, in order, each once.
+func commitSHAs(section string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range shaRE.FindAllString(section, -1) {
+		s = strings.ToLower(s)
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // labelValue finds a "key: value" label for a field, by its key or heading.

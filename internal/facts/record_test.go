@@ -34,3 +34,18 @@ func TestRecordFromIssue(t *testing.T) {
 		t.Errorf("a pull request is a record: %v", k)
 	}
 }
+
+// A change request issue lists the commits it traces in its Commits
+// section, abbreviated or whole, in any prose around them.
+func TestRecordFromIssueCommits(t *testing.T) {
+	cfg := config.Defaults()
+	cr := &Issue{Ref: IssueRef{Number: 9}, Labels: []string{"change-request", "approved"},
+		Body: "### Description\n\nTrace the tidy-ups, see 1234567.\n\n### Commits\n\n- 3f2a9c1 (tidy)\n- 0123456789ABCDEF0123456789abcdef01234567\n- 3f2a9c1 again\n\n### Risk impact\n\nNone.\n"}
+	r := RecordFromIssue(cr, model.KindChangeRequest, &cfg)
+	if len(r.Commits) != 2 || r.Commits[0] != "3f2a9c1" || r.Commits[1] != "0123456789abcdef0123456789abcdef01234567" {
+		t.Errorf("commits %q: want the two SHAs of the Commits section, once each, lower case", r.Commits)
+	}
+	if pr := RecordFromIssue(cr, model.KindProblemReport, &cfg); len(pr.Commits) != 0 {
+		t.Errorf("a problem report lists commits: %q", pr.Commits)
+	}
+}

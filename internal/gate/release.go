@@ -33,6 +33,10 @@ type ReleaseFacts struct {
 	Records      map[string][]model.Record
 	Issues       map[string]*facts.Issue
 	Unresolvable map[string]string
+	// Listing are the change requests that list commits they trace after
+	// the fact (model.Record.Commits), approved or not: the record files
+	// at the release and the issues labelled as change requests.
+	Listing []model.Record
 	// OpenProblems are the problem reports open at the release: the known
 	// residual anomalies (5.8.2).
 	OpenProblems []model.Record
@@ -101,8 +105,8 @@ type PlanStatus struct {
 var releaseRules = []*releaseRule{
 	{Rule{ID: "TG301", Name: "changes-traced", Title: "Every change since the previous release traces to a change request, problem report or requirement",
 		Clauses: []string{"IEC 62304 8.2.4", "IEC 62304 8.1.3"}, MinClass: model.ClassA, Severity: SevError,
-		Description: "Each commit since the previous release tag must trace to what caused it (8.2.4): an ID or issue reference in its message, in the pull request its message names, or in the merge commit that brought it in. Merge commits are not changes of their own; their links trace the commits they merge.",
-		Remediation: "reference the change request, problem report or requirement in the commit or pull request; for history already written, record the trace in a follow-up change request"},
+		Description: "Each commit since the previous release tag must trace to what caused it (8.2.4): an ID or issue reference in its message, in the pull request its message names, or in the merge commit that brought it in; for history already written, an approved change request that lists the commit (commits: in its file, a Commits section in its issue). Merge commits are not changes of their own; their links trace the commits they merge.",
+		Remediation: "reference the change request, problem report or requirement in the commit or pull request; for history already written, list the commits in an approved change request (commits: in its file, or a Commits section in its issue)"},
 		checkChangesTraced},
 	{Rule{ID: "TG302", Name: "requirements-verified", Title: "Every active requirement is verified",
 		Clauses: []string{"IEC 62304 5.7.4", "IEC 62304 5.8.1"}, MinClass: model.ClassA, Severity: SevError,
@@ -295,6 +299,13 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 				ids, via = m.Links, m.Via
 			}
 		}
+		var unapproved []string
+		if len(ids) == 0 && !cm.IsMerge() {
+			ids, unapproved = f.listedBy(cm.SHA)
+			if len(ids) > 0 {
+				via = "listed by an approved change request"
+			}
+		}
 		ct := ChangeTrace{SHA: cm.SHA, Subject: cm.Subject(), Author: cm.Author, Date: cm.Committed,
 			Merge: cm.IsMerge(), Links: ids, Via: via, Traced: len(ids) > 0 || cm.IsMerge()}
 		st.changes = append(st.changes, ct)
@@ -317,6 +328,9 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 			case len(dead) > 0:
 				why += " (it names " + strings.Join(dead, ", ") + ", which resolve to none)"
 			}
+			if len(unapproved) > 0 {
+				why += "; change request " + strings.Join(unapproved, ", ") + " lists it but is not approved"
+			}
 			c.report(class, model.ShortSHA(cm.SHA), noPos, "commit %s %s (%s, %s) %s",
 				model.ShortSHA(cm.SHA), strconvQuote(oneLine(cm.Subject(), 120)), cm.Author, cm.Committed.UTC().Format("2006-01-02"), why)
 		}
@@ -325,6 +339,22 @@ func checkChangesTraced(f *ReleaseFacts, c *check, st *releaseState) {
 		c.applies(class)
 		c.reason = "no commit since the previous release"
 	}
+}
+
+// listedBy returns the approved change requests that list the commit
+// among their commits, and the unapproved ones that do.
+func (f *ReleaseFacts) listedBy(sha string) (approved, unapproved []string) {
+	for _, r := range f.Listing {
+		if r.Kind != model.KindChangeRequest || !r.ListsCommit(sha) {
+			continue
+		}
+		if r.Approved {
+			approved = append(approved, r.ID)
+		} else {
+			unapproved = append(unapproved, r.ID)
+		}
+	}
+	return approved, unapproved
 }
 
 // ancestors walks parents from start within the range, stopping at

@@ -45,6 +45,15 @@ func TestReleaseRules(t *testing.T) {
 		{"untraced commit", model.ClassA, func(f *ReleaseFacts) {
 			f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "tweak", "c2")}, f.Commits...)
 		}, "TG301", RuleFailed, "c3abcdef0123", "commit c3abcdef0123 “tweak” (Dev <dev@example.com>, 2026-11-01) traces to no"},
+		{"untraced commit listed by an approved change request", model.ClassA, func(f *ReleaseFacts) {
+			f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "tweak", "c2")}, f.Commits...)
+			f.Listing = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-9", Approved: true, Commits: []string{"C3ABCDE"}}}
+		}, "TG301", RulePassed, "", ""},
+		{"untraced commit listed by a change request not approved", model.ClassA, func(f *ReleaseFacts) {
+			f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "tweak", "c2")}, f.Commits...)
+			f.Listing = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-9", Commits: []string{"c3abcdef0123456"}},
+				{Kind: model.KindChangeRequest, ID: "CR-8", Approved: true, Commits: []string{"c3abcd0"}}}
+		}, "TG301", RuleFailed, "c3abcdef0123", "traces to no change request, problem report or requirement; change request CR-9 lists it but is not approved"},
 		{"traced by the merge commit that brought it in", model.ClassA, func(f *ReleaseFacts) {
 			// c0 ← c2 ← m (merge of f2 ← f1 ← c0 branch): f1 and f2 carry no IDs.
 			f.Commits = []facts.Commit{
@@ -185,5 +194,21 @@ func TestReleasePassesAndSummarises(t *testing.T) {
 	if s == nil || s.Tag != "v1.1.0" || s.PreviousTag != "v1.0.0" || len(s.Changes) != 2 || !s.Changes[0].Traced ||
 		s.Changes[1].Links[0] != "PRB-3" || len(s.KnownAnomalies) != 1 || len(s.Plans) != 1 {
 		t.Errorf("summary = %+v", s)
+	}
+}
+
+// A commit traced by an approved change request that lists it says so in
+// the release summary: its links are the change request, and how.
+func TestChangeListedByChangeRequest(t *testing.T) {
+	f := releaseFacts(t, model.ClassC)
+	f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "tweak", "c2")}, f.Commits...)
+	f.Listing = []model.Record{{Kind: model.KindChangeRequest, ID: "#31", Approved: true, Commits: []string{"c3abcde"}}}
+	res := EvaluateRelease(f, SevError)
+	ch := res.Release.Changes[0]
+	if ch.SHA != "c3abcdef0123456" || !ch.Traced || len(ch.Links) != 1 || ch.Links[0] != "#31" || ch.Via != "listed by an approved change request" {
+		t.Errorf("change = %+v", ch)
+	}
+	if res.Verdict != Pass {
+		t.Errorf("verdict %s: %+v", res.Verdict, res.Findings)
 	}
 }

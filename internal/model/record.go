@@ -1,6 +1,10 @@
 package model
 
-import "github.com/tracegate/tracegate/internal/input"
+import (
+	"strings"
+
+	"github.com/tracegate/tracegate/internal/input"
+)
 
 // Record is a problem report (IEC 62304 9) or a change request (8.2), held
 // as a GitHub issue or as a file in the repository.
@@ -23,6 +27,24 @@ type Record struct {
 	ApprovedBy string    `json:"approved_by,omitempty"`
 	URL        string    `json:"url,omitempty"`
 	Source     input.Pos `json:"source,omitempty"` // for file records
+	// Commits are the commits a change request names as its own (its
+	// file's commits list, or its issue's "Commits" section), abbreviated
+	// SHAs included: an approved one traces them after the fact, for
+	// history whose messages name nothing (8.2.4).
+	Commits []string `json:"commits,omitempty"`
+}
+
+// ListsCommit reports whether the record names the commit sha among its
+// Commits, by the full SHA or an abbreviation of seven characters or more.
+func (r *Record) ListsCommit(sha string) bool {
+	sha = strings.ToLower(sha)
+	for _, c := range r.Commits {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if len(c) >= 7 && strings.HasPrefix(sha, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // Record kinds, as the policy's ids section names them.

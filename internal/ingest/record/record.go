@@ -22,7 +22,7 @@ type Reader struct{}
 var recordSchema = yamlsrc.CompileOnce("https://github.com/tracegate/tracegate/schema/record.schema.json", schema.Record)
 
 // reserved keys are record attributes, not fields.
-var reserved = map[string]bool{"id": true, "title": true, "state": true, "labels": true, "approved": true, "approved_by": true, "approved_on": true, "url": true}
+var reserved = map[string]bool{"id": true, "title": true, "state": true, "labels": true, "approved": true, "approved_by": true, "approved_on": true, "url": true, "commits": true}
 
 // Read reads the records of one kind from a file: one mapping, a list of
 // mappings, or several YAML documents.
@@ -49,7 +49,7 @@ func (Reader) Read(fsys fs.FS, path, kind string) ([]model.Record, []input.Warni
 		if v == nil {
 			continue
 		}
-		if errs := yamlsrc.Validate(sch, v, pos, "record keys are id, title, state, labels, approved, approved_by, approved_on, url and text fields"); len(errs) > 0 {
+		if errs := yamlsrc.Validate(sch, v, pos, "record keys are id, title, state, labels, approved, approved_by, approved_on, url, commits and text fields"); len(errs) > 0 {
 			return nil, nil, errs
 		}
 		items := []any{v}
@@ -81,6 +81,13 @@ func toRecord(m map[string]any, kind string, pos input.Pos) model.Record {
 	r.ApprovedBy = strings.TrimSpace(text(m["approved_by"]))
 	if b, ok := m["approved"].(bool); ok {
 		r.Approved = b
+	}
+	if cs, ok := m["commits"].([]any); ok {
+		for _, c := range cs {
+			if s := strings.TrimSpace(text(c)); s != "" {
+				r.Commits = append(r.Commits, s)
+			}
+		}
 	}
 	if ls, ok := m["labels"].([]any); ok {
 		for _, l := range ls {

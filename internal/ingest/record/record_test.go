@@ -73,3 +73,22 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// A change request's commits list: SHAs it traces after the fact; a
+// list item that is no SHA is an error at its line.
+func TestReadCommits(t *testing.T) {
+	recs, err := read(t, "id: CR-9\napproved: true\ncommits:\n  - 3f2a9c1\n  - 0123456789abcdef0123456789abcdef01234567\n")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%+v, %v", recs, err)
+	}
+	r := recs[0]
+	if len(r.Commits) != 2 || r.Commits[0] != "3f2a9c1" || len(r.Fields) != 0 {
+		t.Errorf("record = %+v", r)
+	}
+	if !r.ListsCommit("3F2A9C1d0000000000000000000000000000000") || !r.ListsCommit("0123456789abcdef0123456789abcdef01234567") || r.ListsCommit("3f2a9c2000000000000000000000000000000000") {
+		t.Errorf("ListsCommit: %+v", r.Commits)
+	}
+	if _, err := read(t, "id: CR-9\ncommits: [abc]\n"); err == nil || !strings.Contains(err.Error(), "r.yml:2:") {
+		t.Errorf("a 3-digit SHA: %v", err)
+	}
+}
