@@ -165,7 +165,7 @@ Formats: ` + soupdoc.Formats.Help() + ".",
 	sl.StringArrayVar(&so.SBOMs, "sbom", nil, "SBOM file or glob (repeatable; default: the policy's soup.sboms)")
 	sl.StringVar(&so.Register, "register", "", "SOUP register file (default: the policy's soup.register)")
 	sl.BoolVar(&so.OSV, "osv", false, "look the exact versions up at osv.dev")
-	sl.StringVar(&so.OSVURL, "osv-url", "", "OSV API base URL (default https://api.osv.dev)")
+	sl.StringVar(&so.OSVURL, "osv-url", "", "OSV API base URL (default $TRACEGATE_OSV_URL, else https://api.osv.dev)")
 	sl.StringVar(&so.OSVDB, "osv-db", "", "offline OSV database: a directory of <Ecosystem>/all.zip")
 	soupDiff := &cobra.Command{
 		Use:   "diff",

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,41 +217,8 @@ func TestSOUPSync(t *testing.T) {
 // soup list --osv asks the OSV API (here a server on loopback speaking its
 // protocol with a real record) for the exact versions in use.
 func TestSOUPListOnlineOSV(t *testing.T) {
-	record, err := os.ReadFile("../../testdata/osv/records/osv-scalibr__GO-2022-1144.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var queries int
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/v1/querybatch":
-			var req struct {
-				Queries []struct {
-					Package struct{ Ecosystem, Name string }
-					Version string
-				}
-			}
-			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			queries += len(req.Queries)
-			var results []map[string]any
-			for _, q := range req.Queries {
-				res := map[string]any{}
-				if q.Package.Ecosystem == "Go" && q.Package.Name == "golang.org/x/net" {
-					res["vulns"] = []map[string]string{{"id": "GO-2022-1144", "modified": "2024-05-20T16:03:47Z"}}
-				}
-				results = append(results, res)
-			}
-			json.NewEncoder(w).Encode(map[string]any{"results": results})
-		case r.Method == http.MethodGet && r.URL.Path == "/v1/vulns/GO-2022-1144":
-			w.Write(record)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
+	srv := osvtest.NewServer(t, []string{"../../testdata/osv/records/osv-scalibr__GO-2022-1144.json"},
+		map[string][]string{"Go golang.org/x/net": {"GO-2022-1144"}})
 	l := soupList(t, "--sbom", filepath.Join(corpus, "cyclonedx/json/cyclonedx-gomod__app_minikube-v1.23.1_with-packages.bom.json"), "--osv", "--osv-url", srv.URL)
 	affected := 0
 	for _, c := range l.Components {
@@ -267,8 +232,8 @@ func TestSOUPListOnlineOSV(t *testing.T) {
 			}
 		}
 	}
-	if affected == 0 || queries < len(l.Components)/2 {
-		t.Errorf("%d affected, %d queries for %d components", affected, queries, len(l.Components))
+	if affected == 0 || srv.Queries() < len(l.Components)/2 {
+		t.Errorf("%d affected, %d queries for %d components", affected, srv.Queries(), len(l.Components))
 	}
 }
 

@@ -174,6 +174,7 @@ func (r *run) evaluate(ctx context.Context, p Plan) (*gate.Result, error) {
 		Dir: r.gh.Workspace, NeedGit: p.Gate == gate.GatePR || p.Tag != "",
 		Token: r.in.Token, APIURL: r.gh.APIURL, Repo: r.gh.Repository,
 		NoToken: "no GitHub token was given (the github-token input is empty)",
+		OSVURL:  r.getenv("TRACEGATE_OSV_URL"),
 	}
 	if p.PR != nil && p.PR.Repo != "" {
 		l.Repo = p.PR.Repo

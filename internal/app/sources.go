@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"os"
 
 	"github.com/google/go-github/v60/github"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
+	"github.com/tracegate/tracegate/internal/osv"
 )
 
 // repoAccess is one job's access to its repository: the installation's
@@ -83,7 +85,10 @@ func (ra *repoAccess) policy(ctx context.Context, sha string) (policyAt, error) 
 // (app.evidence), and without one the evaluated commit's own files.
 func (a *App) sources(ra *repoAccess, p policyAt) (*check.Sources, error) {
 	src := &check.Sources{Repo: ra.repo, Tracker: ra.tracker, PRs: ra.tracker, Readers: readers.All(), Register: soupreg.Read,
-		RepoName: ra.name, Hosts: []string{a.host}}
+		RepoName: ra.name, Hosts: []string{a.host},
+		// soup.anomalies: osv asks osv.dev, or the mirror the server's
+		// environment names, as the CLI and the Action do.
+		OSV: &osv.Client{BaseURL: os.Getenv("TRACEGATE_OSV_URL")}}
 	if p.cfg == nil || p.cfg.App.Evidence.Workflow == "" {
 		return src, nil
 	}

@@ -56,6 +56,10 @@ type Sources struct {
 	// which is read through the work tree).
 	Register  RegisterFunc
 	Anomalies osv.Source
+	// OSV is the online OSV service a policy with soup.anomalies: osv has
+	// the gates ask (osv.dev, or a mirror); nil when the face reaches
+	// none, and then such a policy cannot be evaluated (exit 3).
+	OSV osv.Source
 	// RepoName is owner/name; Hosts are the web hosts whose issue URLs
 	// count (github.com or a GHES host).
 	RepoName string

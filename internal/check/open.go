@@ -11,6 +11,7 @@ import (
 	"github.com/tracegate/tracegate/internal/ingest/readers"
 	"github.com/tracegate/tracegate/internal/ingest/soupreg"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/osv"
 )
 
 // Local says where a face that runs beside a checkout (the CLI, the Action)
@@ -25,6 +26,9 @@ type Local struct {
 	// NoToken says why, in the face's words ("no GitHub token was given").
 	Token, APIURL, Repo string
 	NoToken             string
+	// OSVURL is the OSV API a policy with soup.anomalies: osv is looked
+	// up in; empty means osv.dev.
+	OSVURL string
 }
 
 // Open builds the Sources of a local checkout. The returned function
@@ -41,6 +45,7 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 		return nil, nil, err
 	}
 	src.RepoName = l.Repo
+	src.OSV = &osv.Client{BaseURL: l.OSVURL}
 	closeRepo := closeWork
 	repo, err := gitrepo.Open(ctx, dir)
 	switch {

@@ -184,6 +184,17 @@ func TestReleaseGather(t *testing.T) {
 					t.Errorf("TG301 %v: the Tidy commit is listed by CR-2", subjects)
 				}
 			}},
+		{name: "a policy that asks OSV online, where no OSV service is reached, cannot be evaluated", tag: "v1.3.0", tracker: &fakerepo.Tracker{},
+			setup: func(src *check.Sources, h history) {
+				c := h.r.Commit("main", "Ask OSV (CR-1)", map[string]string{".github/tracegate.yml": policyB + "  anomalies: osv\n"})
+				h.r.Tag("v1.3.0", c)
+				src.OSV = nil
+			},
+			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
+				if err == nil || check.IsUsage(err) || !warned(res.Errors, "soup.anomalies: osv") {
+					t.Errorf("err %v, errors %q", err, res.Errors)
+				}
+			}},
 		{name: "the tracker failing is an evaluation error", tag: "v1.2.0", tracker: &fakerepo.Tracker{Err: errors.New("403 rate limited")},
 			check: func(t *testing.T, h history, f *gate.ReleaseFacts, res *gate.Result, err error) {
 				if err == nil || check.IsUsage(err) || check.ExitCode(res.Verdict, err) != check.ExitError {

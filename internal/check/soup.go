@@ -159,8 +159,17 @@ func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc
 // evaluation through the work tree's file system (so that its links
 // follow the repository's rule); the Sources are never written to.
 func anomalySource(src *Sources, cfg *config.Config) (osv.Source, error) {
-	if src.Anomalies != nil || cfg.SOUP.OSVDB == "" {
+	if src.Anomalies != nil {
 		return src.Anomalies, nil
+	}
+	if cfg.SOUP.Anomalies == config.AnomaliesOSV {
+		if src.OSV == nil {
+			return nil, fmt.Errorf("the policy asks for the SOUP's anomalies from the OSV API (soup.anomalies: osv), and this evaluation reaches no OSV service")
+		}
+		return timeoutSource{src.OSV, cfg.SOUP.Timeout()}, nil
+	}
+	if cfg.SOUP.OSVDB == "" {
+		return nil, nil
 	}
 	if src.WorkTree == nil {
 		return nil, usage("soup.osv_db names an offline OSV database, but there is no work tree to open it from")
@@ -171,6 +180,26 @@ func anomalySource(src *Sources, cfg *config.Config) (osv.Source, error) {
 	}
 	return db, nil
 }
+
+// timeoutSource bounds the lookups of an online source: an answer that
+// does not come in time is an error, never an empty answer, so that the
+// evaluation fails closed (soup.osv_timeout).
+type timeoutSource struct {
+	osv.Source
+	d time.Duration
+}
+
+func (s timeoutSource) Query(ctx context.Context, pkgs []osv.Package) (*osv.Report, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, s.d, errOSVTimeout)
+	defer cancel()
+	r, err := s.Source.Query(ctx, pkgs)
+	if err != nil && errors.Is(context.Cause(ctx), errOSVTimeout) {
+		return nil, fmt.Errorf("the OSV API did not answer within %s (soup.osv_timeout), so the anomalies of the SOUP versions are unknown: %w", s.d, err)
+	}
+	return r, err
+}
+
+var errOSVTimeout = errors.New("soup.osv_timeout reached")
 
 // buildList makes the SOUP list of the SBOMs against the register and
 // looks its anomalies up when a source is configured; lookedUp says

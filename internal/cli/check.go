@@ -156,5 +156,6 @@ func (o *Options) sources(ctx context.Context, c CheckOptions, needGit bool) (*c
 	return check.Open(ctx, check.Local{
 		Dir: dir, NeedGit: needGit, Token: c.Token, APIURL: c.APIURL, Repo: c.Repo,
 		NoToken: "no GitHub token was given (--github-token or GITHUB_TOKEN)",
+		OSVURL:  Getenv("TRACEGATE_OSV_URL"),
 	})
 }

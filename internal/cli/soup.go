@@ -73,11 +73,14 @@ func (o *Options) soupSources(so SOUPOptions) (*check.Sources, check.Options, er
 			return nil, opts, usagef("--register %s: %w", so.Register, err)
 		}
 	}
+	// A policy that asks for OSV (soup.anomalies: osv) is served as the
+	// gates serve it.
+	src.OSV = &osv.Client{BaseURL: orDefault(so.OSVURL, Getenv("TRACEGATE_OSV_URL"))}
 	switch {
 	case so.OSV && so.OSVDB != "":
 		return nil, opts, usagef("--osv and --osv-db: choose the online API or an offline database")
 	case so.OSV:
-		src.Anomalies = &osv.Client{BaseURL: so.OSVURL}
+		src.Anomalies = src.OSV
 	case so.OSVDB != "":
 		db, err := osv.OpenDB(so.OSVDB, osv.Limits{})
 		if err != nil {

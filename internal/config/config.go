@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
@@ -211,6 +212,31 @@ type SOUPPolicy struct {
 	Register string   `json:"register,omitempty"`
 	SBOMs    []string `json:"sboms,omitempty"`
 	OSVDB    string   `json:"osv_db,omitempty"`
+	// Anomalies is AnomaliesOSV when the gates ask the OSV API for each
+	// SOUP version's published anomalies, waiting at most OSVTimeout (a
+	// Go duration; DefaultOSVTimeout when empty).
+	Anomalies  string `json:"anomalies,omitempty"`
+	OSVTimeout string `json:"osv_timeout,omitempty"`
+}
+
+// soup.anomalies: look nothing up online (the default), or ask the OSV API.
+const (
+	AnomaliesNone = "none"
+	AnomaliesOSV  = "osv"
+)
+
+// DefaultOSVTimeout bounds the OSV lookups of a gate when the policy does
+// not: long enough for a few thousand components on a slow link, short
+// enough that a stalled API ends the run.
+const DefaultOSVTimeout = 2 * time.Minute
+
+// Timeout is how long a gate waits for the OSV API. Load has checked the
+// value parses.
+func (s SOUPPolicy) Timeout() time.Duration {
+	if d, err := time.ParseDuration(s.OSVTimeout); err == nil && d > 0 {
+		return d
+	}
+	return DefaultOSVTimeout
 }
 
 // AppPolicy holds the settings of the GitHub App (tracegate serve); the

@@ -58,6 +58,10 @@ func Defaults() Config {
 		SOUP: SOUPPolicy{
 			Register: "docs/soup/soup.yml",
 			SBOMs:    []string{"sbom/**/*.{json,xml,spdx,yaml,yml,rdf}"},
+			// Nothing is looked up online unless the policy asks: a gate
+			// that reaches a network is the plan's choice.
+			Anomalies:  AnomaliesNone,
+			OSVTimeout: DefaultOSVTimeout.String(),
 		},
 		Release: ReleasePolicy{
 			TagPattern: "v*",

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -264,6 +265,14 @@ func (c *Config) check() input.Errors {
 	}
 	if c.SOUP.OSVDB != "" {
 		inside("soup.osv_db", c.SOUP.OSVDB)
+		if c.SOUP.Anomalies == AnomaliesOSV {
+			bad("soup.anomalies", "soup.anomalies: osv asks the OSV API, and soup.osv_db names an offline database: choose one")
+		}
+	}
+	if t := c.SOUP.OSVTimeout; t != "" {
+		if d, err := time.ParseDuration(t); err != nil || d <= 0 {
+			bad("soup.osv_timeout", "soup.osv_timeout: %q is not a positive duration such as 90s or 2m", t)
+		}
 	}
 	for i, p := range c.Release.Plans {
 		key := fmt.Sprintf("release.plans.%d.path", i)
@@ -374,6 +383,8 @@ func (c *Config) defaultSections(written map[string]any, d Config) {
 	so := section("soup")
 	fill("soup", "register", so, func() { c.SOUP.Register = d.SOUP.Register })
 	fill("soup", "sboms", so, func() { c.SOUP.SBOMs = d.SOUP.SBOMs })
+	fill("soup", "anomalies", so, func() { c.SOUP.Anomalies = d.SOUP.Anomalies })
+	fill("soup", "osv_timeout", so, func() { c.SOUP.OSVTimeout = d.SOUP.OSVTimeout })
 	r := section("release")
 	fill("release", "tag_pattern", r, func() { c.Release.TagPattern = d.Release.TagPattern })
 	fill("release", "plans", r, func() { c.Release.Plans = d.Release.Plans })

@@ -251,3 +251,27 @@ func TestVerificationParents(t *testing.T) {
 		t.Errorf("parents: kids: %v", err)
 	}
 }
+
+// soup.anomalies: osv asks the OSV API within osv_timeout (2m unless
+// set); it cannot be combined with an offline database, and the timeout
+// must be a positive duration.
+func TestSOUPAnomalies(t *testing.T) {
+	c, err := Parse("p.yml", []byte("version: 1\n"))
+	if err != nil || c.SOUP.Anomalies != AnomaliesNone || c.SOUP.Timeout() != DefaultOSVTimeout || !c.IsDefault("soup.anomalies") {
+		t.Fatalf("defaults: %+v, %v", c.SOUP, err)
+	}
+	c, err = Parse("p.yml", []byte("version: 1\nsoup:\n  anomalies: osv\n  osv_timeout: 90s\n"))
+	if err != nil || c.SOUP.Anomalies != AnomaliesOSV || c.SOUP.Timeout().Seconds() != 90 {
+		t.Fatalf("osv, 90s: %+v, %v", c.SOUP, err)
+	}
+	for src, want := range map[string]string{
+		"version: 1\nsoup:\n  anomalies: osv\n  osv_db: osv\n": "p.yml:3:14: soup.anomalies: osv asks the OSV API, and soup.osv_db names an offline database",
+		"version: 1\nsoup:\n  osv_timeout: 0s\n":              `p.yml:3:16: soup.osv_timeout: "0s" is not a positive duration`,
+		"version: 1\nsoup:\n  osv_timeout: soon\n":            "p.yml:3:16",
+		"version: 1\nsoup:\n  anomalies: nvd\n":               "p.yml:3:14",
+	} {
+		if _, err := Parse("p.yml", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
+}
