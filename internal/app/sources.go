@@ -84,7 +84,7 @@ func (ra *repoAccess) policy(ctx context.Context, sha string) (policyAt, error) 
 // p: the evidence is the artifacts of the workflow the policy names
 // (app.evidence), and without one the evaluated commit's own files.
 func (a *App) sources(ra *repoAccess, p policyAt) (*check.Sources, error) {
-	src := &check.Sources{Repo: ra.repo, Tracker: ra.tracker, PRs: ra.tracker, Readers: readers.All(), Register: soupreg.Read,
+	src := &check.Sources{Repo: ra.repo, Tracker: ra.tracker, PRs: ra.tracker, Reviews: ra.tracker, Readers: readers.All(), Register: soupreg.Read,
 		RepoName: ra.name, Hosts: []string{a.host},
 		// soup.anomalies: osv asks osv.dev, or the mirror the server's
 		// environment names, as the CLI and the Action do.
