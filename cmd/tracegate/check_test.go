@@ -64,9 +64,49 @@ func sampleRepo(t *testing.T) *gittest.Repo {
 	t.Helper()
 	r := gittest.New(t)
 	r.CopyDir(sample)
+	offline(t, r)
 	r.Commit("SyringeFlow SP-1 2.3.0\n\nCloses CR-017.")
 	r.Tag("v2.3.0", true, "SyringeFlow SP-1 2.3.0")
 	return r
+}
+
+// offline takes out of the sample's policy what only GitHub's records can
+// satisfy — its review requirement (reviews) and its release approval
+// (release.approval) — so that these tests judge the other rules of both
+// gates on a repository alone, as they pass or fail without GitHub. The
+// sample's whole policy, with GitHub's records, is judged by
+// TestCheckReviewsOfTheSample here and in internal/evidence.
+func offline(t *testing.T, r *gittest.Repo) {
+	t.Helper()
+	p := filepath.Join(r.Dir(), ".github/tracegate.yml")
+	policy := readFile(t, p)
+	cut := withoutBlock(withoutBlock(policy, "reviews:"), "  approval:")
+	if cut == policy || strings.Contains(cut, "approvers:") {
+		t.Fatal("the sample's policy has no review or approval section to take out")
+	}
+	r.Write(".github/tracegate.yml", cut)
+}
+
+// withoutBlock removes a YAML key (as written, with its indentation) and
+// the lines indented under it.
+func withoutBlock(yaml, key string) string {
+	lines := strings.SplitAfter(yaml, "\n")
+	indent := len(key) - len(strings.TrimLeft(key, " "))
+	var out []string
+	in := false
+	for _, l := range lines {
+		trimmed := strings.TrimLeft(l, " ")
+		switch {
+		case strings.HasPrefix(l, key) && len(l)-len(trimmed) == indent:
+			in = true
+			continue
+		case in && (strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent):
+			continue
+		}
+		in = false
+		out = append(out, l)
+	}
+	return strings.Join(out, "")
 }
 
 // fixGaps closes the sample's gaps for real: decimal rounding in the dose

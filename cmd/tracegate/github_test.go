@@ -24,6 +24,7 @@ func githubRepo(t *testing.T) (*gittest.Repo, *fakegithub.Server) {
 	t.Helper()
 	r := gittest.New(t)
 	r.CopyDir(sample)
+	offline(t, r)
 	p := filepath.Join(r.Dir(), ".github/tracegate.yml")
 	policy := strings.Replace(readFile(t, p), "labels: []", "labels: [problem-report]", 1)
 	policy = strings.Replace(policy, "labels: []", "labels: [change-request]", 1)

@@ -84,14 +84,22 @@ func ciArtifact(t testing.TB, srv *fakegithub.Server, dir, sha string) {
 }
 
 // sampleServer is the sample's history served by a fake GitHub, with the
-// issue the pull request links and a CI run with the test reports for
-// the pull request's head and for v2.4.0.
+// issue the pull request links, the pull request itself (no review yet),
+// the teams the sample's policy names, and a CI run with the test reports
+// for the pull request's head and for v2.4.0.
 func sampleServer(t testing.TB) (sampleHistory, *fakegithub.Server) {
 	t.Helper()
 	h := makeSample(t)
 	srv := fakegithub.New(t)
 	srv.AddGitRepo(sampleRepo, h.g.Dir())
 	srv.AddIssue(sampleRepo, fakegithub.Issue{Number: 12, Title: "Bolus too fast", Labels: []string{"bug"}})
+	// The pull request of the branch, not yet reviewed (the sample's
+	// policy requires an approval of its change to the dose engine).
+	srv.AddPullRequest(sampleRepo, fakegithub.PullRequest{Number: samplePR.Number, Title: samplePR.Title, Body: samplePR.Body, Author: samplePR.Author,
+		HeadRef: samplePR.HeadRef, HeadSHA: h.head, BaseRef: samplePR.BaseRef, BaseSHA: h.base})
+	srv.AddTeam("acme", "dose-reviewers", "lisa")
+	srv.AddTeam("acme", "software-leads", "mkeller")
+	srv.AddTeam("acme", "qa-ra", "rosei")
 	ciArtifact(t, srv, h.g.Dir(), h.head)
 	ciArtifact(t, srv, h.g.Dir(), h.base)
 	return h, srv
@@ -142,7 +150,7 @@ func githubSourcesCached(t testing.TB, srv *fakegithub.Server, files ghfacts.Fil
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &check.Sources{Repo: repo, Tracker: tr, PRs: tr, Evidence: store,
+	return &check.Sources{Repo: repo, Tracker: tr, PRs: tr, Reviews: tr, Evidence: store,
 		Readers: readers.All(), Register: soupreg.Read, RepoName: sampleRepo, Hosts: []string{"127.0.0.1"}}
 }
 
@@ -213,14 +221,19 @@ func TestGitHubSourcesMatchLocal(t *testing.T) {
 	// tree and its tarball, one comparison, the linked issue (PR), the
 	// tags and the history to find the previous release (release), and
 	// three for the artifact; with blobs, one request per file read in
-	// place of each tarball.
+	// place of each tarball. The sample's policy requires reviews and a
+	// release approval: the pull request's reviews and requested
+	// reviewers, and at the release the
+	// files (one comparison) and pull requests of each of its two
+	// commits, the pull requests of the release commit and the release
+	// workflow's runs for it.
 	for _, tt := range []struct {
 		name              string
 		files             ghfacts.FileSource
 		prCalls, relCalls int
 	}{
-		{"tarball", ghfacts.Tarball, 11, 9},
-		{"blobs", ghfacts.Blobs, 49, 48},
+		{"tarball", ghfacts.Tarball, 13, 15},
+		{"blobs", ghfacts.Blobs, 51, 54},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.ResetLog()
@@ -252,8 +265,11 @@ func diff(t *testing.T, what string, got, want outcome) {
 }
 
 // A warm re-evaluation of the same commits (a pull request's title
-// edited) asks only what can change — the linked issue and the CI runs of
-// the head; the release's tag, tags and runs — and asks conditionally.
+// edited) asks only what can change — the linked issue, the CI runs of
+// the head and the pull request's reviews; the release's tag, tags and
+// runs, the pull requests of its commits (the records of their reviews)
+// and the release workflow's runs (the deployment approvals) — and asks
+// conditionally.
 func TestGitHubSourcesWarm(t *testing.T) {
 	h, srv := sampleServer(t)
 	cache, etags := ghfacts.NewCache(0), githubapi.NewETags(0)
@@ -271,14 +287,14 @@ func TestGitHubSourcesWarm(t *testing.T) {
 	}
 	srv.ResetLog()
 	diff(t, "warm PR gate", outcomeOf(evalPR(t, src(), h)), cold)
-	if n := logRequests(t, srv, "warm PR"); n != 2 {
-		t.Errorf("warm PR evaluation: %d API calls, want 2 (the issue, the runs)", n)
+	if n := logRequests(t, srv, "warm PR"); n != 4 {
+		t.Errorf("warm PR evaluation: %d API calls, want 4 (the issue, the runs, the reviews and requested reviewers)", n)
 	}
 	notModified("warm PR")
 	srv.ResetLog()
 	diff(t, "warm release gate", outcomeOf(evalRelease(t, src(), "v2.4.0")), coldRel)
-	if n := logRequests(t, srv, "warm release"); n != 3 {
-		t.Errorf("warm release evaluation: %d API calls, want 3 (the tag, the tags, the runs)", n)
+	if n := logRequests(t, srv, "warm release"); n != 7 {
+		t.Errorf("warm release evaluation: %d API calls, want 7 (the tag, the tags, the runs, the pull requests of its two commits and of the release commit, the release workflow's runs)", n)
 	}
 	notModified("warm release")
 	hits, misses, bytes := cache.Stats()

@@ -25,21 +25,17 @@ type reviewReader struct {
 	asked   map[string]bool // team + login already asked
 }
 
-func newReviewReader(src facts.Reviews, cfg *config.Config) *reviewReader {
+// newReviewReader reads records judged against whom (the policy's
+// reviewers, or its release approvers): the teams among them are the ones
+// whose membership is asked.
+func newReviewReader(src facts.Reviews, whom []string) *reviewReader {
 	r := &reviewReader{src: src, prs: map[int]*gate.ReviewedPR{}, members: map[string]map[string]bool{}, asked: map[string]bool{}}
-	var lists [][]string
-	lists = append(lists, cfg.Reviews.Reviewers)
-	if a := cfg.Release.Approval; a != nil {
-		lists = append(lists, a.Approvers)
-	}
 	seen := map[string]bool{}
-	for _, l := range lists {
-		for _, rv := range config.ParseReviewers(l) {
-			if rv.Team != "" && !seen[strings.ToLower(rv.String())] {
-				seen[strings.ToLower(rv.String())] = true
-				r.teams = append(r.teams, rv)
-				r.members[strings.ToLower(rv.String())] = map[string]bool{}
-			}
+	for _, rv := range config.ParseReviewers(whom) {
+		if rv.Team != "" && !seen[strings.ToLower(rv.String())] {
+			seen[strings.ToLower(rv.String())] = true
+			r.teams = append(r.teams, rv)
+			r.members[strings.ToLower(rv.String())] = map[string]bool{}
 		}
 	}
 	return r
@@ -109,7 +105,7 @@ func prReviews(ctx context.Context, src *Sources, cfg *config.Config, pr facts.P
 	if src.Reviews == nil {
 		return &gate.ReviewFacts{Unavailable: unavailable(src)}, nil
 	}
-	rr := newReviewReader(src.Reviews, cfg)
+	rr := newReviewReader(src.Reviews, cfg.Reviews.Reviewers)
 	if pr.Number > 0 {
 		if _, err := rr.pullRequest(ctx, pr); err != nil {
 			return nil, err
@@ -141,7 +137,7 @@ func changeReviews(ctx context.Context, src *Sources, cfg *config.Config, commit
 	if src.Reviews == nil {
 		return changes, nil, &gate.ReviewFacts{Unavailable: unavailable(src)}, nil
 	}
-	rr := newReviewReader(src.Reviews, cfg)
+	rr := newReviewReader(src.Reviews, cfg.Reviews.Reviewers)
 	byCommit := map[string][]int{}
 	for _, c := range commits {
 		prs, err := src.Reviews.CommitPullRequests(ctx, c.SHA)
@@ -174,7 +170,7 @@ func releaseApproval(ctx context.Context, src *Sources, cfg *config.Config, sha 
 	if src.Reviews == nil {
 		return &gate.ApprovalFacts{Unavailable: unavailable(src)}, nil
 	}
-	rr := newReviewReader(src.Reviews, cfg)
+	rr := newReviewReader(src.Reviews, pol.Approvers)
 	prs, err := src.Reviews.CommitPullRequests(ctx, sha)
 	if err != nil {
 		return nil, fmt.Errorf("the pull requests of the release commit %s: %w", model.ShortSHA(sha), err)

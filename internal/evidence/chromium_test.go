@@ -151,7 +151,7 @@ func TestReportInChromium(t *testing.T) {
 			}
 			text := strings.Join(strings.Fields(string(out)), " ")
 			for _, want := range []string{"tracegate 1.0.0-test (0123456789ab)", "v2.4.0 at " + commit, "inputs sha256:" + b.InputsDigest, "page " + strconv.Itoa(p) + " of " + strconv.Itoa(pages),
-				"EVD-syringeflow rev v2.4.0"} {
+				"DHF-SP1-REL rev v2.4.0"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("page %d does not show %q in its header or footer:\n%s", p, want, out)
 				}

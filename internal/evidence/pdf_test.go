@@ -106,7 +106,7 @@ func TestBundlePDF(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := strings.Join(strings.Fields(string(out)), " ")
-		for _, want := range []string{"EVD-syringeflow rev v2.4.0", "inputs sha256:" + a.InputsDigest, "page " + strconv.Itoa(p) + " of " + strconv.Itoa(pages)} {
+		for _, want := range []string{"DHF-SP1-REL rev v2.4.0", "inputs sha256:" + a.InputsDigest, "page " + strconv.Itoa(p) + " of " + strconv.Itoa(pages)} {
 			if !strings.Contains(text, want) {
 				t.Errorf("page %d does not show %q", p, want)
 			}

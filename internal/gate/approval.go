@@ -80,10 +80,7 @@ func checkReleaseApproved(f *ReleaseFacts, c *check, st *releaseState) {
 	if !c.applies(class) {
 		return
 	}
-	subject := f.Tag
-	if subject == "" {
-		subject = "release candidate " + model.ShortSHA(f.Commit)
-	}
+	subject := releaseName(f)
 	rec := judgeApproval(f.Approval, pol, f.Commit)
 	st.approval = rec
 	if rec.Unavailable != "" {
@@ -112,6 +109,15 @@ func checkReleaseApproved(f *ReleaseFacts, c *check, st *releaseState) {
 		pluralN(rec.Needed, "approval", "approvals"), strings.Join(pol.Approvers, ", "), detail)
 }
 
+// releaseName is the subject of a finding about the release: its tag, or
+// the release candidate and its commit.
+func releaseName(f *ReleaseFacts) string {
+	if f.Tag == "" {
+		return "release candidate " + model.ShortSHA(f.Commit)
+	}
+	return f.Tag
+}
+
 func subjectRelease(f *ReleaseFacts) string {
 	if f.Tag == "" {
 		return "the release candidate at " + model.ShortSHA(f.Commit)
@@ -136,7 +142,7 @@ func judgeApproval(af *ApprovalFacts, pol *config.ApprovalPolicy, commit string)
 	approvers := config.ParseReviewers(pol.Approvers)
 	counted := map[string]bool{}
 	for _, pr := range af.PullRequests {
-		judged := judgeReviews(pr, approvers, af.Members, rec.Needed)
+		judged := judgeReviews(pr, approvers, "the release approvers", af.Members, rec.Needed)
 		how := fmt.Sprintf("review of pull request #%d", pr.PR.Number)
 		if pr.PR.Merged && pr.PR.MergeCommit == commit && pr.PR.HeadSHA != commit {
 			how += " (merged as the release commit)"
@@ -154,7 +160,7 @@ func judgeApproval(af *ApprovalFacts, pol *config.ApprovalPolicy, commit string)
 			}
 			rec.Approvals = append(rec.Approvals, a)
 		}
-		anyone := judgeReviews(pr, nil, nil, 0)
+		anyone := judgeReviews(pr, nil, "", nil, 0)
 		rec.PullRequests = append(rec.PullRequests, anyone)
 	}
 	for _, d := range af.Deployments {

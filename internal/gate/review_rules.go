@@ -15,6 +15,9 @@ import (
 // pull request (pr-reviewed) and on every change of a release
 // (changes-reviewed).
 
+// policyReviewers is how a note names the policy's reviews.reviewers.
+const policyReviewers = "the policy's reviewers"
+
 var ruleReviewed = Rule{ID: "TG209", Name: "pr-reviewed", Title: "Changes to class B/C items are approved on their final head by the policy's reviewers",
 	Clauses: []string{"IEC 62304 5.5.5", "IEC 62304 8.2.3"}, MinClass: model.ClassB, Severity: SevError,
 	Description: "A pull request that changes files of a class B or C software item needs the policy's number of approving reviews (reviews.approvals) on its final head commit, from the named users or team members (reviews.reviewers), and no approval by its own author. An approval of an earlier commit is stale, a dismissed one is none, and a reviewer's later request for changes takes back their approval, as on GitHub. The reviews are read from GitHub; without them the rule fails.",
@@ -72,7 +75,7 @@ func prReviewRecord(f *PRFacts) *ReviewRecord {
 		return nil
 	}
 	cfg := f.Head.Config
-	rec := judgeReviews(&ReviewedPR{PR: f.PR, Reviews: f.Reviews.PRs[f.PR.Number].Reviews}, config.ParseReviewers(cfg.Reviews.Reviewers), f.Reviews.Members, cfg.Reviews.Approvals)
+	rec := judgeReviews(&ReviewedPR{PR: f.PR, Reviews: f.Reviews.PRs[f.PR.Number].Reviews}, config.ParseReviewers(cfg.Reviews.Reviewers), policyReviewers, f.Reviews.Members, cfg.Reviews.Approvals)
 	rec.Class, rec.Touches = touchSummary(itemTouches(cfg, f.Changes))
 	return &rec
 }
@@ -120,7 +123,7 @@ func checkChangesReviewed(f *ReleaseFacts, c *check, st *releaseState) {
 		if f.Reviews == nil || f.Reviews.PRs[n] == nil {
 			continue
 		}
-		rec := judgeReviews(f.Reviews.PRs[n], reviewers, members, cfg.Reviews.Approvals)
+		rec := judgeReviews(f.Reviews.PRs[n], reviewers, policyReviewers, members, cfg.Reviews.Approvals)
 		rec.Class, rec.Touches = touchSummary(byPR[n].touches)
 		rec.Commits = byPR[n].commits
 		recs = append(recs, rec)
@@ -157,7 +160,7 @@ func checkChangesReviewed(f *ReleaseFacts, c *check, st *releaseState) {
 		}
 		class, whys := touchSummary(all)
 		if c.applies(class) {
-			c.report(class, f.Tag, noPos, "%s since %s %s (%s), so the policy requires their review, and the review records could not be read: %s",
+			c.report(class, releaseName(f), noPos, "%s since %s %s (%s), so the policy requires their review, and the review records could not be read: %s",
 				pluralN(n, "commit", "commits"), f.Previous.Name, "change class B/C items", strings.Join(limit(whys, 3), "; "), why)
 		}
 		return

@@ -80,7 +80,9 @@ type JudgedReview struct {
 // none); an approval counts when it is in force, was given on the final
 // head, by one of the reviewers (anyone when the list is empty) and not by
 // the pull request's author. The record's Approvals counts reviewers.
-func judgeReviews(pr *ReviewedPR, reviewers []config.Reviewer, members map[string]map[string]bool, needed int) ReviewRecord {
+// whose names the list in the note of an approval by someone not on it
+// ("the policy's reviewers", "the release approvers").
+func judgeReviews(pr *ReviewedPR, reviewers []config.Reviewer, whose string, members map[string]map[string]bool, needed int) ReviewRecord {
 	p := pr.PR
 	rec := ReviewRecord{Number: p.Number, Title: p.Title, URL: p.URL, Author: p.Author, Created: p.Created, Head: p.HeadSHA, Merged: p.Merged,
 		MergedAt: p.MergedAt, MergeCommit: p.MergeCommit, Needed: needed, Reviews: []JudgedReview{}}
@@ -101,12 +103,12 @@ func judgeReviews(pr *ReviewedPR, reviewers []config.Reviewer, members map[strin
 			case login == strings.ToLower(p.Author) && p.Author != "":
 				jr.Note = "approval by the pull request's own author"
 				rec.SelfApproved = true
-			case inForce[login] != i:
-				jr.Note = "superseded by a later review of " + r.Reviewer
 			case r.Commit != p.HeadSHA:
 				jr.Note = fmt.Sprintf("stale: it reviewed %s, the final head is %s", shortOr(r.Commit, "an unknown commit"), model.ShortSHA(p.HeadSHA))
+			case inForce[login] != i:
+				jr.Note = "superseded by a later review of " + r.Reviewer
 			case !named(r.Reviewer, reviewers, members):
-				jr.Note = "not one of the policy's reviewers (" + reviewerList(reviewers) + ")"
+				jr.Note = "not one of " + whose + " (" + reviewerList(reviewers) + ")"
 			default:
 				jr.Counts = true
 				if !counted[login] {
