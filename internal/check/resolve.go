@@ -21,7 +21,7 @@ type resolver struct {
 	file map[string][]model.Record // by ID
 
 	titled map[string]map[string][]model.Record // kind → ID in title → records
-	listed map[string][]*facts.Issue             // kind → its labelled issues
+	listed map[string][]*facts.Issue            // kind → its labelled issues
 
 	records      map[string][]model.Record
 	issues       map[string]*facts.Issue

@@ -266,9 +266,9 @@ func TestSOUPAnomalies(t *testing.T) {
 	}
 	for src, want := range map[string]string{
 		"version: 1\nsoup:\n  anomalies: osv\n  osv_db: osv\n": "p.yml:3:14: soup.anomalies: osv asks the OSV API, and soup.osv_db names an offline database",
-		"version: 1\nsoup:\n  osv_timeout: 0s\n":              `p.yml:3:16: soup.osv_timeout: "0s" is not a positive duration`,
-		"version: 1\nsoup:\n  osv_timeout: soon\n":            "p.yml:3:16",
-		"version: 1\nsoup:\n  anomalies: nvd\n":               "p.yml:3:14",
+		"version: 1\nsoup:\n  osv_timeout: 0s\n":               `p.yml:3:16: soup.osv_timeout: "0s" is not a positive duration`,
+		"version: 1\nsoup:\n  osv_timeout: soon\n":             "p.yml:3:16",
+		"version: 1\nsoup:\n  anomalies: nvd\n":                "p.yml:3:14",
 	} {
 		if _, err := Parse("p.yml", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", src, err, want)
