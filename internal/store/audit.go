@@ -98,11 +98,13 @@ func (s *db) Record(ctx context.Context, d Decision) (Decision, error) {
 		d.At = s.now()
 	}
 	d.At = fromMicros(micros(d.At))
-	err := s.w.QueryRowContext(ctx, `INSERT INTO audit (repository, ref, sha, gate, verdict, policy_digest, inputs_digest, delivery_id, job_id, decided_at, detail)
+	err := s.writeOne(ctx, fmt.Sprintf("record decision on %s@%s", d.Repository, d.SHA), func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO audit (repository, ref, sha, gate, verdict, policy_digest, inputs_digest, delivery_id, job_id, decided_at, detail)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		d.Repository, d.Ref, d.SHA, d.Gate, d.Verdict, d.PolicyDigest, d.InputsDigest, d.DeliveryID, d.JobID, micros(d.At), d.Detail).Scan(&d.ID)
+			d.Repository, d.Ref, d.SHA, d.Gate, d.Verdict, d.PolicyDigest, d.InputsDigest, d.DeliveryID, d.JobID, micros(d.At), d.Detail).Scan(&d.ID)
+	})
 	if err != nil {
-		return Decision{}, fmt.Errorf("record decision on %s@%s (%s): %w", d.Repository, d.SHA, s.d.name, err)
+		return Decision{}, err
 	}
 	return d, nil
 }

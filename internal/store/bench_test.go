@@ -231,3 +231,60 @@ func BenchmarkClaimComplete(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAcceptUnderWork is BenchmarkAcceptAt200PerSecond while a Runner
+// of four workers works the jobs the deliveries make, each recording a
+// decision in the audit log (as an evaluation does) after a few
+// milliseconds of "evaluation": the webhook's durable insert competes with
+// the workers' claims, records and completions for the database's one
+// writer, as in `tracegate serve`.
+func BenchmarkAcceptUnderWork(b *testing.B) {
+	const interval = time.Second / 200
+	for _, be := range benchBackends() {
+		b.Run(be.name, func(b *testing.B) {
+			s := open(b, be.dsn(b), be.opts)
+			ctx, stop := context.WithCancel(context.Background())
+			var worked atomic.Int64
+			r := &Runner{Queue: s, Workers: 4, Poll: 10 * time.Millisecond, Owner: "bench",
+				Handle: func(ctx context.Context, j Job) error {
+					time.Sleep(3 * time.Millisecond)
+					_, err := s.Record(ctx, Decision{Repository: j.Key.Repository, Ref: "pull/1", SHA: j.Key.SHA, Gate: "pr",
+						Verdict: "pass", PolicyDigest: "sha256:0", InputsDigest: "sha256:0", DeliveryID: j.DeliveryID, JobID: j.ID})
+					worked.Add(1)
+					return err
+				}}
+			ran := make(chan error, 1)
+			go func() { ran <- r.Run(ctx) }()
+			ds := make([]time.Duration, b.N)
+			var wg sync.WaitGroup
+			var failed atomic.Value
+			b.ResetTimer()
+			start := time.Now()
+			for i := range b.N {
+				time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d := benchDelivery()
+					t0 := time.Now()
+					if _, err := s.Accept(ctx, d, benchJob(int64(i))); err != nil {
+						failed.Store(err)
+					}
+					ds[i] = time.Since(t0)
+					r.Wake()
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			stop()
+			if err := <-ran; err != nil {
+				b.Fatal(err)
+			}
+			if err, _ := failed.Load().(error); err != nil {
+				b.Fatal(err)
+			}
+			percentiles(b, ds)
+			b.ReportMetric(float64(worked.Load())/time.Since(start).Seconds(), "jobs/s")
+		})
+	}
+}

@@ -48,7 +48,9 @@ type db struct {
 	closeErr  error
 
 	claimSQL, reclaimSQL string
-	group                *groupCommit // SQLite's Accepts; nil for PostgreSQL, whose server groups commits itself
+	// writer is SQLite's one writer, which every write goes through; nil
+	// for PostgreSQL, whose server groups commits itself.
+	writer *committer
 }
 
 func newDB(ctx context.Context, d dialect, w, r *sql.DB, opts Options, closeFn func() error) *db {
@@ -70,10 +72,23 @@ func (s *db) Close() error {
 	return s.closeErr
 }
 
-// write runs fn in a transaction on the write pool and commits it; a
-// transaction that lost a race with a concurrent one is run again, a few
-// times. what names the operation in errors.
-func (s *db) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+// write runs fn in a transaction and commits it. fn must run its
+// statements under the context it is given, which is not always ctx. On
+// SQLite the writer runs it, in the next group commit; on PostgreSQL it
+// runs in a transaction of its own, again a few times when it lost a race
+// with a concurrent one. what names the operation in errors.
+func (s *db) write(ctx context.Context, what string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.writeIn(ctx, false, what, fn)
+}
+
+// writeIn is write in the writer's delivery lane when intake is set.
+func (s *db) writeIn(ctx context.Context, intake bool, what string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if s.writer != nil {
+		if err := s.writer.write(ctx, intake, fn); err != nil {
+			return fmt.Errorf("%s (%s): %w", what, s.d.name, err)
+		}
+		return nil
+	}
 	const tries = 5
 	for try := 1; ; try++ {
 		err := s.tryWrite(ctx, fn)
@@ -87,12 +102,30 @@ func (s *db) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) 
 	}
 }
 
-func (s *db) tryWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// querier runs statements: a transaction, or PostgreSQL's pool.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// writeOne is write for fn of one statement, which on PostgreSQL commits
+// by itself, without the round trips of a transaction around it.
+func (s *db) writeOne(ctx context.Context, what string, fn func(ctx context.Context, q querier) error) error {
+	if s.writer != nil {
+		return s.write(ctx, what, func(ctx context.Context, tx *sql.Tx) error { return fn(ctx, tx) })
+	}
+	if err := fn(ctx, s.w); err != nil {
+		return fmt.Errorf("%s (%s): %w", what, s.d.name, err)
+	}
+	return nil
+}
+
+func (s *db) tryWrite(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		return errors.Join(err, rollback(tx))
 	}
 	if err := tx.Commit(); err != nil {
@@ -110,9 +143,7 @@ func rollback(tx *sql.Tx) error {
 
 // execOne runs a statement that must change exactly one row; none means the
 // row is not in the state the statement expects, reported as missing.
-func execOne(ctx context.Context, tx interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, missing error, query string, args ...any) error {
+func execOne(ctx context.Context, tx querier, missing error, query string, args ...any) error {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return err

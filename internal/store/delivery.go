@@ -80,13 +80,10 @@ func (s *db) Accept(ctx context.Context, d Delivery, jobs ...JobSpec) (Accepted,
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = now
 	}
-	r := &acceptRequest{ctx: ctx, d: d, rows: specRows(jobs, now), now: now}
-	if s.group != nil {
-		return s.group.submit(r)
-	}
+	rows := specRows(jobs, now)
 	var out Accepted
-	err := s.write(ctx, "store delivery "+d.ID, func(tx *sql.Tx) (err error) {
-		out, err = s.accept(ctx, tx, r)
+	err := s.writeIn(ctx, true, "store delivery "+d.ID, func(ctx context.Context, tx *sql.Tx) (err error) {
+		out, err = s.accept(ctx, tx, d, now, rows)
 		return err
 	})
 	if err != nil {
@@ -95,9 +92,8 @@ func (s *db) Accept(ctx context.Context, d Delivery, jobs ...JobSpec) (Accepted,
 	return out, nil
 }
 
-// accept inserts r's delivery and, when it is new, its jobs, in tx.
-func (s *db) accept(ctx context.Context, tx *sql.Tx, r *acceptRequest) (Accepted, error) {
-	d := r.d
+// accept inserts delivery d and, when it is new, its jobs, in tx.
+func (s *db) accept(ctx context.Context, tx *sql.Tx, d Delivery, now time.Time, rows []jobRow) (Accepted, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, event, event_action, installation_id, repository, payload, received_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
 		d.ID, d.Event, d.Action, d.InstallationID, d.Repository, d.Payload, micros(d.ReceivedAt))
@@ -107,7 +103,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return Accepted{}, err // a duplicate: nothing more to do
 	}
-	jobs, err := s.enqueue(ctx, tx, r.now, r.rows)
+	jobs, err := s.enqueue(ctx, tx, now, rows)
 	if err != nil {
 		return Accepted{}, err
 	}

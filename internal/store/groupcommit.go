@@ -5,132 +5,153 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
-// groupCommit commits the deliveries that wait for SQLite's one writer
-// together: while one transaction commits, the Accepts that arrive queue
-// here, and the next transaction takes them all, each under a savepoint so
-// that one's error does not undo the others, with one sync of the WAL for
-// the lot. Idle, a delivery commits alone at once, with no timer; when the
-// disk stalls, the deliveries behind the stall wait for one sync, not one
-// each.
-type groupCommit struct {
+// committer is SQLite's one writer. Every write — the webhook's Accepts and
+// the workers' claims, completions, failures, lease extensions and audit
+// records alike — is a request to it, and the requests that wait while a
+// transaction commits go together into the next one, each under a
+// savepoint so that one's error undoes only its own work, with one sync of
+// the WAL for the lot (group commit). A caller is answered only after the
+// commit, so what it was told is on disk.
+//
+// Deliveries come first: each transaction takes every waiting Accept (up
+// to maxIntake) before at most maxOther other writes, so that a webhook
+// waits for at most the transaction in flight and its own, never behind a
+// queue of the workers' bookkeeping; the workers' writes still get into
+// every transaction and never starve. Idle, a request commits alone at
+// once, with no timer.
+type committer struct {
 	s       *db
-	queue   chan *acceptRequest
+	intake  chan *writeRequest
+	other   chan *writeRequest
 	stop    chan struct{}
 	stopped chan struct{}
 }
 
-// acceptRequest is one Accept.
-type acceptRequest struct {
+// writeRequest is one write: fn runs in the group's transaction.
+type writeRequest struct {
+	// ctx is the caller's: a request whose caller left before the group
+	// began is skipped. fn gets the group's context instead, which no
+	// caller can cancel — a statement SQLite interrupts rolls the whole
+	// transaction back, everyone's work with it.
 	ctx  context.Context
-	d    Delivery
-	rows []jobRow
-	now  time.Time
-	done chan acceptResult
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
 }
 
-type acceptResult struct {
-	out Accepted
-	err error
-}
-
-// maxGroup bounds a transaction, so that the first of a group does not
-// wait for a very large one.
-const maxGroup = 64
-
-// groupTimeout bounds a group's transaction, which runs on behalf of many
-// callers and so under none's context.
-const groupTimeout = time.Minute
+// Bounds on a transaction: the deliveries it takes first, and the other
+// writes after them.
+const (
+	maxIntake = 64
+	maxOther  = 16
+)
 
 var errClosed = errors.New("the store is closed")
 
-func newGroupCommit(s *db) *groupCommit {
-	g := &groupCommit{s: s, queue: make(chan *acceptRequest, maxGroup), stop: make(chan struct{}), stopped: make(chan struct{})}
-	go g.run()
-	return g
+func newCommitter(s *db) *committer {
+	c := &committer{s: s, intake: make(chan *writeRequest, maxIntake), other: make(chan *writeRequest, maxOther),
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	go c.run()
+	return c
 }
 
-// close stops the committer after the group in flight; Accepts still
-// queued fail with errClosed.
-func (g *groupCommit) close() {
-	close(g.stop)
-	<-g.stopped
+// close stops the committer after the transaction in flight; requests
+// still queued fail with errClosed.
+func (c *committer) close() {
+	close(c.stop)
+	<-c.stopped
 }
 
-func (g *groupCommit) submit(r *acceptRequest) (Accepted, error) {
-	r.done = make(chan acceptResult, 1)
-	select {
-	case g.queue <- r:
-	case <-g.stopped:
-		return Accepted{}, fmt.Errorf("store delivery %s: %w", r.d.ID, errClosed)
-	case <-r.ctx.Done():
-		return Accepted{}, fmt.Errorf("store delivery %s: %w", r.d.ID, r.ctx.Err())
+// write runs fn in a transaction of the committer, in the delivery lane
+// when intake is set, and returns fn's error or the commit's. Once the
+// request is queued the caller waits for its answer whatever its context
+// says: the transaction that takes it is bounded, and the caller must know
+// whether its write was committed.
+func (c *committer) write(ctx context.Context, intake bool, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	r := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	lane := c.other
+	if intake {
+		lane = c.intake
 	}
 	select {
-	case res := <-r.done:
-		return res.out, res.err
-	case <-g.stopped:
+	case lane <- r:
+	case <-c.stopped:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-c.stopped:
 		select { // answered as the committer stopped
-		case res := <-r.done:
-			return res.out, res.err
+		case err := <-r.done:
+			return err
 		default:
-			return Accepted{}, fmt.Errorf("store delivery %s: %w", r.d.ID, errClosed)
+			return errClosed
 		}
 	}
 }
 
-func (g *groupCommit) run() {
-	defer close(g.stopped)
+func (c *committer) run() {
+	defer close(c.stopped)
+	group := make([]*writeRequest, 0, maxIntake+maxOther)
 	for {
-		var group []*acceptRequest
-		select {
-		case r := <-g.queue:
+		group = group[:0]
+		var other *writeRequest
+		select { // wait for a request of either lane
+		case r := <-c.intake:
 			group = append(group, r)
-		case <-g.stop:
+		case other = <-c.other:
+		case <-c.stop:
 			return
 		}
-	more:
-		for len(group) < maxGroup {
-			select {
-			case r := <-g.queue:
-				group = append(group, r)
-			default:
-				break more
-			}
+		group = take(group, c.intake, maxIntake)
+		n := len(group) + maxOther
+		if other != nil {
+			group = append(group, other)
 		}
-		g.commit(group)
+		group = take(group, c.other, n)
+		c.commit(group)
 	}
 }
 
-// commit stores a group in one transaction and answers each request. A
+// take appends the requests waiting in lane to group, up to n in all.
+func take(group []*writeRequest, lane chan *writeRequest, n int) []*writeRequest {
+	for len(group) < n {
+		select {
+		case r := <-lane:
+			group = append(group, r)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
+// commit runs a group's requests in one transaction and answers each. A
 // request whose caller left before the group began is skipped; one whose
-// caller leaves later is committed all the same (a redelivery of it will be
-// a duplicate).
-func (g *groupCommit) commit(group []*acceptRequest) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), groupTimeout)
-	defer cancel()
-	results := make([]acceptResult, len(group))
-	err := g.s.write(ctx, "store deliveries", func(tx *sql.Tx) error {
+// caller leaves later is committed all the same (for a delivery, its
+// redelivery will be a duplicate).
+func (c *committer) commit(group []*writeRequest) {
+	ctx := context.WithoutCancel(group[0].ctx) // no Done: no watcher per statement, no interrupt
+	errs := make([]error, len(group))
+	err := c.s.tryWrite(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for i, r := range group {
-			results[i] = acceptResult{}
-			if err := r.ctx.Err(); err != nil {
-				results[i].err = fmt.Errorf("store delivery %s: %w", r.d.ID, err)
+			errs[i] = r.ctx.Err()
+			if errs[i] != nil {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT delivery"); err != nil {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT request"); err != nil {
 				return err
 			}
-			out, err := g.s.accept(ctx, tx, r)
-			if err != nil {
-				results[i].err = fmt.Errorf("store delivery %s (%s): %w", r.d.ID, g.s.d.name, err)
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO delivery"); err != nil {
-					return err
+			if errs[i] = r.fn(ctx, tx); errs[i] != nil {
+				if _, err := tx.ExecContext(ctx, "ROLLBACK TO request"); err != nil {
+					return errors.Join(errs[i], err)
 				}
 			}
-			results[i].out = out
-			if _, err := tx.ExecContext(ctx, "RELEASE delivery"); err != nil {
+			if _, err := tx.ExecContext(ctx, "RELEASE request"); err != nil {
 				return err
 			}
 		}
@@ -138,8 +159,8 @@ func (g *groupCommit) commit(group []*acceptRequest) {
 	})
 	for i, r := range group {
 		if err != nil {
-			results[i] = acceptResult{err: fmt.Errorf("store delivery %s: %w", r.d.ID, err)}
+			errs[i] = fmt.Errorf("group commit: %w", err)
 		}
-		r.done <- results[i]
+		r.done <- errs[i]
 	}
 }

@@ -76,9 +76,9 @@ BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
 	}
 	waitQueue := func(n int) {
 		deadline := time.Now().Add(30 * time.Second)
-		for len(s.group.queue) != n {
+		for len(s.writer.intake) != n {
 			if time.Now().After(deadline) {
-				t.Fatalf("%d queued, want %d", len(s.group.queue), n)
+				t.Fatalf("%d queued, want %d", len(s.writer.intake), n)
 			}
 			time.Sleep(time.Millisecond)
 		}
@@ -113,5 +113,67 @@ BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
 	}
 	if _, err := s.Accept(ctx, delivery("late")); err == nil {
 		t.Error("Accept after Close succeeded")
+	}
+}
+
+// SQLite's writer puts the deliveries waiting for it first in its next
+// transaction, before the workers' writes that waited longer, and commits
+// them all at once: a webhook never waits behind a queue of bookkeeping.
+func TestWriterPutsDeliveriesFirst(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, backends[0].fresh(t), Options{})
+	// Hold the one writer connection while the writes queue up.
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	enqueued := make([]Enqueued, 3)
+	accepted := make([]Accepted, 3)
+	errs := make(chan error, 7)
+	wg.Add(1)
+	go func() { // taken by the writer at once, which then waits for the connection
+		defer wg.Done()
+		_, err := s.Enqueue(ctx, prJob(100, "f00d"))
+		errs <- err
+	}()
+	waitFor(t, "the writer to take the first", func() bool { return len(s.writer.other) == 0 })
+	time.Sleep(10 * time.Millisecond)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := s.Enqueue(ctx, prJob(200+i, "beef"))
+			enqueued[i] = e[0]
+			errs <- err
+		}()
+		waitFor(t, "a worker's write to queue", func() bool { return len(s.writer.other) == i+1 })
+	}
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := s.Accept(ctx, delivery(fmt.Sprintf("late-%d", i)), prJob(300+i, "cafe"))
+			accepted[i] = a
+			errs <- err
+		}()
+		waitFor(t, "a delivery to queue", func() bool { return len(s.writer.intake) == i+1 })
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range accepted {
+		for _, e := range enqueued {
+			if a.Jobs[0].ID > e.ID {
+				t.Errorf("a delivery queued last got job %d after a worker's job %d: deliveries come first", a.Jobs[0].ID, e.ID)
+			}
+		}
 	}
 }

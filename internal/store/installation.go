@@ -43,7 +43,7 @@ func (s *db) PutInstallation(ctx context.Context, in Installation) error {
 		in.Repositories = []string{}
 	}
 	now := micros(s.now())
-	return s.write(ctx, fmt.Sprintf("record installation %d", in.ID), func(tx *sql.Tx) error {
+	return s.write(ctx, fmt.Sprintf("record installation %d", in.ID), func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO installations (id, account, account_type, suspended, deleted, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET account = excluded.account, account_type = excluded.account_type,
@@ -79,7 +79,7 @@ func (s *db) ChangeRepositories(ctx context.Context, id int64, added, removed []
 		return fmt.Errorf("change installation repositories: ID %d: want a positive ID", id)
 	}
 	now := micros(s.now())
-	return s.write(ctx, fmt.Sprintf("change repositories of installation %d", id), func(tx *sql.Tx) error {
+	return s.write(ctx, fmt.Sprintf("change repositories of installation %d", id), func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO installations (id, account, account_type, suspended, deleted, updated_at)
 VALUES ($1, '', '', 0, 0, $2) ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`, id, now); err != nil {
 			return err

@@ -98,7 +98,7 @@ CREATE TABLE installation_repositories (
 func (s *db) migrate(ctx context.Context) error {
 	fill := strings.NewReplacer("{{id}}", s.d.autoID, "{{blob}}", s.d.blob, "{{append-only}}", s.d.appendOnly)
 	var applied []int
-	err := s.write(ctx, "migrate schema", func(tx *sql.Tx) error {
+	err := s.write(ctx, "migrate schema", func(ctx context.Context, tx *sql.Tx) error {
 		applied = applied[:0]
 		if s.d.lockMigrations != "" {
 			if _, err := tx.ExecContext(ctx, s.d.lockMigrations); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -42,24 +43,69 @@ func helperMain() int {
 	return 0
 }
 
-// acceptForever accepts deliveries, each with one job, and prints "ack ID"
-// once Accept has returned: every ID printed is durable.
+// acceptForever accepts deliveries, each with one job, from acceptors
+// goroutines at once, and prints "ack ID" once Accept has returned: every
+// ID printed is durable. Meanwhile a Runner works the jobs, recording a
+// decision for each, and prints "done JOB" once Complete has returned: on
+// SQLite the deliveries and the workers' writes share group commits.
 func acceptForever(db string) error {
+	const acceptors = 8
 	ctx := context.Background()
 	s, err := Open(ctx, db, Options{Synchronous: os.Getenv(helperSyncEnv)})
 	if err != nil {
 		return err
 	}
-	fmt.Println("ready")
-	for i := 0; ; i++ {
-		id := "kill-" + strconv.Itoa(i)
-		if _, err := s.Accept(ctx, delivery(id), prJob(i+1, "0123abcd")); err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(os.Stdout, "ack %s\n", id); err != nil {
-			return err
-		}
+	var mu sync.Mutex
+	say := func(format string, args ...any) error {
+		mu.Lock()
+		defer mu.Unlock()
+		_, err := fmt.Fprintf(os.Stdout, format, args...)
+		return err
 	}
+	r := &Runner{Queue: printCompletions{s, say}, Workers: 4, Poll: 5 * time.Millisecond, Lease: time.Minute, Owner: "acceptor",
+		Handle: func(ctx context.Context, j Job) error {
+			_, err := s.Record(ctx, Decision{Repository: j.Key.Repository, Ref: "pull/" + strconv.Itoa(j.Key.Number), SHA: j.Key.SHA,
+				Gate: "pr", Verdict: "pass", PolicyDigest: "sha256:0", InputsDigest: "sha256:0", DeliveryID: j.DeliveryID, JobID: j.ID})
+			return err
+		}}
+	go func() { _ = r.Run(ctx) }()
+	if err := say("ready\n"); err != nil {
+		return err
+	}
+	errs := make(chan error, acceptors)
+	var next atomic.Int64
+	for range acceptors {
+		go func() {
+			for {
+				i := int(next.Add(1))
+				id := "kill-" + strconv.Itoa(i)
+				if _, err := s.Accept(ctx, delivery(id), prJob(i, "0123abcd")); err != nil {
+					errs <- err
+					return
+				}
+				r.Wake()
+				if err := say("ack %s\n", id); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	return <-errs
+}
+
+// printCompletions prints "done JOB" for each job completed, once the
+// store said so.
+type printCompletions struct {
+	Queue
+	say func(format string, args ...any) error
+}
+
+func (q printCompletions) Complete(ctx context.Context, j Job) error {
+	if err := q.Queue.Complete(ctx, j); err != nil {
+		return err
+	}
+	return q.say("done %d\n", j.ID)
 }
 
 // workUntilEOF runs a Runner that prints "ran ID NUMBER" for each job it

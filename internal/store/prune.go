@@ -42,13 +42,17 @@ func (s *db) Prune(ctx context.Context, olderThan time.Duration) (Pruned, error)
 	AND state NOT IN ('queued', 'running') LIMIT $2)`, &out.Jobs},
 	} {
 		for {
-			res, err := s.w.ExecContext(ctx, p.query, cutoff, pruneBatch)
+			var n int64
+			err := s.writeOne(ctx, "prune "+p.what, func(ctx context.Context, q querier) error {
+				res, err := q.ExecContext(ctx, p.query, cutoff, pruneBatch)
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			})
 			if err != nil {
-				return out, fmt.Errorf("prune %s (%s): %w", p.what, s.d.name, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return out, fmt.Errorf("prune %s (%s): %w", p.what, s.d.name, err)
+				return out, err
 			}
 			*p.n += n
 			if n < pruneBatch {

@@ -128,7 +128,7 @@ func (s *db) Enqueue(ctx context.Context, specs ...JobSpec) ([]Enqueued, error) 
 	}
 	now := s.now()
 	var out []Enqueued
-	err := s.write(ctx, "enqueue jobs", func(tx *sql.Tx) (err error) {
+	err := s.write(ctx, "enqueue jobs", func(ctx context.Context, tx *sql.Tx) (err error) {
 		out, err = s.enqueue(ctx, tx, now, specRows(specs, now))
 		return err
 	})
@@ -147,7 +147,7 @@ func (s *db) Claim(ctx context.Context, owner string, n int, lease time.Duration
 	now := s.now()
 	var jobs []Job
 	var retired []retirement
-	err := s.write(ctx, "claim jobs", func(tx *sql.Tx) error {
+	err := s.write(ctx, "claim jobs", func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if retired, err = s.reclaim(ctx, tx, now); err != nil {
 			return err
@@ -282,7 +282,7 @@ func (s *db) running(ctx context.Context, tx *sql.Tx, j Job) (Job, error) {
 func (s *db) Fail(ctx context.Context, j Job, cause error) (Failure, error) {
 	now := s.now()
 	var r retirement
-	err := s.write(ctx, fmt.Sprintf("fail job %d", j.ID), func(tx *sql.Tx) error {
+	err := s.write(ctx, fmt.Sprintf("fail job %d", j.ID), func(ctx context.Context, tx *sql.Tx) error {
 		cur, err := s.running(ctx, tx, j)
 		if err != nil {
 			return err
@@ -299,7 +299,7 @@ func (s *db) Fail(ctx context.Context, j Job, cause error) (Failure, error) {
 
 func (s *db) Release(ctx context.Context, j Job) error {
 	now := s.now()
-	return s.write(ctx, fmt.Sprintf("release job %d", j.ID), func(tx *sql.Tx) error {
+	return s.write(ctx, fmt.Sprintf("release job %d", j.ID), func(ctx context.Context, tx *sql.Tx) error {
 		cur, err := s.running(ctx, tx, j)
 		if err != nil {
 			return err
@@ -313,12 +313,11 @@ func (s *db) Release(ctx context.Context, j Job) error {
 }
 
 func (s *db) Complete(ctx context.Context, j Job) error {
-	err := execOne(ctx, s.w, ErrLeaseLost, `UPDATE jobs SET state = 'done', finished_at = $3 WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
-		j.ID, j.Owner, micros(s.now()))
-	if err != nil {
-		return fmt.Errorf("complete job %d (%s): %w", j.ID, s.d.name, err)
-	}
-	return nil
+	now := micros(s.now())
+	return s.writeOne(ctx, fmt.Sprintf("complete job %d", j.ID), func(ctx context.Context, q querier) error {
+		return execOne(ctx, q, ErrLeaseLost, `UPDATE jobs SET state = 'done', finished_at = $3 WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+			j.ID, j.Owner, now)
+	})
 }
 
 func (s *db) Extend(ctx context.Context, j Job, lease time.Duration) (time.Time, error) {
@@ -326,10 +325,12 @@ func (s *db) Extend(ctx context.Context, j Job, lease time.Duration) (time.Time,
 		return time.Time{}, fmt.Errorf("extend job %d: lease %v: want a positive duration", j.ID, lease)
 	}
 	until := s.now().Add(lease)
-	err := execOne(ctx, s.w, ErrLeaseLost, `UPDATE jobs SET lease_until = $3 WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
-		j.ID, j.Owner, micros(until))
+	err := s.writeOne(ctx, fmt.Sprintf("extend job %d", j.ID), func(ctx context.Context, q querier) error {
+		return execOne(ctx, q, ErrLeaseLost, `UPDATE jobs SET lease_until = $3 WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+			j.ID, j.Owner, micros(until))
+	})
 	if err != nil {
-		return time.Time{}, fmt.Errorf("extend job %d (%s): %w", j.ID, s.d.name, err)
+		return time.Time{}, err
 	}
 	return fromMicros(micros(until)), nil
 }

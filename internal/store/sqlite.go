@@ -110,12 +110,12 @@ func openSQLiteOnce(ctx context.Context, path string, opts Options) (Store, erro
 	stopped := make(chan struct{})
 	var s *db
 	s = newDB(ctx, sqliteDialect, w, r, opts, func() error {
-		s.group.close()
+		s.writer.close()
 		close(stop)
 		<-stopped
 		return errors.Join(ck.Close(), r.Close(), w.Close())
 	})
-	s.group = newGroupCommit(s)
+	s.writer = newCommitter(s)
 	go func() { defer close(stopped); s.checkpoint(ck, stop) }()
 	if err := s.checkWAL(ctx, sync); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
