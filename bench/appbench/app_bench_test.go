@@ -297,7 +297,22 @@ func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) {
 		reps = []*replica{start(b, bin, keyFile, db, r.gh.APIURL()), start(b, bin, keyFile, db, r.gh.APIURL())}
 	}
 
-	// API calls of one cold and one warm evaluation, alone.
+	// API calls of one cold and one warm evaluation, alone: after each
+	// replica's recovery made its first look at the hook deliveries.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		looks := 0
+		for _, q := range r.gh.Requests() {
+			if strings.HasSuffix(q.Path, "/app/hook/deliveries") {
+				looks++
+			}
+		}
+		if looks >= len(reps) {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatal("the recovery made no first look")
+		}
+	}
 	r.gh.ResetLog()
 	if code, _ := post(reps[0].url, "probe-cold", r.payload("opened", 100000, r.heads[0], "Greet (SRS-001)")); code != 202 {
 		b.Fatalf("probe: %d", code)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tracegate/tracegate/internal/githubapi/fakegithub"
 )
@@ -22,6 +23,21 @@ func apiCalls(gh *fakegithub.Server) []string {
 	return out
 }
 
+// recovered waits for the recovery's first look at the App's hook
+// deliveries, which a server makes as it starts, so that it is not counted
+// among an evaluation's calls.
+func (f *fixture) recovered() {
+	f.t.Helper()
+	waitFor(f.t, "the recovery's first look", 30*time.Second, func() bool {
+		for _, r := range f.gh.Requests() {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/app/hook/deliveries") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // A cold evaluation of a pull request reads what it must once; a warm
 // re-evaluation (the title edited, nothing else changed) asks only what
 // can have changed — the linked issue and the CI runs of the head — with
@@ -36,6 +52,7 @@ func TestAPICallsColdAndWarm(t *testing.T) {
 		"junit.xml": `<testsuites><testsuite name="s" tests="1"><testcase name="TestGreet SRS-001" classname="x"/></testsuite></testsuites>`}})
 	f.gh.AddIssue(repoName, fakegithub.Issue{Number: 9, Title: "Greeting too quiet", Labels: []string{"bug"}})
 	s := f.start()
+	f.recovered()
 	p := pr{number: 4, head: head, title: "Greet louder (SRS-001), fixes #9"}
 	f.gh.ResetLog()
 	f.deliver("pull_request", f.prPayload("opened", p))
