@@ -21,7 +21,7 @@ import (
 )
 
 // RegisterFunc reads a SOUP register file.
-type RegisterFunc func(fsys fs.FS, path string) ([]model.SOUPItem, []input.Warning, error)
+type RegisterFunc func(fsys fs.FS, path string, columns map[string]string) ([]model.SOUPItem, []input.Warning, error)
 
 // SOUPOptions say which SBOMs and register to read besides, or instead
 // of, the policy's.
@@ -135,7 +135,7 @@ func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc
 			warns []input.Warning
 		}
 		r, err := readFile(given, func(fsys fs.FS, name string) (reg, error) {
-			items, warns, err := read(fsys, name)
+			items, warns, err := read(fsys, name, cfg.SOUP.Columns)
 			return reg{items, warns}, err
 		})
 		return r.items, given.Path, r.warns, err
@@ -144,7 +144,7 @@ func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc
 	if path == "" {
 		return nil, "", nil, nil
 	}
-	items, warns, err = read(tree, path)
+	items, warns, err = read(tree, path, cfg.SOUP.Columns)
 	if errors.Is(err, fs.ErrNotExist) {
 		if cfg.IsDefault("soup.register") {
 			return nil, path, []input.Warning{input.Warnf(input.Pos{File: path}, "no SOUP register at the default path; every SOUP item counts as unregistered: %s", syncHint)}, nil

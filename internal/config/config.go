@@ -122,6 +122,7 @@ type Source struct {
 	Path    string   `json:"path"`
 	Exclude []string `json:"exclude,omitempty"`
 	Format  string   `json:"format"`
+	Table
 }
 
 // StatusPolicy says which requirement states are in force.
@@ -209,9 +210,12 @@ type ReleasePolicy struct {
 
 // SOUPPolicy says where the SBOMs and the SOUP register are.
 type SOUPPolicy struct {
-	Register string   `json:"register,omitempty"`
-	SBOMs    []string `json:"sboms,omitempty"`
-	OSVDB    string   `json:"osv_db,omitempty"`
+	Register string `json:"register,omitempty"`
+	// Columns maps the register's columns when it is kept as a Markdown
+	// table.
+	Columns map[string]string `json:"columns,omitempty"`
+	SBOMs   []string          `json:"sboms,omitempty"`
+	OSVDB   string            `json:"osv_db,omitempty"`
 	// Anomalies is AnomaliesOSV when the gates ask the OSV API for each
 	// SOUP version's published anomalies, waiting at most OSVTimeout (a
 	// Go duration; DefaultOSVTimeout when empty).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -203,9 +204,10 @@ func (c *Config) check() input.Errors {
 		}
 	}
 	for _, list := range []struct {
-		key string
-		src []Source
-	}{{"requirements", c.Requirements}, {"risks", c.Risks}, {"tests", c.Tests}} {
+		key              string
+		src              []Source
+		fields, idFields []string
+	}{{"requirements", c.Requirements, RequirementColumns, RequirementIDColumns}, {"risks", c.Risks, RiskColumns, RiskIDColumns}, {"tests", c.Tests, nil, nil}} {
 		for i, s := range list.src {
 			if !doublestar.ValidatePattern(s.Path) {
 				bad(fmt.Sprintf("%s.%d.path", list.key, i), "%s[%d].path: invalid glob %q", list.key, i, s.Path)
@@ -216,6 +218,12 @@ func (c *Config) check() input.Errors {
 					bad(fmt.Sprintf("%s.%d.exclude.%d", list.key, i, j), "%s[%d].exclude[%d]: invalid glob %q", list.key, i, j, g)
 				}
 			}
+			checkTable(fmt.Sprintf("%s.%d", list.key, i), s, list.fields, list.idFields, bad)
+		}
+	}
+	for _, f := range sortedKeys(c.SOUP.Columns) {
+		if !slices.Contains(SOUPColumns, f) {
+			bad("soup.columns."+f+"#key", "soup.columns: %q is not a field of the SOUP register (fields: %s)", f, strings.Join(SOUPColumns, ", "))
 		}
 	}
 	for i, g := range c.TestSources {

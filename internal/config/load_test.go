@@ -100,6 +100,17 @@ risk_matrix:
 			[]string{"p.yml:2:36: external[0].pattern: invalid regular expression", "external[1].pattern: pattern \".*\" matches empty text"}},
 		{"external namespace of an unknown kind", "version: 1\nexternal: [ { name: Jira, pattern: 'SR-\\d+', kinds: [test] } ]\n", []string{"external[0].kinds[0]: value must be one of"}},
 		{"first release not a ref name", "version: 1\nrelease: { first: 'v1 0' }\n", []string{"p.yml:2:19: release.first"}},
+		{"table column of another kind", "version: 1\nrequirements: [ { path: a.md, columns: { harm: Schaden } } ]\n",
+			[]string{`p.yml:2:42: requirements[0].columns: "harm" is not a field of the table (fields: id, title, text`}},
+		{"table prefix of a field without IDs", "version: 1\nrisks: [ { path: a.md, id_prefixes: { harm: H- } } ]\n",
+			[]string{`p.yml:2:39: risks[0].id_prefixes: "harm" is not a field that holds IDs (fields: id, risk_controls, requirements)`}},
+		{"table columns on a YAML format", "version: 1\nrequirements: [ { path: a.yml, format: tracegate, columns: { id: Nr. } } ]\n",
+			[]string{`requirements[0]: columns and id_prefixes apply to format markdown-table, not tracegate`}},
+		{"table columns on test reports", "version: 1\ntests: [ { path: a.md, columns: { id: Nr. } } ]\n",
+			[]string{`tests[0]: columns and id_prefixes apply to registers kept as Markdown tables`}},
+		{"SOUP column that is not a field", "version: 1\nsoup: { register: soup.md, columns: { package: Paket } }\n",
+			[]string{`p.yml:2:39: soup.columns: "package" is not a field of the SOUP register`}},
+		{"blank ID prefix", "version: 1\nrisks: [ { path: a.md, id_prefixes: { id: '' } } ]\n", []string{"risks[0].id_prefixes.id"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 )
@@ -50,6 +51,14 @@ type Streamer interface {
 	// keep accepts (every case when keep is nil) and counting the others
 	// in Items.Unkept.
 	ReadCases(fsys fs.FS, path string, keep Keep) (*Items, error)
+}
+
+// A TableReader reads registers kept as Markdown tables, with the column
+// mapping the policy gives for the source (config.Table). Read is
+// ReadTable with no mapping.
+type TableReader interface {
+	Reader
+	ReadTable(fsys fs.FS, path string, t config.Table) (*Items, error)
 }
 
 // Keep decides whether the loader keeps a test case it read (see Keeper).

@@ -49,6 +49,7 @@ type job struct {
 	path   string
 	format string // as configured: auto or a reader's name
 	key    string // the policy key, for messages
+	table  config.Table
 }
 
 type outcome struct {
@@ -111,7 +112,7 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 					continue
 				}
 				seen[string(kind)+"\x00"+f] = true
-				jobs = append(jobs, job{kind: kind, path: f, format: s.Format, key: fmt.Sprintf("%s[%d]", key, i)})
+				jobs = append(jobs, job{kind: kind, path: f, format: s.Format, key: fmt.Sprintf("%s[%d]", key, i), table: s.Table})
 			}
 		}
 	}
@@ -287,7 +288,12 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 
 func readOne(fsys fs.FS, set Set, j job, keep Keep) outcome {
 	r := set.reader(j.kind, j.format)
-	if j.format == "auto" {
+	if j.format == "auto" && !j.table.IsZero() && IsMarkdown(j.path) {
+		// A column mapping says the file is a table whose headers the
+		// defaults may not know: detection by them would miss it.
+		r = set.reader(j.kind, config.FormatMarkdownTable)
+	}
+	if j.format == "auto" && r == nil {
 		// Detection reads the head only; the reader it picks applies its
 		// own size limit (a test report may be far larger than a YAML file).
 		f, err := input.Open(fsys, j.path, math.MaxInt64)
@@ -310,12 +316,17 @@ func readOne(fsys fs.FS, set Set, j job, keep Keep) outcome {
 			return outcome{err: notRecognised(j, head, set.Formats(j.kind))}
 		}
 	}
+	if _, ok := r.(TableReader); !ok && !j.table.IsZero() {
+		// The mapping would be ignored: the file is read as another format.
+		return outcome{err: input.Errorf(input.Pos{File: j.path}, "%s names columns for a Markdown table, and the file is read as %s", j.key, r.Format()).
+			WithHint("set format: " + config.FormatMarkdownTable + " for this source, or leave its columns: and id_prefixes: out")}
+	}
 	release, err := reserve(fsys, j.path, memoryFactor(r))
 	if err != nil {
 		return outcome{err: err}
 	}
 	defer release()
-	items, err := safeRead(r, fsys, j.path, keep)
+	items, err := safeRead(r, fsys, j.path, keep, j.table)
 	if err != nil {
 		return outcome{err: err}
 	}
@@ -335,7 +346,7 @@ func reserve(fsys fs.FS, path string, factor int64) (func(), error) {
 
 // safeRead turns a reader panic into an error naming the file: a bug in a
 // reader must fail the evaluation, not crash the App or pass the gate.
-func safeRead(r Reader, fsys fs.FS, path string, keep Keep) (items *Items, err error) {
+func safeRead(r Reader, fsys fs.FS, path string, keep Keep, t config.Table) (items *Items, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			items, err = nil, input.Errorf(input.Pos{File: path}, "%s reader failed: %v", r.Format(), p).
@@ -344,6 +355,8 @@ func safeRead(r Reader, fsys fs.FS, path string, keep Keep) (items *Items, err e
 	}()
 	if sr, ok := r.(Streamer); ok && keep != nil {
 		items, err = sr.ReadCases(fsys, path, keep)
+	} else if tr, ok := r.(TableReader); ok {
+		items, err = tr.ReadTable(fsys, path, t)
 	} else {
 		items, err = r.Read(fsys, path)
 	}

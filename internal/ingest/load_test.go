@@ -119,9 +119,9 @@ func TestUnrecognisedIsAnError(t *testing.T) {
 		{"an empty report", "reports/a.xml", "", "reports/a.xml: matched by tests[0] but not recognised as any tests format (gotest-json, junit, qttest, rdm): it is empty"},
 		{"a JSON file without events", "reports/a.json", `{"tests": 3}`, "reports/a.json: matched by tests[0] but not recognised"},
 		{"a JUnit report behind more than the prolog limit", "reports/a.xml", "<!--" + strings.Repeat("x", input.MaxProlog) + "-->" + junit, "reports/a.xml: matched by tests[0] but not recognised"},
-		{"a README under the requirements glob", "reqs/README.md", "# Requirements\n\nid: SRS-1\n", "reqs/README.md: matched by requirements[0] but not recognised as any requirements format (doorstop, rdm, ketryx, markdown, tracegate)"},
+		{"a README under the requirements glob", "reqs/README.md", "# Requirements\n\nid: SRS-1\n", "reqs/README.md: matched by requirements[0] but not recognised as any requirements format (doorstop, rdm, ketryx, markdown, markdown-table, tracegate)"},
 		{"Markdown whose front matter has no id", "reqs/a.md", "---\ntitle: x\n---\n", "reqs/a.md: matched by requirements[0] but not recognised"},
-		{"a risk file in no risk format", "risk/r.yml", "risks_list:\n  - id: HAZ-1\n", "risk/r.yml: matched by risks[0] but not recognised as any risks format (rdm, csv, tracegate)"},
+		{"a risk file in no risk format", "risk/r.yml", "risks_list:\n  - id: HAZ-1\n", "risk/r.yml: matched by risks[0] but not recognised as any risks format (rdm, csv, markdown-table, tracegate)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -242,5 +242,37 @@ func TestSuiteLinksAfterCases(t *testing.T) {
 		if strings.Join(tc.Requirements, ",") != "SRS-1" {
 			t.Errorf("%s links %q, want SRS-1", tc.Name, tc.Requirements)
 		}
+	}
+}
+
+// The policy's column mapping reaches the Markdown table reader, and a
+// mapping for a file that another reader reads is an error rather than
+// ignored.
+func TestTableMappingReachesReader(t *testing.T) {
+	cfg, err := config.Parse(".github/tracegate.yml", []byte(`version: 1
+ids: { requirement: 'SWR-\d+' }
+requirements:
+  - path: "docs/*.md"
+    columns: { id: "Req. No.", text: Anforderung }
+    id_prefixes: { id: SWR- }
+  - path: "reqs/*.yml"
+    columns: { id: Nr }
+risks: []
+tests: []
+test_sources: []
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"docs/srs.md":  {Data: []byte("| Req. No. | Anforderung |\n|---|---|\n| 7 | Die Pumpe stoppt. |\n")},
+		"reqs/srs.yml": {Data: []byte(yamlReq)},
+	}
+	dhf, err := ingest.Load(fsys, cfg, readers.All(), nil)
+	if err == nil || !strings.Contains(err.Error(), "reqs/srs.yml: requirements[1] names columns for a Markdown table, and the file is read as tracegate") {
+		t.Errorf("mapping on a YAML file: %v", err)
+	}
+	if len(dhf.Requirements) != 1 || dhf.Requirements[0].ID != "SWR-7" || dhf.Requirements[0].Text != "Die Pumpe stoppt." {
+		t.Errorf("requirements %+v", dhf.Requirements)
 	}
 }

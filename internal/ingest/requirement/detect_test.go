@@ -36,7 +36,7 @@ func TestReadersOrder(t *testing.T) {
 		}
 		got = append(got, r.Format())
 	}
-	if want := "doorstop rdm ketryx markdown tracegate"; strings.Join(got, " ") != want {
+	if want := "doorstop rdm ketryx markdown markdown-table tracegate"; strings.Join(got, " ") != want {
 		t.Errorf("order %q, want %q", got, want)
 	}
 }

@@ -6,6 +6,7 @@
 //   - doorstop: the item files of a Doorstop document tree
 //   - rdm: the data/requirements.yml of innolitics/rdm
 //   - ketryx: Ketryx's Git-based configuration items (Markdown with itemId, itemType ...)
+//   - markdown-table: requirement lists kept as Markdown tables, one row per requirement
 //
 // Every reader returns requirements with their IDs as written (trimmed),
 // trimmed text, de-duplicated lists in file order, lower-cased status and
@@ -21,5 +22,5 @@ import "github.com/tracegate/tracegate/internal/ingest"
 // file name, Ketryx by its front matter keys; the native formats come last
 // so that they never claim another tool's file.
 func Readers() []ingest.Reader {
-	return []ingest.Reader{Doorstop{}, RDM{}, Ketryx{}, Markdown{}, Tracegate{}}
+	return []ingest.Reader{Doorstop{}, RDM{}, Ketryx{}, Markdown{}, MarkdownTable{}, Tracegate{}}
 }

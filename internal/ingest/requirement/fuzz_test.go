@@ -148,3 +148,15 @@ func FuzzDoorstop(f *testing.F) {
 		}
 	})
 }
+
+func FuzzMarkdownTable(f *testing.F) {
+	fuzzOneFile(f, MarkdownTable{}, "docs/srs.md", nil, append(fixtureSeeds(f, "markdown-table", ".md"), seeds(
+		"| ID | Text |\n|---|---|\n| SRS-1 | a \\| b <br/> c |\n| | |\n",
+		"| ID | Text | Class |\n|-|-|-|\n| SRS-1 | x |\n| SRS-2 | y | D | z |\n",
+		"\ufeff| ID | Title |\n|:-:|--:|\n| SRS-1 | `a|b` |\n",
+		"> | ID | Description |\n> |---|---|\n> | 1 | x |\n",
+		"- | ID | Text |\n  |---|---|\n  | SRS-1 | in a list |\n",
+		"| ID | ID | Text |\n|---|---|---|\n",
+		"",
+	)...)...)
+}

@@ -87,6 +87,9 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 }
 
 func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	if err := ingest.MarkdownNotYAML(p, r.Format(), string(ingest.Requirements)); err != nil {
+		return nil, err
+	}
 	data, err := input.ReadAll(fsys, p, 0)
 	if err != nil {
 		return nil, err

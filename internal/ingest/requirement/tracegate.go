@@ -36,6 +36,9 @@ func (Tracegate) Detect(fsys fs.FS, p string, head []byte) bool {
 }
 
 func (t Tracegate) Read(fsys fs.FS, p string) (*ingest.Items, error) {
+	if err := ingest.MarkdownNotYAML(p, t.Format(), string(ingest.Requirements)); err != nil {
+		return nil, err
+	}
 	data, err := input.ReadAll(fsys, p, 0)
 	if err != nil {
 		return nil, err

@@ -368,7 +368,7 @@ func unknownColumns(h header, filled map[int]bool, at input.Pos) (input.Warning,
 		return input.Warning{}, false
 	}
 	msg := "columns not read: " + strings.Join(names, ", ")
-	if p12 {
+	if _, hasP := h.cols.index[fieldProbability]; p12 && !hasP {
 		msg += "; P1 and P2 are not combined: add a Probability column with the level of P1×P2 from the risk management plan"
 	}
 	return input.Warnf(at, "%s", msg), true

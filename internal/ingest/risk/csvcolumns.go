@@ -161,19 +161,36 @@ type columns struct {
 // classifyHeader classifies every header cell. An "Acceptability" column that
 // does not say which estimate it judges belongs to the estimate beside it:
 // the residual one when a residual severity or probability column comes
-// before it, else the initial one.
+// before it, else the initial one. A severity or probability column that
+// repeats one before a risk control column is the residual estimate (the
+// openregulatory FMEA table: P | S | Acceptable? | Risk Control ID(s) | P |
+// S | Acceptable?).
 func classifyHeader(header []string) columns {
 	c := columns{index: map[field]int{}}
 	fields := make([]field, len(header))
-	sawResidual := false
+	sawResidual, sawControls := false, false
+	seen := map[field]bool{}
 	for i, h := range header {
 		f := classify(h)
+		if sawControls && seen[f] {
+			// P | S | Risk control ID(s) | P | S: the estimate written
+			// again after the controls is the residual one.
+			switch f {
+			case fieldSeverity:
+				f = fieldResidualSeverity
+			case fieldProbability:
+				f = fieldResidualProbability
+			}
+		}
 		switch f {
 		case fieldResidualSeverity, fieldResidualProbability:
 			sawResidual = true
 		case fieldPlainAcceptability:
 			f = pick(sawResidual, fieldResidualAcceptability, fieldAcceptability)
+		case fieldControls:
+			sawControls = true
 		}
+		seen[f] = true
 		fields[i] = f
 	}
 	for i, f := range fields {

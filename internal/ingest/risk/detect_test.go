@@ -29,6 +29,7 @@ func TestDetectFixtures(t *testing.T) {
 		rdmTemplate:     "rdm",
 		csvCommaFixture: "csv",
 		csvSemiFixture:  "csv",
+		"testdata/formats/markdown-table/openregulatory/risk-table-fmea.md": "markdown-table",
 		// rdm's risk.yml as rdm's template writes it, and as two projects
 		// that keep their design history file with rdm wrote it.
 		"testdata/formats/rdm-projects/rdm-template/regulatory/data/risk.yml":            "rdm",

@@ -31,6 +31,9 @@ func (Native) Detect(fsys fs.FS, path string, head []byte) bool {
 }
 
 func (Native) Read(fsys fs.FS, path string) (*ingest.Items, error) {
+	if err := ingest.MarkdownNotYAML(path, Native{}.Format(), string(ingest.Risks)); err != nil {
+		return nil, err
+	}
 	data, err := input.ReadAll(fsys, path, 0)
 	if err != nil {
 		return nil, err

@@ -86,6 +86,9 @@ func (RDM) Detect(fsys fs.FS, path string, head []byte) bool {
 }
 
 func (RDM) Read(fsys fs.FS, path string) (*ingest.Items, error) {
+	if err := ingest.MarkdownNotYAML(path, RDM{}.Format(), string(ingest.Risks)); err != nil {
+		return nil, err
+	}
 	data, err := input.ReadAll(fsys, path, 0)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@
 //   - tracegate: the native YAML of docs/formats.md (schema/risk.schema.json)
 //   - rdm: the data/risk.yml of innolitics/rdm
 //   - csv: a risk register exported from a spreadsheet, one row per hazard
+//   - markdown-table: hazard and risk control tables in a Markdown file
 //
 // The readers keep severity and probability as written: only the policy's
 // risk matrix gives them meaning, and acceptability is computed from it later
@@ -17,5 +18,5 @@ import "github.com/tracegate/tracegate/internal/ingest"
 // and csv recognise their files by shape (a top-level risks list, a header
 // row); the native format comes last so that it never claims an rdm file.
 func Readers() []ingest.Reader {
-	return []ingest.Reader{RDM{}, CSV{}, Native{}}
+	return []ingest.Reader{RDM{}, CSV{}, MarkdownTable{}, Native{}}
 }

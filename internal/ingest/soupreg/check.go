@@ -59,12 +59,12 @@ func (d *decoder) purl(it *model.SOUPItem, ptr string) string {
 			reason = err.Error()
 		}
 		d.fail(d.at(p), "write pkg:type/namespace/name as in https://github.com/package-url/purl-spec, e.g. pkg:github/madler/zlib, or leave purl out to match by name",
-			"%s: %q is not a package URL: %s", yamlsrc.DottedKey(p), it.PURL, reason)
+			"%s: %q is not a package URL: %s", d.name(p), it.PURL, reason)
 		return ""
 	}
 	if parsed.Version != "" {
 		msg := "%s: the version %q in purl %s is ignored: an entry matches its package at any version, and the version in use is the version field"
-		args := []any{yamlsrc.DottedKey(p), parsed.Version, it.PURL}
+		args := []any{d.name(p), parsed.Version, it.PURL}
 		if it.Version != "" && it.Version != parsed.Version {
 			msg += " (%q)"
 			args = append(args, it.Version)
@@ -72,4 +72,13 @@ func (d *decoder) purl(it *model.SOUPItem, ptr string) string {
 		d.warn(d.at(p), msg+"; write the purl without @version", args...)
 	}
 	return key
+}
+
+// name is how messages name the value at ptr: its key path in a YAML
+// register, its column in a Markdown table.
+func (d *decoder) name(ptr string) string {
+	if n, ok := d.names[ptr]; ok {
+		return n
+	}
+	return yamlsrc.DottedKey(ptr)
 }

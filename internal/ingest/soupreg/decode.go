@@ -23,6 +23,9 @@ type decoder struct {
 	errs  input.Errors
 	warns []input.Warning
 	lines *text // data split into lines, made when a message quotes it
+	// names are the names of values in messages where their key path is
+	// not (a Markdown table's columns), by JSON pointer.
+	names map[string]string
 }
 
 // at is the position of the value at ptr, or of its nearest ancestor.

@@ -62,13 +62,19 @@ func FuzzRead(f *testing.F) {
 
 func checkParse(t *testing.T, items []model.SOUPItem, warns []input.Warning, err error) {
 	t.Helper()
+	checkParseOf(t, "soup.yml", items, warns, err)
+}
+
+// checkParseOf is checkParse of the register file.
+func checkParseOf(t *testing.T, file string, items []model.SOUPItem, warns []input.Warning, err error) {
+	t.Helper()
 	if err != nil {
 		es := errorList(t, err)
 		if len(es) == 0 {
 			t.Fatal("empty error list")
 		}
 		for _, e := range es {
-			if e.Pos.File != "soup.yml" || e.Msg == "" {
+			if e.Pos.File != file || e.Msg == "" {
 				t.Fatalf("error %q names no file", e)
 			}
 		}
@@ -78,7 +84,7 @@ func checkParse(t *testing.T, items []model.SOUPItem, warns []input.Warning, err
 		return
 	}
 	for _, it := range items {
-		if it.Name == "" || it.Source.File != "soup.yml" || it.Source.Line == 0 || (it.Format != FormatNative && it.Format != FormatRDM) {
+		if it.Name == "" || it.Source.File != file || it.Source.Line == 0 || (it.Format != FormatNative && it.Format != FormatRDM && it.Format != FormatMarkdownTable) {
 			t.Fatalf("ill-formed item %+v", it)
 		}
 	}

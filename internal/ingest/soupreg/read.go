@@ -20,12 +20,20 @@ const (
 	FormatRDM = "rdm"
 )
 
-// Read reads the SOUP register at path in fsys, in either format (see
-// Parse).
-func Read(fsys fs.FS, path string) ([]model.SOUPItem, []input.Warning, error) {
+// Read reads the SOUP register at path in fsys: a Markdown file (by its
+// name) as Markdown tables whose columns are the defaults of soupColumns
+// or the policy's soup.columns, else YAML in either format (see Parse).
+func Read(fsys fs.FS, path string, columns map[string]string) ([]model.SOUPItem, []input.Warning, error) {
 	data, err := input.ReadAll(fsys, path, 0)
 	if err != nil {
 		return nil, nil, err
+	}
+	if isMarkdownName(path) {
+		return parseMarkdown(path, data, columns)
+	}
+	if len(columns) > 0 {
+		return nil, nil, input.Errorf(input.Pos{File: path}, "the policy's soup.columns maps the columns of a Markdown table, and the register is YAML").
+			WithHint("leave soup.columns out for a YAML register, or keep the register as a Markdown table (a .md file)")
 	}
 	return Parse(path, data)
 }

@@ -14,7 +14,7 @@ import (
 
 func TestReadNativeFixture(t *testing.T) {
 	const file = "testdata/formats/soup/soup.yml"
-	items, warns, err := Read(repo, file)
+	items, warns, err := Read(repo, file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestReadNativeFixture(t *testing.T) {
 // it: its keys map to the model as rdm's software plan defines them.
 func TestReadRDMTemplate(t *testing.T) {
 	const file = "testdata/formats/rdm/data/soup.yml"
-	items, warns, err := Read(repo, file)
+	items, warns, err := Read(repo, file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,11 +409,11 @@ func TestParseRDM(t *testing.T) {
 
 func TestReadRefusesWhatInputRefuses(t *testing.T) {
 	fsys := fstest.MapFS{"soup.yml": {Data: []byte("soup:\x00\n")}}
-	_, _, err := Read(fsys, "soup.yml")
+	_, _, err := Read(fsys, "soup.yml", nil)
 	if e, ok := input.AsError(err); !ok || e.Pos.File != "soup.yml" || !strings.Contains(e.Msg, "binary") {
 		t.Errorf("err = %v, want a binary-file error naming soup.yml", err)
 	}
-	if _, _, err := Read(fsys, "missing.yml"); err == nil {
+	if _, _, err := Read(fsys, "missing.yml", nil); err == nil {
 		t.Error("missing file read without an error")
 	}
 }

@@ -35,6 +35,10 @@ import (
 // refused rather than rewritten, and so is any edit after which the file
 // would not read back as the old entries followed by the new ones.
 func Sync(path string, data []byte, components []model.Component) (updated []byte, added []string, err error) {
+	if isMarkdownName(path) {
+		return nil, nil, input.Errorf(input.Pos{File: path}, "cannot add SOUP entries to a register kept as a Markdown table").
+			WithHint("add a row for each component by hand (tracegate soup list shows the components without one)")
+	}
 	r, err := parse(path, data)
 	if err != nil {
 		return nil, nil, err
