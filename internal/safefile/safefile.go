@@ -167,3 +167,46 @@ func CheckInside(root, path string) error {
 	}
 	return nil
 }
+
+// ErrExists is the error of a write that must not replace a file.
+var ErrExists = errors.New("exists: left as it is")
+
+// WriteNew writes data to path only when nothing is there — no file, no
+// link, nothing — and never replaces what appears meanwhile: the content
+// is written to a temporary file in the same directory and hard-linked to
+// path, which fails when path exists (a link included, which is not
+// followed). A reader never sees half the file.
+func WriteNew(path string, data []byte) error {
+	if _, err := os.Lstat(path); err == nil {
+		return &fs.PathError{Op: "write", Path: path, Err: ErrExists}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if serr := tmp.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), defaultPerm)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return &fs.PathError{Op: "write", Path: path, Err: ErrExists}
+		}
+		return err
+	}
+	return nil
+}
