@@ -7,14 +7,24 @@
 set -euo pipefail
 
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# An installed Chrome or Chromium is used as it is (the evidence package
+# looks for the same names): only a machine without one gets Debian's.
+browser=""
+if [ -n "${TRACEGATE_CHROME:-}" ] && [ -x "${TRACEGATE_CHROME}" ]; then
+	browser=$TRACEGATE_CHROME
+else
+	for b in chromium chromium-browser google-chrome google-chrome-stable; do
+		if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
+	done
+fi
+[ -n "$browser" ] || missing+=(chromium)
 { command -v pdfinfo >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || missing+=(poppler-utils)
 # Fonts: without any, Chromium renders text as nothing and the PDF has no
 # text layer to read the footer from.
 fc-list 2>/dev/null | grep -q . || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "chromium: $(chromium --version 2>/dev/null || echo present); $(pdfinfo -v 2>&1 | head -1)"
+	echo "chromium: $("$browser" --version 2>/dev/null || echo "$browser present"); $(pdfinfo -v 2>&1 | head -1)"
 	exit 0
 fi
 

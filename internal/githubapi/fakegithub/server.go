@@ -84,6 +84,7 @@ type Server struct {
 	checks    checkState
 	review    reviewState
 	app       appState
+	rules     rulesState
 	comments  commentState
 }
 
@@ -103,6 +104,7 @@ func New(tb testing.TB) *Server {
 	s.routes()
 	s.appRoutes()
 	s.releaseEditRoutes()
+	s.rulesRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.dl = httptest.NewServer(http.HandlerFunc(s.serveDownload))
@@ -344,8 +346,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // rest take SetToken's token or an installation token that may reach the
 // request's repository.
 func (s *Server) authorize(r *http.Request, token string) int {
-	if strings.HasPrefix(r.URL.Path, APIPrefix+"/app/") {
-		return 0
+	if strings.HasPrefix(r.URL.Path, APIPrefix+"/app/") || isInstallationLookup(r.URL.Path) {
+		return 0 // the App's JWT, checked by the handler
 	}
 	s.mu.Lock()
 	status, isInstallation := s.installationAuth(r)
