@@ -149,7 +149,9 @@ func copySource(t *testing.T, r *gittest.Repo) {
 				return filepath.SkipDir
 			}
 			rel, _ := filepath.Rel(root, p)
-			if d.IsDir() || strings.HasSuffix(p, "_test.go") || (dir != "schema" && !strings.HasSuffix(p, ".go")) {
+			// Go files, and the files a package embeds (its templates).
+			embedded := strings.Contains(filepath.ToSlash(rel), "/templates/")
+			if d.IsDir() || strings.HasSuffix(p, "_test.go") || (dir != "schema" && !strings.HasSuffix(p, ".go") && !embedded) {
 				return nil
 			}
 			copyFile(filepath.ToSlash(rel))
