@@ -109,6 +109,7 @@ func TestInitFormatExamples(t *testing.T) {
 		{dir: "qttest", format: "tests:"},
 		{dir: "csv", format: "format: csv"},
 		{dir: "soup", format: "register: 'soup.yml'"},
+		{dir: "markdown-table", format: "format: markdown-table"},
 	}
 	for _, c := range cases {
 		t.Run(c.dir, func(t *testing.T) {

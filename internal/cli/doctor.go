@@ -101,7 +101,11 @@ func writeDoctor(o Options, repo string, checks []doctor.Check) int {
 		label := map[doctor.Status]string{doctor.OK: "ok     ", doctor.Gap: "GAP    ", doctor.Unknown: "UNKNOWN"}[c.Status]
 		fmt.Fprintf(o.Stdout, "%s  %s: %s\n", label, report.Text(c.Name), report.Text(c.Detail))
 		if c.Fix != "" && c.Status != doctor.OK {
-			fmt.Fprintf(o.Stdout, "         fix: %s\n", strings.ReplaceAll(report.Text(c.Fix), "\n", "\n         "))
+			lines := strings.Split(c.Fix, "\n")
+			for i := range lines {
+				lines[i] = report.Text(lines[i])
+			}
+			fmt.Fprintf(o.Stdout, "         fix: %s\n", strings.Join(lines, "\n         "))
 		}
 		switch c.Status {
 		case doctor.Gap:

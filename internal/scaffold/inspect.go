@@ -29,8 +29,7 @@ type Found struct {
 	// Items are the software items the requirements name.
 	Items []string
 	// Tables are Markdown files holding a table whose header names an ID
-	// column: registers kept as Markdown tables, which tracegate does not
-	// read yet.
+	// column that no requirement or risk reader recognised.
 	Tables []string
 	// Reports are the test report paths the workflows write (globs as
 	// written there), and TestCommands the run: lines that write them.
@@ -184,10 +183,12 @@ func (f *Found) file(fsys fs.FS, set ingest.Set, p string) error {
 			}
 		}
 	}
-	if ext == ".md" || ext == ".markdown" {
-		if mdTable.Match(head) {
-			f.Tables = append(f.Tables, p)
+	if (ext == ".md" || ext == ".markdown") && mdTable.Match(head) {
+		if f.Register == "" && strings.Contains(strings.ToLower(base), "soup") && !inTestData(dir) {
+			f.Register = p // a .md register is read as a table (docs/formats.md)
+			return nil
 		}
+		f.Tables = append(f.Tables, p)
 	}
 	return nil
 }

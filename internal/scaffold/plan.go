@@ -377,15 +377,20 @@ func commonDir(paths []string) string {
 
 // idShape turns an ID into the pattern of its shape: each run of digits
 // \d+, the rest literal.
-var digits = regexp.MustCompile(`[0-9]+`)
+var (
+	digits = regexp.MustCompile(`[0-9]+`)
+	letter = regexp.MustCompile(`[A-Za-z]`)
+)
 
 // idPattern is the pattern of the IDs' shapes, when they are few.
 func idPattern(ids []string) (string, bool) {
 	shapes := map[string]bool{}
 	for _, id := range ids {
 		parts := digits.Split(id, -1)
-		if len(parts) < 2 {
-			return "", false // an ID without a number: no shape to write
+		if len(parts) < 2 || !letter.MatchString(id) {
+			// An ID without a number has no shape to write; one that is
+			// only a number (a table's row number) would match any number.
+			return "", false
 		}
 		for i, p := range parts {
 			parts[i] = regexp.QuoteMeta(p)

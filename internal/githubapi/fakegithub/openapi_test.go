@@ -82,6 +82,7 @@ func TestOpenAPI(t *testing.T) {
 	}
 
 	cases = append(cases, reviewCases(t, srv, g)...)
+	cases = append(cases, rulesCases(t, srv)...)
 
 	doc := map[string]any{
 		"$schema":    "https://json-schema.org/draft/2020-12/schema",
