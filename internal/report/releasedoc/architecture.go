@@ -180,19 +180,29 @@ func newArchDiagram(items []itemRow) archDiagram {
 		}
 		var uses []use
 		shown := 0
-		others := 0
+		overflow, indirect := 0, 0 // not drawn: beyond the limit, or only in an SBOM and not direct
 		for _, u := range it.SOUP {
-			if shown < archMaxSOUP && (u.Registered || u.Dependency == model.DependencyDirect) {
+			switch {
+			case !u.Registered && u.Dependency != model.DependencyDirect:
+				indirect++
+			case shown < archMaxSOUP:
 				shown++
 				uses = append(uses, use{key: u.label(), text: u.label(), full: u.label() + ": " + u.how(), dashed: u.Dependency != model.DependencyDirect})
-			} else {
-				others++
+			default:
+				overflow++
 			}
 		}
-		if others > 0 {
+		if others := overflow + indirect; others > 0 {
 			key := fmt.Sprintf("%s\x00others", it.Name)
 			text := fmt.Sprintf("+%d more component(s)", others)
-			uses = append(uses, use{key: key, text: text, full: fmt.Sprintf("%d further components in %s's SBOMs (transitive, or not stated as direct): see the SOUP list", others, it.Name), dashed: true})
+			var why []string
+			if overflow > 0 {
+				why = append(why, fmt.Sprintf("%d beyond the first %d drawn", overflow, archMaxSOUP))
+			}
+			if indirect > 0 {
+				why = append(why, fmt.Sprintf("%d transitive or not stated as direct", indirect))
+			}
+			uses = append(uses, use{key: key, text: text, full: fmt.Sprintf("%d further components in %s's SBOMs (%s): see the architecture table", others, it.Name, strings.Join(why, ", ")), dashed: true})
 		}
 		fresh := 0
 		for _, u := range uses {

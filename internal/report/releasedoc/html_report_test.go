@@ -29,6 +29,14 @@ import (
 // and hostile text in every free-text field.
 func releaseEvidence(t *testing.T) *ReleaseEvidence {
 	t.Helper()
+	return releaseEvidenceWith(t, nil)
+}
+
+// releaseEvidenceWith is releaseEvidence with its policy and design
+// history file edited before the gate judges them; edit returns the SOUP
+// list the release uses (nil: an empty one).
+func releaseEvidenceWith(t *testing.T, edit func(*config.Config, *model.DHF) *soup.List) *ReleaseEvidence {
+	t.Helper()
 	c := config.Defaults()
 	c.File = ".github/tracegate.yml"
 	c.IDs.Requirement = `(?:SYS|SRS)-\d+`
@@ -60,6 +68,12 @@ func releaseEvidence(t *testing.T) *ReleaseEvidence {
 			{Name: "TestRateEdge " + reporttest.Hostile, ClassName: "pump", Outcome: model.Failed, Requirements: []string{"SRS-1"}, Message: reporttest.Hostile},
 		},
 	}
+	list := soup.Build(nil, nil, "")
+	if edit != nil {
+		if l := edit(&c, dhf); l != nil {
+			list = l
+		}
+	}
 	m := &gate.Model{Config: &c, DHF: dhf, Graph: trace.Build(dhf, &c, ids), IDs: ids}
 	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	prb := model.Record{Kind: model.KindProblemReport, ID: "PRB-1", Title: "Rounding " + reporttest.Hostile, State: "open",
@@ -75,7 +89,7 @@ func releaseEvidence(t *testing.T) *ReleaseEvidence {
 		Links:   map[string][]trace.Link{"1111111111111111111111111111111111111110": {{Kind: config.KindChangeRequest, ID: "CR-1"}}},
 		Records: map[string][]model.Record{"CR-1": {cr}}, OpenProblems: []model.Record{prb},
 		Plans: []gate.PlanFiles{{Plan: c.Release.Plans[0], Files: []string{"docs/sdp.md"}}, {Plan: c.Release.Plans[1]}},
-		SOUP:  &gate.SOUPFacts{List: soup.Build(nil, nil, ""), Expected: false},
+		SOUP:  &gate.SOUPFacts{List: list, Expected: false},
 	}
 	res := gate.EvaluateRelease(f, gate.SevError)
 	res.Tool = gate.Tool{Name: "tracegate", Version: "1.2.3", Commit: "abcdef0123456789"}
