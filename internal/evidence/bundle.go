@@ -226,6 +226,7 @@ func render(ctx context.Context, docs *check.ReleaseDocs, b *Bundle, opts Option
 	}
 	if f.SOUP != nil && f.SOUP.List != nil {
 		so := soupdoc.Options{Title: opts.Product, ToolVersion: opts.Tool.Version, Commit: opts.Tool.Commit, Generated: b.Date}
+		so.DocumentID, so.Revision = rd.SOUPDocument()
 		for name, format := range map[string]string{SOUPMarkdown: "md", SOUPCSV: "csv", SOUPCycloneDX: "cyclonedx"} {
 			if err := add(name, func(w io.Writer) error { return soupdoc.Write(w, f.SOUP.List, format, so) }); err != nil {
 				return nil, err

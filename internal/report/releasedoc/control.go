@@ -43,7 +43,7 @@ type BundleFiles struct {
 var DefaultBundleFiles = BundleFiles{Report: "report.html", Workbook: "evidence.xlsx", Tables: "tables"}
 
 type docControl struct {
-	ID, Revision, SRSID string
+	ID, Revision, SRSID, SOUPID string
 	// Supersedes is the revision this one replaces; "" for a first release.
 	Supersedes string
 	Signatures []signatureRow
@@ -101,7 +101,8 @@ func (v *releaseView) documentControl() docControl {
 	d := cfg.Documents
 	product := productName(cfg, v.E.Product)
 	rev := d.RevisionOf(v.F.Tag, model.ShortSHA(v.F.Commit))
-	c := docControl{ID: d.ID(config.DocReport, product, ""), Revision: rev, SRSID: d.ID(config.DocSRS, product, ""), Supersedes: v.S.PreviousTag}
+	c := docControl{ID: d.ID(config.DocReport, product, ""), Revision: rev, SRSID: d.ID(config.DocSRS, product, ""), SOUPID: d.ID(config.DocSOUP, product, ""),
+		Supersedes: v.S.PreviousTag}
 
 	// This release, then the ones before it.
 	cur := historyRow{Revision: rev, Commit: v.F.Commit, Date: v.E.Generated, Current: true, Records: []string{}}
@@ -158,9 +159,15 @@ func (v *releaseView) documentControl() docControl {
 		reg(d.ID(config.DocTable, product, t.Name), path.Join(files.Tables, t.Name+".csv"), t.Sheet+" (table)")
 	}
 	for _, f := range files.SOUP {
-		reg(d.ID(config.DocSOUP, product, ""), f, "SOUP list")
+		reg(c.SOUPID, f, "SOUP list")
 	}
 	return c
+}
+
+// SOUPDocument is the SOUP list's document ID and the revision, for the
+// SOUP documents written beside the report.
+func (d *ReleaseDocuments) SOUPDocument() (id, revision string) {
+	return d.v.Control.SOUPID, d.v.Control.Revision
 }
 
 func plural(n int, one, many string) string {

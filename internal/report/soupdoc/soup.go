@@ -23,6 +23,10 @@ type Options struct {
 	ToolVersion, Commit string
 	// Generated is when the document was made; zero: not stated.
 	Generated time.Time
+	// DocumentID and Revision are the document control of the release
+	// evidence (the policy's documents.ids.soup and the release): the
+	// documents that have room for them say them; "" outside a bundle.
+	DocumentID, Revision string
 }
 
 // Input is what a SOUP document is made of: the list, and what the
@@ -65,6 +69,19 @@ func listed(write func(io.Writer, Input) error) func(io.Writer, Input) error {
 // viewed renders through the view every document shares.
 func viewed(write func(io.Writer, *View) error) func(io.Writer, Input) error {
 	return listed(func(w io.Writer, in Input) error { return write(w, NewView(in.List, in.Options)) })
+}
+
+// Controlled is "ID rev REVISION" when the list is a controlled document
+// of the release evidence, else "".
+func (o Options) Controlled() string {
+	id := strings.TrimSpace(o.DocumentID)
+	if id == "" {
+		return ""
+	}
+	if r := strings.TrimSpace(o.Revision); r != "" {
+		return id + " rev " + r
+	}
+	return id
 }
 
 // ToolName is how documents name the tool that made them.

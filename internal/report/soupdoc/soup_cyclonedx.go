@@ -88,6 +88,7 @@ const (
 	propReview = "tracegate:soup:anomaly_review:"
 	propSBOM   = "tracegate:sbom:"
 	propOSV    = "tracegate:osv:"
+	propDoc    = "tracegate:document:"
 
 	// cdxVersionMax is the longest version the CycloneDX 1.6 schema allows.
 	cdxVersionMax = 1024
@@ -155,6 +156,8 @@ func cdxMetadata(v *View) *cdx.Metadata {
 	}
 	md.Component = productComponent(v)
 	var props props
+	props.add(propDoc+"id", v.Opts.DocumentID)
+	props.add(propDoc+"revision", v.Opts.Revision)
 	props.add(propSOUP+"register", v.L.Register)
 	if a := v.L.Anomalies; a != nil {
 		props.add(propOSV+"source", a.Source)

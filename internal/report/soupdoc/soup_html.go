@@ -169,6 +169,9 @@ func soupHTML(w io.Writer, v *View) error {
 		facts = append(facts, report.HTMLFact{Label: "Anomaly source", Value: "not consulted", Flag: true})
 	}
 	facts = append(facts, report.HTMLFact{Label: "Tool", Value: v.Opts.ToolName()})
+	if d := v.Opts.Controlled(); d != "" {
+		facts = append(facts, report.HTMLFact{Label: "Document", Value: d})
+	}
 	if !v.Opts.Generated.IsZero() {
 		facts = append(facts, report.HTMLFact{Label: "Generated", Value: report.Stamp(v.Opts.Generated)})
 	}

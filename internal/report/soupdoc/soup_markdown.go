@@ -31,6 +31,9 @@ func soupMarkdown(w io.Writer, v *View) error {
 		title += " — " + p
 	}
 	b.WriteString("## " + title + "\n\n")
+	if d := report.MDInline(v.Opts.Controlled(), 300); d != "" {
+		b.WriteString("Document " + d + "\n\n")
+	}
 	b.WriteString(v.summaryMarkdown() + "\n\n")
 	b.WriteString(v.factsMarkdown() + "\n\n")
 

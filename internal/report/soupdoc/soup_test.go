@@ -479,3 +479,36 @@ func BenchmarkWriteSOUP(b *testing.B) {
 		})
 	}
 }
+
+// In the release evidence the SOUP list is a controlled document: every
+// form with room for it names its document ID and revision; outside a
+// bundle none does.
+func TestSOUPDocumentControl(t *testing.T) {
+	controlled := sampleOpts
+	controlled.DocumentID, controlled.Revision = "SOUP-SP1", "v2.4.0"
+	for format, want := range map[string]string{
+		"md":        "## SOUP list — Infusion pump app\n\nDocument SOUP-SP1 rev v2.4.0\n\n",
+		"html":      "SOUP-SP1 rev v2.4.0",
+		"cyclonedx": `"name": "tracegate:document:id",` + "\n        \"value\": \"SOUP-SP1\"",
+	} {
+		if out := string(renderSOUP(t, sampleSOUP(), format, controlled)); !strings.Contains(out, want) {
+			t.Errorf("%s does not say %q", format, want)
+		}
+		if out := string(renderSOUP(t, sampleSOUP(), format, sampleOpts)); strings.Contains(out, "SOUP-SP1") || strings.Contains(out, "tracegate:document") {
+			t.Errorf("%s outside a bundle names a document ID", format)
+		}
+	}
+	f := openXLSX(t, renderSOUP(t, sampleSOUP(), "xlsx", controlled))
+	defer f.Close()
+	rows, err := f.GetRows("About")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		found = found || len(r) == 2 && r[0] == "document" && r[1] == "SOUP-SP1 rev v2.4.0"
+	}
+	if !found {
+		t.Errorf("the workbook's About sheet does not name the document: %q", rows)
+	}
+}

@@ -82,6 +82,9 @@ func finishBook(b *report.XLSXBook, v *View) error {
 func (v *View) about() []report.AboutField {
 	c := v.Counts
 	out := []report.AboutField{{Field: "product", Value: v.Product}}
+	if d := v.Opts.Controlled(); d != "" {
+		out = append(out, report.AboutField{Field: "document", Value: d})
+	}
 	for _, r := range v.Roots {
 		out = append(out, report.AboutField{Field: "root component", Value: r})
 	}
