@@ -14,6 +14,7 @@ import (
 // gateResult is the JSON result, as far as these tests read it.
 type gateResult struct {
 	Verdict  string
+	Rules    []struct{ Rule, Status, Reason string }
 	Findings []struct {
 		Rule, Subject, Message, Severity string
 	}
@@ -39,6 +40,16 @@ func runCheck(t *testing.T, args ...string) (int, gateResult, string) {
 	}
 	conforms(t, out)
 	return code, res, errs
+}
+
+// status is a rule's outcome and why it did not apply.
+func (r gateResult) status(rule string) string {
+	for _, o := range r.Rules {
+		if o.Rule == rule {
+			return strings.TrimSuffix(o.Status+" "+o.Reason, " ")
+		}
+	}
+	return "not judged"
 }
 
 // findings returns "rule subject" of each finding, in order.

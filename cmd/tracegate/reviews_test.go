@@ -14,7 +14,8 @@ import (
 // and C items on the final head, by acme/dose-reviewers or
 // acme/software-leads: from the command line, a pull request changing the
 // dose engine fails closed without GitHub, saying why; with GitHub it
-// fails on an approval of an earlier head and passes on the head's.
+// fails on an approval of an earlier head and passes on the head's; a
+// pull request that changes no class B/C item needs no review.
 func TestCheckReviewsOfTheSample(t *testing.T) {
 	cli.Getenv = func(string) string { return "" }
 	t.Cleanup(func() { cli.Getenv = func(string) string { return "" } })
@@ -56,7 +57,18 @@ func TestCheckReviewsOfTheSample(t *testing.T) {
 	}
 	gh.AddReview(ghRepo, 40, fakegithub.Review{User: "mkeller", State: "APPROVED", CommitID: head})
 	code, res, errs = runCheck(t, args...)
-	if tg209(res) != "" {
-		t.Errorf("approved on the head: exit %d, TG209 %q\n%s", code, tg209(res), errs)
+	if tg209(res) != "" || res.status("TG209") != "pass" {
+		t.Errorf("approved on the head: exit %d, TG209 %s %q\n%s", code, res.status("TG209"), tg209(res), errs)
+	}
+
+	r.Checkout("main")
+	r.Branch("notes")
+	r.Checkout("notes")
+	r.Write("README.md", readFile(t, filepath.Join(r.Dir(), "README.md"))+"\nService notes.\n")
+	notes := r.Commit("Service notes (CR-021)")
+	gh.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: 41, Title: "Service notes (CR-021)", Author: "mona", HeadRef: "notes", HeadSHA: notes, BaseRef: "main"})
+	_, res, errs = runCheck(t, "check", "pr", "--dir", r.Dir(), "--base", "main", "--head", "notes", "--number", "41", "--title", "Service notes (CR-021)")
+	if st := res.status("TG209"); !strings.HasPrefix(st, "not_applicable") || !strings.Contains(st, "changes no file of a software item") {
+		t.Errorf("a change of no class B/C item: TG209 %s\n%s", st, errs)
 	}
 }

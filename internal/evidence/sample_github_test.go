@@ -38,6 +38,7 @@ type reviewedSample struct {
 	g                                *gittest.Repo
 	srv                              *fakegithub.Server
 	capSHA, alarmSHA, tweak, release string
+	selfApproval                     int64 // hubot's approval of its own #32
 }
 
 func sha40(c byte) string { return strings.Repeat(string(c), 40) }
@@ -78,7 +79,7 @@ func makeReviewedSample(t *testing.T) reviewedSample {
 	srv.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: 32, Title: "Louder default alarm (CR-022)", Author: "hubot", State: "closed",
 		Merged: true, MergeCommitSHA: s.alarmSHA, HeadRef: "alarm-volume", HeadSHA: sha40('c'), BaseRef: "main", Created: at(6), Updated: at(9)})
 	srv.AddReview(ghRepo, 32, fakegithub.Review{User: "mkeller", State: "APPROVED", CommitID: sha40('d'), Submitted: at(7)})
-	srv.AddReview(ghRepo, 32, fakegithub.Review{User: "hubot", State: "APPROVED", CommitID: sha40('c'), Submitted: at(8)})
+	s.selfApproval = srv.AddReview(ghRepo, 32, fakegithub.Review{User: "hubot", State: "APPROVED", CommitID: sha40('c'), Submitted: at(8)})
 	srv.AddPullRequest(ghRepo, fakegithub.PullRequest{Number: 33, Title: "Release 2.4.0", Body: "Closes CR-022.", Author: "mona", State: "closed",
 		Merged: true, MergeCommitSHA: s.release, HeadRef: "release/2.4.0", HeadSHA: s.release, BaseRef: "main", Created: at(24), Updated: at(30)})
 	srv.AddReview(ghRepo, 33, fakegithub.Review{User: "jdoe", State: "APPROVED", CommitID: s.release, Submitted: at(26)})
@@ -91,8 +92,9 @@ func makeReviewedSample(t *testing.T) reviewedSample {
 	return s
 }
 
-// buildWithGitHub builds the bundle of tag with the sample's GitHub.
-func (s reviewedSample) build(t *testing.T, tag, out string, opts Options) *Bundle {
+// sources are the sample's repository with its GitHub, as the command
+// line opens them with a token.
+func (s reviewedSample) sources(t *testing.T) *check.Sources {
 	t.Helper()
 	src, closeFn, err := check.Open(context.Background(), check.Local{Dir: s.g.Dir(), NeedGit: true,
 		Token: fakegithub.DefaultToken, APIURL: s.srv.APIURL(), Repo: ghRepo})
@@ -100,11 +102,17 @@ func (s reviewedSample) build(t *testing.T, tag, out string, opts Options) *Bund
 		t.Fatal(err)
 	}
 	t.Cleanup(closeFn)
+	return src
+}
+
+// build builds the bundle of tag with the sample's GitHub.
+func (s reviewedSample) build(t *testing.T, tag, out string, opts Options) *Bundle {
+	t.Helper()
 	opts.Tool, opts.WorkDir, opts.Check.FailOn = testTool, s.g.Dir(), gate.SevError
 	if opts.Product == "" {
 		opts.Product = ghRepo
 	}
-	b, err := Build(context.Background(), src, tag, out, opts)
+	b, err := Build(context.Background(), s.sources(t), tag, out, opts)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -240,6 +248,36 @@ func TestSampleReviewRecords(t *testing.T) {
 		}
 	}
 
+	if md := string(mustRead(t, filepath.Join(b.Dir, SOUPMarkdown))); !strings.Contains(md, "\nDocument SOUP-SP1 rev v2.4.0\n") {
+		t.Errorf("the SOUP list does not name its document ID and revision:\n%.300s", md)
+	}
+
+	// The trace both ways and the architecture, on the sample's own files.
+	tests := table(t, b, "tests")
+	found := false
+	for _, r := range tests[1:] {
+		if column(tests[0], r, "test") == "example.com/syringeflow/dose.TestProgrammedRateRoundsHalfUp" {
+			found = true
+			if got := column(tests[0], r, "result") + " " + column(tests[0], r, "requirements") + " " + column(tests[0], r, "linked_by") + " " +
+				column(tests[0], r, "risk_controls"); got != "failed SRS-008 SRS-008: tag RC-001" {
+				t.Errorf("tests.csv: the rounding test %q", got)
+			}
+		}
+	}
+	if !found {
+		t.Error("tests.csv has no row of the rounding test")
+	}
+	arch := table(t, b, "architecture")
+	if len(arch) != 6 {
+		t.Errorf("architecture.csv has %d items, want the policy's 5", len(arch)-1)
+	}
+	for _, r := range arch[1:] {
+		if column(arch[0], r, "item") == "dose-engine" && (column(arch[0], r, "class") != "C" || !strings.Contains(column(arch[0], r, "requirements"), "SRS-008") ||
+			!strings.HasPrefix(column(arch[0], r, "soup"), "FreeRTOS-Kernel V11.2.0: SOUP register, SBOM sbom/firmware-freertos.spdx")) {
+			t.Errorf("architecture.csv dose-engine: %q", r)
+		}
+	}
+
 	page := string(mustRead(t, filepath.Join(b.Dir, ReportFile)))
 	for _, want := range []string{`id="signatures"`, "<strong>rosei</strong>", `id="pr-32"`, "approval by the pull request&#39;s own author",
 		`id="srs-SRS-008"`, `id="architecture-diagram"`, `id="verifies-nothing"`, "DHF-SP1-REL"} {
@@ -278,5 +316,53 @@ func TestSampleReviewsWithoutGitHub(t *testing.T) {
 	sigs := table(t, b, "signatures")
 	if len(sigs) != 4 || !strings.Contains(sigs[3][2], "the approval records could not be read (no GitHub token was given)") {
 		t.Errorf("signatures.csv: %q", sigs)
+	}
+}
+
+// The review and approval rules on the sample's own history and GitHub
+// records, in each outcome: the first release (v2.3.0) is not judged for
+// its changes (TG310 not applicable) and nobody approved it (TG311 fails);
+// 2.4.0 fails TG310 on #32 until its author's approval is dismissed and a
+// dose reviewer approves its final head, and then passes.
+func TestSampleReviewRuleOutcomes(t *testing.T) {
+	s := makeReviewedSample(t)
+	release := func(tag string) map[string]gate.RuleOutcome {
+		t.Helper()
+		res, err := check.Release(context.Background(), s.sources(t), tag, "", check.Options{FailOn: gate.SevError})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]gate.RuleOutcome{}
+		for _, o := range res.Rules {
+			out[o.Rule] = o
+		}
+		for _, f := range res.Findings {
+			if f.Rule == "TG311" {
+				o := out[f.Rule]
+				o.Reason = f.Message
+				out[f.Rule] = o
+			}
+		}
+		return out
+	}
+
+	first := release("v2.3.0")
+	if o := first["TG310"]; o.Status != gate.RuleNotApplicable || !strings.Contains(o.Reason, "first release") {
+		t.Errorf("v2.3.0 TG310: %s (%s), want not applicable as the first release", o.Status, o.Reason)
+	}
+	if o := first["TG311"]; o.Status != gate.RuleFailed || !strings.Contains(o.Reason, "has 0 of the 1 approval it needs from @acme/qa-ra") {
+		t.Errorf("v2.3.0 TG311: %s (%s), want failed: nobody approved it", o.Status, o.Reason)
+	}
+
+	if o := release("v2.4.0")["TG310"]; o.Status != gate.RuleFailed || o.Findings != 1 {
+		t.Errorf("v2.4.0 TG310 as recorded: %s with %d findings, want failed on #32", o.Status, o.Findings)
+	}
+	s.srv.DismissReview(ghRepo, 32, s.selfApproval)
+	s.srv.AddReview(ghRepo, 32, fakegithub.Review{User: "lisa", State: "APPROVED", CommitID: sha40('c'), Submitted: time.Date(2026, 10, 5, 19, 0, 0, 0, time.UTC)})
+	fixed := release("v2.4.0")
+	for rule, want := range map[string]gate.RuleStatus{"TG310": gate.RulePassed, "TG311": gate.RulePassed} {
+		if o := fixed[rule]; o.Status != want {
+			t.Errorf("v2.4.0 %s once #32 is approved by lisa and not by its author: %s (%s), want %s", rule, o.Status, o.Reason, want)
+		}
 	}
 }
