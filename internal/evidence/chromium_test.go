@@ -144,6 +144,7 @@ func TestReportInChromium(t *testing.T) {
 		}
 		pdftotext := needTool(t, "pdftotext")
 		commit := b.Result.Release.Commit
+		sigPage := 0
 		for p := 1; p <= pages; p++ {
 			out, err := exec.Command(pdftotext, "-layout", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), pdf, "-").Output()
 			if err != nil {
@@ -156,6 +157,19 @@ func TestReportInChromium(t *testing.T) {
 					t.Errorf("page %d does not show %q in its header or footer:\n%s", p, want, out)
 				}
 			}
+			// The signature block is printed whole, on one page.
+			if i := strings.Index(text, "Signature block"); i >= 0 {
+				sigPage = p
+				block := text[i:]
+				for _, role := range []string{"Prepared by", "Reviewed by", "Approved by"} {
+					if !strings.Contains(block, role) {
+						t.Errorf("page %d has the signature block without its row %s:\n%s", p, role, out)
+					}
+				}
+			}
+		}
+		if sigPage == 0 {
+			t.Error("no page shows the signature block")
 		}
 	})
 }

@@ -36,6 +36,7 @@ figure.arch svg path.edge{fill:none;stroke:#57606a;stroke-width:1.4}
 figure.arch svg path.dashed{stroke-dasharray:5 4}
 @media print{
  section.control{break-after:page;page-break-after:always}
+ section.sigblock{break-inside:avoid;page-break-inside:avoid}
  figure.arch svg,table.sig tr.gap>td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  figure.arch{break-inside:avoid}
  figure.arch svg{max-height:170mm;width:auto}
@@ -56,6 +57,7 @@ const controlHTML = `{{define "control"}}
 </tbody>
 </table>
 
+<section class="sigblock">
 <h3 id="signatures">Signature block</h3>
 <p>Each signature is read from a record GitHub keeps — the release pull request, its approving reviews on its final head, the release approvals (an approving review by a release approver, or the approval of a protected environment's deployment) — with the commit it concerns and when it was given. A row nobody signed says why.</p>
 <table class="grid sig">
@@ -71,6 +73,7 @@ const controlHTML = `{{define "control"}}
 {{- end}}
 </tbody>
 </table>
+</section>
 
 <h3 id="revisions">Revision history</h3>
 <table class="grid">
