@@ -252,6 +252,17 @@ func TestSampleReviewRecords(t *testing.T) {
 		t.Errorf("the SOUP list does not name its document ID and revision:\n%.300s", md)
 	}
 
+	changes := table(t, b, "changes")
+	approved := map[string]string{}
+	for _, r := range changes[1:] {
+		approved[column(changes[0], r, "commit")] = column(changes[0], r, "change_approvals")
+	}
+	for sha, want := range map[string]string{s.capSHA: "CR-021 approved by M. Keller (software lead), R. Osei (risk manager)", s.alarmSHA: "CR-022 not approved", s.tweak: ""} {
+		if approved[sha] != want {
+			t.Errorf("changes.csv %s: change_approvals %q, want %q", sha[:12], approved[sha], want)
+		}
+	}
+
 	// The trace both ways and the architecture, on the sample's own files.
 	tests := table(t, b, "tests")
 	found := false

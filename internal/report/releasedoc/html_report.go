@@ -275,7 +275,8 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 <tbody>
 {{- range .Changes}}
 <tr id="chg-{{.Short}}"{{if not .Traced}} class="gap"{{end}}><td class="mono">{{if .URL}}<a href="{{.URL}}">{{.Short}}</a>{{else}}{{.Short}}{{end}}</td><td>{{day .Date}}</td><td>{{visible .Author}}</td><td>{{visible .Subject}}{{if .Merge}} <span class="muted">(merge)</span>{{end}}</td><td>{{range $i, $l := .Links}}{{if $i}}
-{{end}}{{if $l.Href}}<a href="{{$l.Href}}">{{visible $l.Text}}</a>{{else}}{{visible $l.Text}}{{end}}{{else}}<span class="muted">—</span>{{end}}</td><td>{{visible .Via}}</td><td>{{range $i, $p := .PRs}}{{if $i}}, {{end}}<a href="{{$p.Href}}">{{$p.Text}}</a>{{else}}<span class="muted">—</span>{{end}}</td><td>{{if .Traced}}<span class="ok">yes</span>{{else}}<span class="tag bad">not traced</span>{{end}}{{range .Findings}}
+{{end}}{{if $l.Href}}<a href="{{$l.Href}}">{{visible $l.Text}}</a>{{else}}{{visible $l.Text}}{{end}}{{else}}<span class="muted">—</span>{{end}}{{range .Approvals}}
+<br><span class="muted">{{visible .}}</span>{{end}}</td><td>{{visible .Via}}</td><td>{{range $i, $p := .PRs}}{{if $i}}, {{end}}<a href="{{$p.Href}}">{{$p.Text}}</a>{{else}}<span class="muted">—</span>{{end}}</td><td>{{if .Traced}}<span class="ok">yes</span>{{else}}<span class="tag bad">not traced</span>{{end}}{{range .Findings}}
 <a class="ref" href="#{{.Anchor}}">{{visible .Rule}} #{{.N}}</a>{{end}}</td></tr>
 {{- end}}
 </tbody>

@@ -463,3 +463,32 @@ func TestReleaseHTMLExternalAndEvaluated(t *testing.T) {
 		t.Error("hostile text is not neutralised")
 	}
 }
+
+// A change request's approval (approved_by, as recorded) reaches the
+// change it traces: in the changes table and the report.
+func TestChangeApprovals(t *testing.T) {
+	e := releaseEvidence(t)
+	d, page := renderRelease(t, e)
+	changes := csvTable(t, d, "changes")
+	if got := cell(t, changes, "1111111111111111111111111111111111111110", "change_approvals"); got != "CR-1 approved (by whom is not recorded)" {
+		t.Errorf("the change traced to CR-1: %q", got)
+	}
+	if got := cell(t, changes, "2222222222222222222222222222222222222222", "change_approvals"); got != "" {
+		t.Errorf("the untraced change: %q", got)
+	}
+	for _, c := range []struct {
+		rec  model.Record
+		want string
+	}{
+		{model.Record{Kind: model.KindChangeRequest, ID: "CR-2", Approved: true, ApprovedBy: "M. Keller <b>"}, "CR-2 approved by M. Keller <b>"},
+		{model.Record{Kind: model.KindChangeRequest, ID: "CR-3"}, "CR-3 not approved"},
+		{model.Record{Kind: model.KindProblemReport, ID: "PRB-2", Approved: true}, ""},
+	} {
+		if got := strings.Join(changeApprovals([]model.Record{c.rec}), "|"); got != c.want {
+			t.Errorf("%s: %q, want %q", c.rec.ID, got, c.want)
+		}
+	}
+	if row := section(t, page, `<tr id="chg-111111111111"`, "</tr>"); !strings.Contains(row, `<span class="muted">CR-1 approved (by whom is not recorded)</span>`) {
+		t.Errorf("the report's row of the change:\n%s", row)
+	}
+}

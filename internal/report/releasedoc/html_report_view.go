@@ -179,11 +179,14 @@ type recordField struct {
 
 type changeRow struct {
 	gate.ChangeTrace
-	Short    string
-	URL      string
-	Links    []docLink
-	PRs      []docLink // the pull requests it came in by, when read
-	Findings []*findingRow
+	Short string
+	URL   string
+	Links []docLink
+	PRs   []docLink // the pull requests it came in by, when read
+	// Approvals say, for each change request it traces to, whether and by
+	// whom the request was approved (its approved_by, as recorded).
+	Approvals []string
+	Findings  []*findingRow
 }
 
 // docLink is an ID and where it leads: an anchor of the document ("#…"),
@@ -307,6 +310,7 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 		row := changeRow{ChangeTrace: c, Short: model.ShortSHA(c.SHA), URL: v.commitURL(c.SHA), Findings: v.bySubject[model.ShortSHA(c.SHA)], PRs: v.prOf(c.SHA)}
 		for _, id := range c.Links {
 			row.Links = append(row.Links, v.idLink(id))
+			row.Approvals = append(row.Approvals, changeApprovals(f.Records[id])...)
 		}
 		if !c.Traced {
 			v.Counts.Untraced++
@@ -480,4 +484,24 @@ func safeURL(s string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// changeApprovals says of each change request among records whether it
+// was approved (8.2.1) and by whom, as its record states.
+func changeApprovals(records []model.Record) []string {
+	var out []string
+	for _, r := range records {
+		if r.Kind != model.KindChangeRequest {
+			continue
+		}
+		switch {
+		case !r.Approved:
+			out = append(out, r.ID+" not approved")
+		case r.ApprovedBy != "":
+			out = append(out, r.ID+" approved by "+r.ApprovedBy)
+		default:
+			out = append(out, r.ID+" approved (by whom is not recorded)")
+		}
+	}
+	return out
 }

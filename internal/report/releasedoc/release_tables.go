@@ -352,6 +352,7 @@ var changeColumns = []tableColumn[*changeRow]{
 		}
 		return strings.Join(s, report.ListSep)
 	}},
+	{Name: "change_approvals", Width: 36, Value: func(c *changeRow) string { return strings.Join(c.Approvals, report.ListSep) }},
 }
 
 var planColumns = []tableColumn[*planRow]{
