@@ -42,7 +42,8 @@ var knownEvents = map[string]eventHandler{
 	"ping":                      nil,
 }
 
-// envelope is what every payload carries.
+// envelope is what every payload carries, read alone for the events the
+// App does not parse.
 type envelope struct {
 	Action       string `json:"action"`
 	Installation *struct {
@@ -55,34 +56,59 @@ type envelope struct {
 
 // intake reads a signed delivery. A payload that is not JSON, or not the
 // event's shape, is refused; an event the App does not act on is kept
-// without jobs.
+// without jobs. The payload is decoded once: on the webhook's path to its
+// 202, a second pass over 25 KB costs a third of the reading.
 func (a *App) intake(event, delivery string, body []byte) (*intake, error) {
 	if event == "" {
 		return nil, errors.New("no X-GitHub-Event header")
 	}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("the payload is not a JSON object: %v", err)
-	}
-	in := &intake{delivery: delivery, action: env.Action}
-	if env.Installation != nil {
-		in.installation = env.Installation.ID
-	}
-	if env.Repository != nil {
-		in.repo = env.Repository.FullName
-	}
+	in := &intake{delivery: delivery}
 	h, ok := knownEvents[event]
 	if !ok || h == nil {
+		var env envelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			return nil, fmt.Errorf("the payload is not a JSON object: %v", err)
+		}
+		in.action = env.Action
+		if env.Installation != nil {
+			in.installation = env.Installation.ID
+		}
+		if env.Repository != nil {
+			in.repo = env.Repository.FullName
+		}
 		return in, nil
 	}
 	payload, err := github.ParseWebHook(event, body)
-	if err != nil {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.As(err, &syntax):
+		return nil, fmt.Errorf("the payload is not a JSON object: %v", err)
+	case err != nil:
 		return nil, fmt.Errorf("%s payload: %v", event, err)
 	}
+	in.action, in.installation, in.repo = envelopeOf(payload)
 	if err := h(a, payload, in); err != nil {
 		return nil, fmt.Errorf("%s payload: %w", event, err)
 	}
 	return in, nil
+}
+
+// envelopeOf is the envelope of a parsed event: its action, installation
+// and repository (push events name theirs in a type of their own).
+func envelopeOf(payload any) (action string, installation int64, repo string) {
+	if e, ok := payload.(interface{ GetAction() string }); ok {
+		action = e.GetAction()
+	}
+	if e, ok := payload.(interface{ GetInstallation() *github.Installation }); ok {
+		installation = e.GetInstallation().GetID()
+	}
+	switch e := payload.(type) {
+	case interface{ GetRepo() *github.Repository }:
+		repo = e.GetRepo().GetFullName()
+	case *github.PushEvent:
+		repo = e.GetRepo().GetFullName()
+	}
+	return action, installation, repo
 }
 
 // Job kinds.

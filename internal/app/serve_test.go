@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -99,6 +100,16 @@ func TestWebhookIntake(t *testing.T) {
 	if code := post(t, s.url, "pull_request", "huge-1", fakegithub.Sign([]byte(secret), huge), huge); code != http.StatusRequestEntityTooLarge {
 		t.Errorf("26 MB body: %d, want 413", code)
 	}
+	// The same without a Content-Length (chunked): refused once read past the bound.
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/webhook", io.MultiReader(bytes.NewReader(huge)))
+	req.Header.Set("X-GitHub-Event", "pull_request")
+	req.Header.Set("X-GitHub-Delivery", "huge-2")
+	req.Header.Set("X-Hub-Signature-256", fakegithub.Sign([]byte(secret), huge))
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Errorf("26 MB chunked body: %v", err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("26 MB chunked body: %d, want 413", resp.StatusCode)
+	}
 	if n := s.metric(t, `tracegate_webhook_deliveries_total{event="pull_request",outcome="bad_signature"}`); n != 5 {
 		t.Errorf("bad signatures counted: %v, want 5", n)
 	}
@@ -131,7 +142,7 @@ func TestWebhookIntake(t *testing.T) {
 	}
 	// Nothing of the refused deliveries reached the store.
 	for _, d := range f.audit(f.db, "--repo", repoName) {
-		if strings.HasPrefix(d.DeliveryID, "bad-") || d.DeliveryID == "tampered-1" || d.DeliveryID == "huge-1" {
+		if strings.HasPrefix(d.DeliveryID, "bad-") || d.DeliveryID == "tampered-1" || d.DeliveryID == "huge-1" || d.DeliveryID == "huge-2" {
 			t.Errorf("a refused delivery was evaluated: %+v", d)
 		}
 	}
@@ -143,8 +154,8 @@ func TestWebhookIntake(t *testing.T) {
 	if out, err := exec.Command(binary, "audit", "--db", f.db, "--sha", "xyz").CombinedOutput(); err == nil || !strings.Contains(string(out), "hex") {
 		t.Errorf("tracegate audit --sha xyz: %v\n%s", err, out)
 	}
-	known := storeKnown(t, f.db, "tampered-1", "huge-1", id)
-	if known["tampered-1"] || known["huge-1"] || !known[id] {
+	known := storeKnown(t, f.db, "tampered-1", "huge-1", "huge-2", id)
+	if known["tampered-1"] || known["huge-1"] || known["huge-2"] || !known[id] {
 		t.Errorf("stored deliveries %v", known)
 	}
 	noSecrets(t, s.log(), f)
