@@ -107,7 +107,7 @@ func (a *App) webhook(w http.ResponseWriter, r *http.Request) {
 	acc, err := a.store.Accept(r.Context(), d, in.jobs...)
 	if err != nil {
 		count(outcomeError)
-		log.Error("webhook: could not store the delivery", "error", err.Error())
+		log.Error("webhook: could not store the delivery", "error", err.Error(), "action", safeToken(in.action), "installation", in.installation, "repository", in.repo)
 		http.Error(w, "the delivery could not be stored; ask again", http.StatusServiceUnavailable)
 		return
 	}
