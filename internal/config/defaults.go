@@ -57,7 +57,7 @@ func Defaults() Config {
 		PR: PRPolicy{JustificationHeading: "Justification", RiskImpactHeading: "Risk impact"},
 		SOUP: SOUPPolicy{
 			Register: "docs/soup/soup.yml",
-			SBOMs:    []string{"sbom/**/*.{json,xml,spdx,yaml,yml,rdf}"},
+			SBOMs:    []string{"sbom/**/*.{json,xml,spdx,yaml,yml,rdf,ttl}"},
 			// Nothing is looked up online unless the policy asks: a gate
 			// that reaches a network is the plan's choice.
 			Anomalies:  AnomaliesNone,

@@ -255,14 +255,28 @@ func elementEdits(data []byte, space, local string, kind noteKind,
 }
 
 func readRDF(version string, data []byte) (*spdx.Document, *gordf.Parser, error) {
-	var out spdx.Document
 	var parser *gordf.Parser
 	err := protect("tools-golang", func() error {
 		var err error
 		parser, err = rdfloader.LoadFromReaderObject(bytes.NewReader(data))
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := loadRDF(version, parser)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, parser, nil
+}
+
+// loadRDF builds the SPDX document from RDF triples, whichever syntax
+// they were read from, with tools-golang's RDF reader.
+func loadRDF(version string, parser *gordf.Parser) (*spdx.Document, error) {
+	var out spdx.Document
+	err := protect("tools-golang", func() error {
+		var err error
 		var doc any
 		switch version {
 		case "SPDX-2.2":
@@ -278,9 +292,9 @@ func readRDF(version string, data []byte) (*spdx.Document, *gordf.Parser, error)
 		return convertSPDX2(doc, &out)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return &out, parser, nil
+	return &out, nil
 }
 
 // gordfFailure re-reads data through a reader that hands gordf one byte at
@@ -431,6 +445,9 @@ func fromRDF(src *source, doc *spdx.Document, parser *gordf.Parser) (p *parsed, 
 		}
 	}
 	defer func() {
+		if src.format != SPDXRDF {
+			return // Turtle is parsed by one deterministic parser
+		}
 		// gordf parses blocks in goroutines that share one error variable
 		// without synchronisation: a block's error can be overwritten by
 		// another goroutine's nil, and the block's triples are then

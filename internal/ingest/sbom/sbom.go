@@ -20,6 +20,7 @@ const (
 	SPDXTagValue  Format = "spdx-tag-value"
 	SPDXYAML      Format = "spdx-yaml"
 	SPDXRDF       Format = "spdx-rdf"
+	SPDXTurtle    Format = "spdx-turtle"
 	SPDX3JSONLD   Format = "spdx3-jsonld"
 	CycloneDXJSON Format = "cyclonedx-json"
 	CycloneDXXML  Format = "cyclonedx-xml"
@@ -135,6 +136,7 @@ var decoders = map[Format]decoder{
 	SPDXYAML:      spdxYAML{},
 	SPDXTagValue:  spdxTagValue{},
 	SPDXRDF:       spdxRDF{},
+	SPDXTurtle:    spdxTurtle{},
 	SPDX3JSONLD:   spdx3{},
 	CycloneDXJSON: cdxJSON{},
 	CycloneDXXML:  cdxXML{},

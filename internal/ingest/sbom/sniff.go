@@ -50,6 +50,10 @@ func detect(file string, data []byte, ns *notes) (*detected, error) {
 	if i == len(data) {
 		return nil, input.Errorf(pos, "file holds only white space or a byte order mark, expected an SBOM")
 	}
+	if looksTurtle(data[i:]) {
+		// The version is a triple like any other: the decoder finds it.
+		return &detected{format: SPDXTurtle, decoder: SPDXTurtle, body: data}, nil
+	}
 	switch c := data[i]; {
 	case c == '{':
 		return detectJSON(file, data, i, ns)
@@ -569,7 +573,7 @@ func detectText(file string, data []byte) (*detected, error) {
 		return nil, input.Errorf(pos, "YAML document without a top-level spdxVersion: not an SPDX YAML document").
 			WithHint("tracegate reads SPDX 2.x YAML (spdxVersion: SPDX-2.3)")
 	}
-	return nil, input.Errorf(pos, "unrecognised file format: not SPDX (JSON, tag-value, YAML, RDF/XML, 3.0 JSON-LD) nor CycloneDX (JSON, XML)")
+	return nil, input.Errorf(pos, "unrecognised file format: not SPDX (JSON, tag-value, YAML, RDF/XML, RDF Turtle, 3.0 JSON-LD) nor CycloneDX (JSON, XML)")
 }
 
 var quotedKeyRE = regexp.MustCompile(`^["']([A-Za-z][A-Za-z0-9_]*)["'][ \t]*:`)

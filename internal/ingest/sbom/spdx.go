@@ -141,7 +141,7 @@ func fromSPDX2(src *source, doc *spdx.Document, lines []int) *parsed {
 			continue
 		}
 		up := relationshipType(r.Relationship)
-		if up != r.Relationship && src.format != SPDXRDF {
+		if up != r.Relationship && src.format != SPDXRDF && src.format != SPDXTurtle {
 			// tools-golang's RDF reader gives the RDF vocabulary's
 			// camelCase (dynamicLink); elsewhere it is the producer's.
 			ns.add("rel-case", src.pos(), quote(r.Relationship))
