@@ -42,8 +42,6 @@ type turtle struct {
 // collections, which the parser follows by recursion.
 const maxTurtleDepth = 256
 
-const nsXSD = "http://www.w3.org/2001/XMLSchema#"
-
 // turtleError is a syntax error at a byte offset of the document.
 type turtleError struct {
 	off int
@@ -203,7 +201,7 @@ func (p *turtle) subject() *gordf.Node {
 	switch c := p.peek(); {
 	case c == '(':
 		return p.collection()
-	case c == '_' || c == '[':
+	case c == '_':
 		return p.blankNode()
 	case c == '<' || c == ':' || c >= 0x80 || isASCIILetter(c):
 		return &gordf.Node{NodeType: gordf.IRI, ID: p.iri()}
@@ -300,15 +298,8 @@ func (p *turtle) newBlank() *gordf.Node {
 	return &gordf.Node{NodeType: gordf.BLANK, ID: "N" + strconv.Itoa(p.blanks)}
 }
 
-// blankNode reads _:label or [] (an anonymous blank node).
+// blankNode reads _:label ([] is read by blankNodePropertyList).
 func (p *turtle) blankNode() *gordf.Node {
-	if p.peek() == '[' {
-		n, empty := p.blankNodePropertyList()
-		if !empty {
-			p.fail("a blank node property list cannot be a subject here") // unreachable: callers route '[' first
-		}
-		return n
-	}
 	if p.off+1 >= len(p.data) || p.data[p.off+1] != ':' {
 		p.fail("expected a blank node label _:name, found %s", p.found())
 	}
@@ -319,7 +310,7 @@ func (p *turtle) blankNode() *gordf.Node {
 		p.fail("expected a blank node label after _:, found %s", p.found())
 	}
 	p.off += size
-	p.nameTail(false)
+	p.nameTail()
 	label := string(p.data[start:p.off])
 	n, ok := p.bnodes[label]
 	if !ok {
@@ -570,7 +561,7 @@ func (p *turtle) pnPrefix() string {
 		return ""
 	}
 	p.off += size
-	p.nameTail(false)
+	p.nameTail()
 	return string(p.data[start:p.off])
 }
 
@@ -622,7 +613,7 @@ func continuesLocal(b []byte) bool {
 
 // nameTail reads the rest of a prefix or blank node label: PN_CHARS and
 // '.', not ending with '.'.
-func (p *turtle) nameTail(_ bool) {
+func (p *turtle) nameTail() {
 	for p.off < len(p.data) {
 		r, size := utf8.DecodeRune(p.data[p.off:])
 		switch {
