@@ -84,7 +84,7 @@ func checkParseOf(t *testing.T, file string, items []model.SOUPItem, warns []inp
 		return
 	}
 	for _, it := range items {
-		if it.Name == "" || it.Source.File != file || it.Source.Line == 0 || (it.Format != FormatNative && it.Format != FormatRDM && it.Format != FormatMarkdownTable) {
+		if it.Name == "" || it.Source.File != file || it.Source.Line == 0 || (it.Format != FormatNative && it.Format != FormatRDM && it.Format != FormatMarkdownTable && it.Format != FormatComponents) {
 			t.Fatalf("ill-formed item %+v", it)
 		}
 	}

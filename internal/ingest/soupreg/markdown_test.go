@@ -1,6 +1,7 @@
 package soupreg
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -127,4 +128,47 @@ func FuzzMarkdown(f *testing.F) {
 		items, warns, err := parseMarkdown("soup.md", data, nil)
 		checkParseOf(t, "soup.md", items, warns, err)
 	})
+}
+
+// The risk-management template's soup.yaml layout (components:): each
+// component read with its publisher as manufacturer, its functional and
+// performance requirements joined, its anomaly list as a review that
+// names no version (warned once), its source as the list consulted.
+func TestComponentsLayout(t *testing.T) {
+	const file = "testdata/formats/soup/components-soup.yaml"
+	items, warns, err := Read(repo, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items {
+		got = append(got, summary(it))
+	}
+	want := []string{
+		"fhir-kit-client@21:5 components manufacturer=Vermonster version=1.9.2 purpose=FHIR R4 reads and searches for the questionnaire and observation views license=MIT " +
+			"requirements=Functional: correct search-parameter encoding; bearer token on every request\n\nPerformance: none beyond nominal (interactive latency) environment=browser runtime; requires fetch API " +
+			"review@32:5{version= date= reviewer= sources=https://registry.npmjs.org/fhir-kit-client summary= anomalies=GHSA-0000-fkc-0001:_count parameter ignored on paged searches\n\n" +
+			"Affects paging only; the views request a single page. Not safety-relevant — no harm-risk issue.\n\nStatus: not-affected (single-page queries)}",
+		"chart.js@39:5 components manufacturer=Chart.js contributors version=4.4.1 purpose=trend plot of questionnaire scores license=MIT " +
+			"requirements=Functional: line chart of dated values with fixed axes\n\nPerformance: none beyond nominal environment=browser runtime with canvas",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("entry %d:\n got %q\nwant %q", i, got[i], want[i])
+		}
+	}
+	if w := warningList(warns); !strings.Contains(w, "1 entry has an anomaly list (anomalies:) that names no version") {
+		t.Errorf("warnings:\n%s", w)
+	}
+	data, _ := fs.ReadFile(repo, file)
+	if _, _, err := Sync(file, data, nil); err == nil || !strings.Contains(err.Error(), "components: register") {
+		t.Errorf("sync: %v", err)
+	}
+	_, _, err = Parse("s.yaml", []byte("components:\n  - version: 1\n    anomalies: [{summary: x}]\n"))
+	if err == nil || !strings.Contains(err.Error(), "has no name") || !strings.Contains(err.Error(), "has no id") {
+		t.Errorf("errors: %v", err)
+	}
 }

@@ -18,6 +18,8 @@ const (
 	FormatNative = "tracegate"
 	// FormatRDM is rdm's data/soup.yml (see rdm.go).
 	FormatRDM = "rdm"
+	// FormatComponents (components.go) is the risk-management template's
+	// soup.yaml.
 )
 
 // Read reads the SOUP register at path in fsys: a Markdown file (by its
@@ -106,6 +108,11 @@ func parse(path string, data []byte) (*register, error) {
 		}
 		r.items, ptrs = d.native(v)
 	case map[string]any:
+		if isComponents(x) {
+			r.format = FormatComponents
+			r.items, ptrs = d.components(x)
+			break
+		}
 		r.items, ptrs = d.native(v)
 	default:
 		d.fail(d.at(""), "start the file with soup: and list the entries below it", "expected a soup: list of SOUP entries, got %s", yamlsrc.Describe(v))

@@ -43,6 +43,10 @@ func Sync(path string, data []byte, components []model.Component) (updated []byt
 	if err != nil {
 		return nil, nil, err
 	}
+	if r.format == FormatComponents {
+		return nil, nil, input.Errorf(input.Pos{File: path}, "cannot add SOUP entries to a components: register (the risk-management template's soup.yaml)").
+			WithHint("add an entry for each component by hand (tracegate soup list shows the components without one)")
+	}
 	entries, comps := missing(components, r.items)
 	if len(entries) == 0 {
 		return data, nil, nil
