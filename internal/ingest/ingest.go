@@ -78,6 +78,9 @@ type Items struct {
 	Hazards      []model.Hazard
 	RiskControls []model.RiskControl
 	Tests        []model.TestCase
+	// TestDefinitions are test cases defined as items (Ketryx Test Case
+	// items): a test or an execution naming one verifies what it tests.
+	TestDefinitions []model.TestDefinition
 	// Unkept counts the test cases read and not kept (Streamer).
 	Unkept model.TestTotals
 	// Classes and RiskMatrices are what the file declares of the policy's
@@ -89,7 +92,7 @@ type Items struct {
 
 // Count is the number of items read, for the input-file record.
 func (it *Items) Count() int {
-	return len(it.Requirements) + len(it.Hazards) + len(it.RiskControls) + len(it.Tests) + it.Unkept.Total
+	return len(it.Requirements) + len(it.Hazards) + len(it.RiskControls) + len(it.Tests) + len(it.TestDefinitions) + it.Unkept.Total
 }
 
 // TagScanner finds "Verifies: ID" tags in test source files.

@@ -5,7 +5,7 @@ import "github.com/tracegate/tracegate/internal/model"
 // Keeper is the Keep of a design history file. A test case is kept when it
 // failed or errored (the gate reports it), or when it could link a
 // requirement: a link of its own (a JUnit property), a requirement ID in
-// its class or test name (ids), a Verifies: tag on one of the functions it
+// its class or test name (ids, or Ketryx's @tests:ID), a Verifies: tag on one of the functions it
 // may have been written as, or a requirement that lists it under tests:.
 // Every other case passed or was skipped and links nothing: the trace and
 // the gates use it only as a number, so the loader counts it and lets it
@@ -37,6 +37,9 @@ func Keeper(ids IDFinder, reqs []model.Requirement, tags []model.TestTag) Keep {
 			if tagged[n] {
 				return true
 			}
+		}
+		if len(model.KetryxNameTags(tc.ClassName+" "+tc.Name)) > 0 {
+			return true
 		}
 		return ids != nil && len(ids(tc.ClassName+" "+tc.Name)) > 0
 	}

@@ -269,6 +269,7 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 		dhf.Hazards = append(dhf.Hazards, r.items.Hazards...)
 		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
 		dhf.Tests = append(dhf.Tests, r.items.Tests...)
+		dhf.TestDefinitions = append(dhf.TestDefinitions, r.items.TestDefinitions...)
 		dhf.Unkept.Merge(r.items.Unkept)
 		dhf.Classes = append(dhf.Classes, r.items.Classes...)
 		dhf.RiskMatrices = append(dhf.RiskMatrices, r.items.RiskMatrices...)
@@ -306,6 +307,11 @@ func readOne(fsys fs.FS, set Set, j job, keep Keep) outcome {
 			if cand.Kind() == j.kind && cand.Detect(fsys, j.path, head) {
 				r = cand
 				break
+			}
+		}
+		if r == nil && j.kind == Tests {
+			if f, ok := foreignConvention(j.path, head); ok {
+				return foreignOutcome(j, f)
 			}
 		}
 		if r == nil {

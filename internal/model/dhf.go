@@ -15,6 +15,9 @@ type DHF struct {
 	// with the cases that matter, not with the size of the reports.
 	Unkept TestTotals
 	Tags   []TestTag
+	// TestDefinitions are test cases kept as items of their own (Ketryx
+	// Test Case items), which tests and executions name by ID.
+	TestDefinitions []TestDefinition
 	// Records are the problem reports and change requests kept as files.
 	Records []Record
 	// Files lists every input file read, with its format, for the evidence

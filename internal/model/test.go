@@ -72,11 +72,31 @@ func (t *TestCase) FullName() string {
 }
 
 // TestTag is a "Verifies: SRS-001" tag found in a comment of a test source
-// file, tying a test function to requirements.
+// file, tying a test function to requirements. Ketryx's tags (@tests:ID in
+// a Gherkin scenario or a doc comment) and pytest's record_property calls
+// are tags too; their IDs are taken as written, not by the requirement
+// pattern, and may name a test case rather than a requirement.
 type TestTag struct {
-	Function string    `json:"function"` // the test function or test name the tag belongs to
-	IDs      []string  `json:"ids"`
-	Source   input.Pos `json:"source"`
+	Function string   `json:"function"` // the test function or test name the tag belongs to
+	IDs      []string `json:"ids"`
+	// Case is the ID the tagged test has as a test case of its own
+	// (Ketryx's @id: on a Gherkin scenario): a test or an execution that
+	// names it verifies what the tag's IDs name.
+	Case   string    `json:"case,omitempty"`
+	Source input.Pos `json:"source"`
+}
+
+// TestDefinition is a test case kept as an item of its own, apart from any
+// run of it: a Ketryx Test Case item (itemTests), or a Gherkin scenario
+// with an @id: tag. It verifies nothing by itself; a test or a manual
+// execution that names its ID verifies what it tests (test → test case →
+// requirement).
+type TestDefinition struct {
+	ID     string    `json:"id"`
+	Title  string    `json:"title,omitempty"`
+	Tests  []string  `json:"tests"` // the IDs of the items it tests
+	Source input.Pos `json:"source"`
+	Format string    `json:"format"`
 }
 
 // NameCandidates lists the function names the test case may have been

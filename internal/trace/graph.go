@@ -105,6 +105,9 @@ const (
 	ViaName        = "name"        // ID in the test or class name
 	ViaTag         = "tag"         // Verifies: tag in the test source
 	ViaRequirement = "requirement" // the requirement lists the test
+	// ViaTestCase prefixes the ID of the test case through which the test
+	// verifies the requirement ("test case TC-7").
+	ViaTestCase = "test case"
 )
 
 // Test is one test case with the requirements it verifies.

@@ -6,14 +6,19 @@ import (
 	"strings"
 
 	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
 // linkTests ties test cases to requirements, in four ways: JUnit properties,
-// IDs in the test or class name, Verifies: tags in test sources, and test
-// names listed by the requirement itself.
+// IDs in the test or class name (and Ketryx's @tests:ID in a Jest title,
+// which the report's name carries), Verifies: tags in test sources, and
+// test names listed by the requirement itself. A link to a test case kept
+// as an item of its own (a Ketryx Test Case, a Gherkin scenario's @id:) is
+// a link to what that test case tests.
 func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 	tags := indexTags(dhf.Tags)
+	defs := g.testDefinitions(dhf)
 	byName := map[string][]*Test{}
 	g.TestTotals = dhf.Unkept
 	for i := range dhf.Tests {
@@ -24,13 +29,27 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 		byName[t.FullName()] = append(byName[t.FullName()], t)
 
 		seen := map[string]bool{}
-		link := func(id, via string) {
+		var link func(id, via string)
+		link = func(id, via string) {
 			if seen[id] {
 				return
 			}
 			seen[id] = true
 			r := g.reqByID[id]
 			if r == nil {
+				if d := defs[id]; d != nil {
+					// test → test case → what it tests. One hop: a test
+					// case that names another test case names no
+					// requirement, and says so as a broken link.
+					for _, to := range d.Tests {
+						if defs[to] != nil && g.reqByID[to] == nil {
+							g.dangling("test case", d.ID, "tests", to, config.KindRequirement, d.Source)
+							continue
+						}
+						link(to, ViaTestCase+" "+d.ID)
+					}
+					return
+				}
 				if !g.external("test", t.FullName(), via, id, config.KindRequirement, t.Source) {
 					g.dangling("test", t.FullName(), via, id, config.KindRequirement, t.Source)
 				}
@@ -40,6 +59,15 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 			r.Tests = append(r.Tests, TestLink{Test: t, Via: via})
 		}
 		for _, v := range t.TestCase.Requirements {
+			if exact := g.exactIDs(v, defs); len(exact) > 0 {
+				// Ketryx's tested-item-id names items as written; a
+				// test case's ID (TEST-SWR-1-UI) must not be read as the
+				// requirement ID inside it (SWR-1).
+				for _, id := range exact {
+					link(id, ViaProperty)
+				}
+				continue
+			}
 			found := ids.Find(config.KindRequirement, v)
 			if len(found) == 0 {
 				// An ID of an external namespace the requirement pattern
@@ -54,6 +82,9 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 			for _, id := range found {
 				link(id, ViaProperty)
 			}
+		}
+		for _, id := range model.KetryxNameTags(t.ClassName + " " + t.Name) {
+			link(id, ViaName)
 		}
 		for _, id := range ids.Find(config.KindRequirement, t.ClassName+" "+t.Name) {
 			link(id, ViaName)
@@ -93,6 +124,49 @@ func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 	for _, r := range g.Requirements {
 		sort.SliceStable(r.Tests, func(i, j int) bool { return r.Tests[i].Test.FullName() < r.Tests[j].Test.FullName() })
 	}
+}
+
+// testDefinitions indexes the test cases kept as items: Ketryx Test Case
+// items, and Gherkin scenarios with an @id: tag. The first definition of
+// an ID wins; a second is a duplicate the lint reports.
+func (g *Graph) testDefinitions(dhf *model.DHF) map[string]*model.TestDefinition {
+	defs := map[string]*model.TestDefinition{}
+	add := func(d model.TestDefinition) {
+		if d.ID == "" {
+			return
+		}
+		if prev := defs[d.ID]; prev != nil {
+			g.Duplicates = append(g.Duplicates, Duplicate{ID: d.ID, Kinds: []string{"test case", "test case"}, Pos: []input.Pos{prev.Source, d.Source}})
+			return
+		}
+		if g.reqByID[d.ID] != nil {
+			g.Duplicates = append(g.Duplicates, Duplicate{ID: d.ID, Kinds: []string{config.KindRequirement, "test case"}, Pos: []input.Pos{g.reqByID[d.ID].Source, d.Source}})
+			return
+		}
+		defs[d.ID] = &d
+	}
+	for _, d := range dhf.TestDefinitions {
+		add(d)
+	}
+	for _, tg := range dhf.Tags {
+		if tg.Case != "" {
+			add(model.TestDefinition{ID: tg.Case, Title: tg.Function, Tests: tg.IDs, Source: tg.Source, Format: "gherkin"})
+		}
+	}
+	return defs
+}
+
+// exactIDs returns the parts of a link property's value that are, as
+// written, the ID of a requirement or of a test case; nil when any part is
+// not (the value is then read with the requirement pattern).
+func (g *Graph) exactIDs(v string, defs map[string]*model.TestDefinition) []string {
+	parts := model.SplitLinks(v)
+	for _, p := range parts {
+		if g.reqByID[p] == nil && defs[p] == nil {
+			return nil
+		}
+	}
+	return parts
 }
 
 func hasTest(r *Requirement, t *Test) bool {

@@ -113,9 +113,11 @@ func FuzzRDM(f *testing.F) {
 }
 
 func FuzzKetryx(f *testing.F) {
-	s := append(fixtureSeeds(f, "ketryx", ".md"), seeds(
+	s := append(append(fixtureSeeds(f, "ketryx", ".md"), fixtureSeeds(f, "ketryx-projects", ".md")...), seeds(
 		"---\nitemId: SRS-1\nitemType: Requirement\nitemHasParent: [a, b, a]\nitemFulfills: ' , b'\n---\n```\n# not a title\n```\n## T ##\n",
 		"---\nitemType: Test Case\n---\n",
+		"---\nitemId: TE-1\nitemType: Test Execution\nitemExecutes: [TC-1, 7]\nTest result: Pass with exception\n---\n",
+		"---\nitemId: R-1\nitemType: Requirement\nRequirement type: [x]\nitemIntroducesRisk: RSK-1,\n---\n",
 		"---\nitemId: 5\n---\n",
 		"---\nitemIdd: x\nitemType: \n---\n",
 	)...)

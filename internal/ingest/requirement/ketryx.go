@@ -22,28 +22,43 @@ import (
 //	itemType: Requirement
 //	itemTitle: Reject bolus above the drug library maximum
 //	itemHasParent: SYS-003
+//	Requirement type: FUNCTIONAL
 //	---
 //
-// It maps itemId → ID, itemType → type (lower-cased), itemTitle → title (else
-// the first heading of the body, as Ketryx takes it), the body without that
-// heading → text, and the relations itemHasParent (a requirement's parent
-// requirement) and itemFulfills (a specification's requirement) → parents.
-// Relation values are one ID, several separated by commas ("KP-43, KP-44"),
-// or a YAML list. itemRiskControls, tracegate's own field (docs/formats.md),
-// → risk controls: in Ketryx the link runs the other way, from a Risk item's
-// itemIsRiskControlledBy, which a requirement reader cannot see.
+// It maps itemId → ID, itemTitle → title (else the first heading of the
+// body, as Ketryx takes it), the body without that heading → text, and the
+// relations itemHasParent (a requirement's parent requirement) and
+// itemFulfills (a specification's requirement) → parents. Relation values
+// are one ID, several separated by commas ("KP-43, KP-44"), or a YAML list.
+// itemRiskControls, tracegate's own field (docs/formats.md), → risk
+// controls.
 //
-// Items whose type is one of Ketryx's non-requirement types (Task, Test Case,
-// Test Execution, Anomaly, Complaint, Change Request, CAPA, Risk) are not
-// requirements and are reported, not read; any other type (Requirement,
-// Software Item Spec, Hardware Item Spec, or a renamed or custom type) is
-// read, so that a renamed requirement type is never dropped. Ketryx keeps an
-// item's state (draft, approved ...) in Ketryx, not in Git, so the status is
-// left empty. Ketryx allows custom fields by name ("Requirement type:
-// FUNCTIONAL"); they are ignored. Other relation fields (itemRelatesTo,
-// itemIntroducesRisk ...) have no meaning to the requirement model and are
-// ignored; an unknown key that looks like a Ketryx field (item + capital) is
-// reported, since it is most likely a misspelt relation.
+// The type is Ketryx's "Requirement type" field (Use case, FUNCTIONAL,
+// stakeholder, software …, lower-cased) when the item has one, else its
+// itemType (requirement, software item spec …): the policy's
+// software_requirement_types then says which of them must trace to a parent
+// (TG106), in Ketryx's own words.
+//
+// Items of the other Ketryx types are read as what they are:
+//   - a Test Case (itemTests) is a test definition: a test, or a Test
+//     Execution, that names its ID verifies what it tests;
+//   - a Test Execution (itemExecutes, "Test result") is a manual test with
+//     its result: Pass/Passed passes, Fail/Failed fails, a result that
+//     accepts a failure ("Pass with exception", "Fail (accepted)") is a
+//     failure with that evaluation, never a pass; one without a result is
+//     not executed (skipped), and an unknown result is an error of the file;
+//   - Tasks, Anomalies, Complaints, Change Requests, CAPAs and Risks are
+//     reported, not read.
+//
+// Any other type (Requirement, Software Item Spec, Hardware Item Spec, or a
+// renamed or custom type) is read as a requirement, so that a renamed
+// requirement type is never dropped. Ketryx keeps an item's state (draft,
+// approved ...) in Ketryx, not in Git, so the status is left empty. Custom
+// fields by display name ("Layer: CLI") are ignored. A Ketryx relation that
+// this reader does not turn into a link (itemIntroducesRisk, itemRelatesTo,
+// itemUses …) is named in a warning with what it points at, never dropped
+// silently; an unknown key that looks like a Ketryx field (item + capital)
+// is reported as most likely a misspelt relation.
 type Ketryx struct{}
 
 func (Ketryx) Kind() ingest.Kind { return ingest.Requirements }
@@ -61,11 +76,13 @@ var ketryxRelations = []string{
 // ketryxFields are the other item fields this reader knows.
 var ketryxFields = []string{"itemId", "itemType", "itemTitle", "itemRiskControls"}
 
-// ketryxNotRequirements are the Ketryx item types that are not requirements,
-// lower-cased.
-var ketryxNotRequirements = []string{
-	"task", "test case", "test execution", "anomaly", "complaint", "change request", "capa", "risk",
-}
+// ketryxNotRead are the Ketryx item types this reader reports and does not
+// read, lower-cased.
+var ketryxNotRead = []string{"task", "anomaly", "complaint", "change request", "capa", "risk"}
+
+// ketryxRequirementType is Ketryx's custom field that classifies a
+// requirement (Use case, FUNCTIONAL, stakeholder, software …).
+const ketryxRequirementType = "Requirement type"
 
 // Detect accepts a Markdown file whose front matter has itemId or itemType.
 func (Ketryx) Detect(fsys fs.FS, p string, head []byte) bool {
@@ -103,7 +120,8 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		f.pos[""] = input.Pos{File: p, Line: 1}
 	}
 	typ := f.text("itemType")
-	if lt := strings.ToLower(typ); slices.Contains(ketryxNotRequirements, lt) {
+	lt := strings.ToLower(typ)
+	if slices.Contains(ketryxNotRead, lt) {
 		log.warnf(f.self(), "Ketryx %s item %s is not a requirement; not read", typ, f.text("itemId"))
 		return log.items(nil)
 	}
@@ -112,8 +130,18 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	}
 	keys := sortedKeys(m)
 	sort.SliceStable(keys, func(i, j int) bool { return f.keyAt(keys[i]).Before(f.keyAt(keys[j])) })
+	linked := ketryxLinked[lt]
+	if linked == nil {
+		linked = ketryxLinked["requirement"]
+	}
 	for _, key := range keys {
-		if looksLikeKetryxField(key) && !slices.Contains(ketryxFields, key) && !slices.Contains(ketryxRelations, key) {
+		switch {
+		case slices.Contains(ketryxRelations, key) && !slices.Contains(linked, key):
+			if to := f.list(key, true); len(to) > 0 {
+				log.warnf(f.keyAt(key), "Ketryx relation %s (%s) of %s %s is not a link tracegate reads; it links nothing here",
+					key, strings.Join(to, ", "), typ, f.text("itemId"))
+			}
+		case looksLikeKetryxField(key) && !slices.Contains(ketryxFields, key) && !slices.Contains(ketryxRelations, key):
 			log.warnf(f.keyAt(key), "%q is not a Ketryx item field; ignored", key)
 		}
 	}
@@ -125,17 +153,90 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	if t := f.text("itemTitle"); t != "" || !found {
 		title = t
 	}
+	id := f.id("itemId")
+	switch lt {
+	case "test case":
+		def := model.TestDefinition{ID: id, Title: title, Tests: f.list("itemTests", true), Source: f.self(), Format: k.Format()}
+		if len(def.Tests) == 0 {
+			log.warnf(f.self(), "Ketryx Test Case %s has no itemTests; it verifies nothing", id)
+		}
+		items, err := log.items(nil)
+		if err == nil {
+			items.TestDefinitions = []model.TestDefinition{def}
+		}
+		return items, err
+	case "test execution":
+		tc := ketryxExecution(f, id, title)
+		items, err := log.items(nil)
+		if err == nil {
+			items.Tests = []model.TestCase{tc}
+		}
+		return items, err
+	}
+	rtype := lt
+	if f.set(ketryxRequirementType) {
+		rtype = f.lower(ketryxRequirementType)
+	}
 	r := model.Requirement{
-		ID:           f.id("itemId"),
+		ID:           id,
 		Title:        title,
 		Text:         strings.TrimSpace(text),
-		Type:         strings.ToLower(typ),
+		Type:         rtype,
 		Parents:      mergeLists(f.list("itemHasParent", true), f.list("itemFulfills", true)),
 		RiskControls: f.list("itemRiskControls", true),
 		Source:       f.self(),
 		Format:       k.Format(),
 	}
 	return log.items([]model.Requirement{r})
+}
+
+// ketryxLinked lists, per item type, the relations this reader turns into
+// links; every other relation an item carries is reported.
+var ketryxLinked = map[string][]string{
+	"requirement":    {"itemHasParent", "itemFulfills"},
+	"test case":      {"itemTests"},
+	"test execution": {"itemExecutes", "itemTests"},
+}
+
+// ketryxExecution reads a Test Execution item as a manual test case. It
+// verifies the Test Cases it executes (itemExecutes) and, where a team
+// writes them, the items it tests directly (itemTests).
+func ketryxExecution(f fields, id, title string) model.TestCase {
+	tc := model.TestCase{
+		Name:         id,
+		ClassName:    "",
+		Requirements: mergeLists(f.list("itemExecutes", true), f.list("itemTests", true)),
+		Manual:       true,
+		Source:       f.self(),
+		Format:       "ketryx",
+	}
+	if len(tc.Requirements) == 0 {
+		f.log.warnf(f.self(), "Ketryx Test Execution %s has no itemExecutes; it verifies nothing", id)
+	}
+	if title != "" {
+		tc.Name = id + " " + title
+	}
+	result := f.text("Test result")
+	switch r := strings.ToLower(result); {
+	case result == "":
+		tc.Outcome, tc.Message = model.Skipped, "no Test result recorded: not executed"
+	case r == "pass" || r == "passed":
+		tc.Outcome = model.Passed
+	case r == "fail" || r == "failed":
+		tc.Outcome = model.Failed
+	case strings.HasPrefix(r, "pass") || strings.HasPrefix(r, "fail"):
+		// "Pass with exception", "Fail (accepted)": a failure someone
+		// accepted is a failure with that evaluation.
+		tc.Outcome, tc.Evaluation = model.Failed, result
+	case r == "skipped" || r == "not executed" || r == "n/a" || r == "not applicable":
+		tc.Outcome, tc.Message = model.Skipped, result
+	case r == "blocked":
+		tc.Outcome, tc.Message = model.Errored, result
+	default:
+		f.log.errorf(f.at("Test result"), "use Pass, Fail, Blocked or Not executed, or leave it out while the execution is open",
+			"Test result: %q is not a result tracegate knows", result)
+	}
+	return tc
 }
 
 // looksLikeKetryxField reports whether key is in Ketryx's metadata

@@ -1,8 +1,13 @@
 package requirement
 
 import (
+	"io/fs"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/tracegate/tracegate/internal/config"
 )
 
 func TestKetryxFixtures(t *testing.T) {
@@ -11,18 +16,17 @@ func TestKetryxFixtures(t *testing.T) {
 		file, want, title, text string
 		warn                    string
 	}{
-		{file: "requirements/SYS-001.md", want: "SYS-001@2:1 type=requirement", title: "Delivery accuracy",
+		{file: "requirements/SYS-001.md", want: "SYS-001@2:1 type=performance", title: "Delivery accuracy",
 			text: "The pump shall deliver the programmed volume within ±5 % at rates from 0.1 to 999 mL/h."},
 		// No itemTitle: the first heading is the title, as Ketryx takes it.
-		{file: "requirements/SYS-002.md", want: "SYS-002@2:1 type=requirement", title: "Programmable rate range",
+		{file: "requirements/SYS-002.md", want: "SYS-002@2:1 type=functional", title: "Programmable rate range",
 			text: "The pump shall accept programmed rates from 0.1 to 999 mL/h in steps of 0.1 mL/h."},
-		{file: "requirements/SRS-010.md", want: "SRS-010@2:1 type=requirement parents=SYS-001", title: "Independent delivered-volume check"},
+		{file: "requirements/SRS-010.md", want: "SRS-010@2:1 type=functional parents=SYS-001", title: "Independent delivered-volume check"},
 		// Later headings stay in the text.
-		{file: "requirements/SRS-012.md", want: "SRS-012@2:1 type=requirement parents=SYS-001,SYS-002", title: "Rate conversion range check",
+		{file: "requirements/SRS-012.md", want: "SRS-012@2:1 type=functional parents=SYS-001,SYS-002", title: "Rate conversion range check",
 			text: "The dose engine shall reject a programmed rate whose conversion from mL/h to motor steps per\nsecond exceeds 32 767 steps/s.\n\n" +
 				"## Acceptance criteria\n\n1. A rate of 999.9 mL/h with the 20-drop set is rejected with \"rate out of range\".\n2. The rate entry screen keeps the previous valid rate."},
 		{file: "specs/dose-engine-rate-monitor.md", want: "SDS-010@2:1 type=software item spec parents=SRS-010,SRS-012", title: "Rate monitor on the safety processor"},
-		{file: "tests/TC-010.md", warn: dir + "tests/TC-010.md:2:1: Ketryx Test Case item TC-010 is not a requirement; not read"},
 		{file: "risks/RSK-001.md", warn: dir + "risks/RSK-001.md:2:1: Ketryx Risk item RSK-001 is not a requirement; not read"},
 	}
 	for _, c := range cases {
@@ -56,13 +60,20 @@ func TestKetryxRead(t *testing.T) {
 	cases := []readCase{
 		{name: "relations as lists, risk controls, custom fields",
 			files: mapFS(f, "---\nitemId: SRS-1\nitemType: Requirement\nitemHasParent: [SYS-1, SYS-2]\nitemFulfills: SYS-2\nitemRiskControls: RC-1, RC-2\nitemRelatesTo: SRS-9\nSafety risk class: CLASS_C\n---\n"),
-			want:  []string{"SRS-1@2:1 type=requirement parents=SYS-1,SYS-2 rc=RC-1,RC-2"}},
+			want:  []string{"SRS-1@2:1 type=requirement parents=SYS-1,SYS-2 rc=RC-1,RC-2"},
+			warns: []string{"items/x.md:7:1: Ketryx relation itemRelatesTo (SRS-9) of Requirement SRS-1 is not a link tracegate reads; it links nothing here"}},
 		{name: "renamed requirement type is read", files: mapFS(f, "---\nitemId: F-1\nitemType: Feature\n---\n# Title\n"),
 			want: []string{"F-1@2:1 type=feature"}},
 		{name: "no itemType", files: mapFS(f, "---\nitemId: SRS-1\n---\n"),
 			want: []string{"SRS-1@2:1"}, warns: []string{"items/x.md:2:1: item has no itemType; read as a requirement"}},
 		{name: "misspelt relation", files: mapFS(f, "---\nitemId: SRS-1\nitemType: Requirement\nitemHasParnet: SYS-1\n---\n"),
 			want: []string{"SRS-1@2:1 type=requirement"}, warns: []string{`items/x.md:4:1: "itemHasParnet" is not a Ketryx item field; ignored`}},
+		{name: "requirement type decides the type", files: mapFS(f, "---\nitemId: SHR-1\nitemType: Requirement\nRequirement type: Use case\n---\n"),
+			want: []string{"SHR-1@2:1 type=use case"}},
+		{name: "a spec's risk relation is named", files: mapFS(f, "---\nitemId: SPEC-1\nitemType: Software Item Spec\nitemFulfills: SRS-1\nitemIntroducesRisk: RSK-1, RSK-2\nitemUses: LIB-1\n---\n"),
+			want: []string{"SPEC-1@2:1 type=software item spec parents=SRS-1"},
+			warns: []string{"items/x.md:5:1: Ketryx relation itemIntroducesRisk (RSK-1, RSK-2) of Software Item Spec SPEC-1 is not a link tracegate reads; it links nothing here",
+				"items/x.md:6:1: Ketryx relation itemUses (LIB-1) of Software Item Spec SPEC-1 is not a link tracegate reads; it links nothing here"}},
 		{name: "non-requirement types any case", files: mapFS(f, "---\nitemId: CR-1\nitemType: change request\n---\n"),
 			warns: []string{"items/x.md:2:1: Ketryx change request item CR-1 is not a requirement; not read"}},
 		{name: "no itemId", files: mapFS(f, "---\nitemType: Requirement\n---\n# T\n"),
@@ -75,4 +86,111 @@ func TestKetryxRead(t *testing.T) {
 		cases[i].path = f
 	}
 	runReadCases(t, Ketryx{}, cases)
+}
+
+// Test Case items are test definitions; Test Execution items are manual
+// tests with their result, which verify the Test Cases they execute.
+func TestKetryxTestItems(t *testing.T) {
+	const dir = "testdata/formats/ketryx/"
+	tc := readFile(t, Ketryx{}, dir+"tests/TC-012.md")
+	if len(tc.Requirements) != 0 || len(tc.TestDefinitions) != 1 {
+		t.Fatalf("TC-012: %+v", tc)
+	}
+	if d := tc.TestDefinitions[0]; d.ID != "TC-012" || d.Title != "Test - Rate above the conversion range is rejected" ||
+		!slices.Equal(d.Tests, []string{"SRS-012"}) || d.Source.Line != 2 {
+		t.Errorf("TC-012 = %+v", d)
+	}
+	for _, c := range []struct {
+		file, name, outcome, evaluation, message string
+		executes                                 []string
+	}{
+		{"TE-010.md", "TE-010 Delivered-volume deviation run on bench unit SN 0042", "passed", "", "", []string{"TC-010"}},
+		// An accepted failure stays a failure, with its evaluation.
+		{"TE-012.md", "TE-012 Rate range check on bench unit SN 0042", "failed", "Pass with exception", "", []string{"TC-012"}},
+		// No result yet: not executed, never a pass.
+		{"TE-013.md", "TE-013 Rate range check on bench unit SN 0057", "skipped", "", "no Test result recorded: not executed", []string{"TC-012"}},
+	} {
+		items := readFile(t, Ketryx{}, dir+"executions/"+c.file)
+		if len(items.Tests) != 1 || len(items.Requirements) != 0 {
+			t.Fatalf("%s: %+v", c.file, items)
+		}
+		got := items.Tests[0]
+		if got.Name != c.name || string(got.Outcome) != c.outcome || got.Evaluation != c.evaluation || got.Message != c.message ||
+			!got.Manual || got.Format != "ketryx" || !slices.Equal(got.Requirements, c.executes) {
+			t.Errorf("%s = %+v", c.file, got)
+		}
+	}
+	const f = "items/x.md"
+	cases := []readCase{
+		{name: "an unknown result is an error", files: mapFS(f, "---\nitemId: TE-1\nitemType: Test Execution\nitemExecutes: TC-1\nTest result: Mostly\n---\n"),
+			errs: []wantErr{{"items/x.md:5:14", `Test result: "Mostly" is not a result tracegate knows`}}},
+		{name: "an execution of nothing, a test case of nothing", files: mapFS(f, "---\nitemId: TE-1\nitemType: Test Execution\nTest result: Fail\nitemRelatesTo: X-1\n---\n"),
+			warns: []string{"items/x.md:5:1: Ketryx relation itemRelatesTo (X-1) of Test Execution TE-1 is not a link tracegate reads; it links nothing here",
+				"items/x.md:2:1: Ketryx Test Execution TE-1 has no itemExecutes; it verifies nothing"}},
+	}
+	for i := range cases {
+		cases[i].path = f
+	}
+	runReadCases(t, Ketryx{}, cases)
+}
+
+// Real items of a project kept with Ketryx: "Requirement type" is the
+// requirement's type, in Ketryx's words; a specification's relation that
+// tracegate does not read is named.
+func TestKetryxRealItems(t *testing.T) {
+	const dir = "testdata/formats/ketryx-projects/aignostics-typescript-sdk/docs/"
+	for _, c := range []struct{ file, want, warn string }{
+		{"requirements/SHR-AUTH.md", "SHR-AUTH@2:1 type=environment", ""},
+		{"requirements/SWR-AUTH-CODE-FLOW.md", "SWR-AUTH-CODE-FLOW@2:1 type=functional parents=SHR-AUTH", ""},
+		{"specs/SPEC-TOKEN-STORAGE.md", "SPEC-TOKEN-STORAGE@2:1 type=software item spec parents=SWR-AUTH-SECURE-STORAGE,SWR-AUTH-TOKEN-REMOVAL,SWR-AUTH-VALIDATION", ""},
+		{"specs/SPEC-CLI.md", "SPEC-CLI@2:1 type=software item spec parents=SWR-AUTH-CODE-FLOW,SWR-AUTH-SECURE-STORAGE,SWR-AUTH-AUTO-REFRESH,SWR-AUTH-TOKEN-REMOVAL,SWR-AUTH-VALIDATION,SWR-ERROR-COMM-CLI-OUTPUT",
+			dir + "specs/SPEC-CLI.md:6:1: Ketryx relation itemIsRelatedTo (SPEC-TOKEN-STORAGE, SPEC-ERROR-MGMT) of Software Item Spec SPEC-CLI is not a link tracegate reads; it links nothing here"},
+	} {
+		items := readFile(t, Ketryx{}, dir+c.file)
+		if got := summaries(items.Requirements); !slices.Equal(got, []string{c.want}) {
+			t.Errorf("%s: %q, want %q", c.file, got, c.want)
+		}
+		var warns []string
+		if c.warn != "" {
+			warns = []string{c.warn}
+		}
+		if got := warnings(items.Warnings); !slices.Equal(got, warns) {
+			t.Errorf("%s: warnings %q, want %q", c.file, got, warns)
+		}
+	}
+}
+
+// The documented example item and policy of docs/formats.md read as they
+// say, so that the documentation cannot drift from the reader.
+func TestKetryxDocumented(t *testing.T) {
+	doc, err := fs.ReadFile(repo, "docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, _ := strings.Cut(string(doc), "### Ketryx items (`ketryx`)")
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	blocks := strings.Split(sec, "```")
+	var policies, items []string
+	for i := 1; i < len(blocks); i += 2 {
+		lang, body, _ := strings.Cut(blocks[i], "\n")
+		switch lang {
+		case "yaml":
+			policies = append(policies, body)
+		case "markdown":
+			items = append(items, body)
+		}
+	}
+	if len(policies) != 1 || len(items) != 1 {
+		t.Fatalf("%d policies, %d items in the section", len(policies), len(items))
+	}
+	if _, err := config.Parse("p.yml", []byte("version: 1\n"+policies[0])); err != nil {
+		t.Errorf("policy %q: %v", policies[0], err)
+	}
+	got, err := Ketryx{}.Read(fstest.MapFS{"SWR.md": {Data: []byte(items[0])}}, "SWR.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := summaries(got.Requirements); !slices.Equal(s, []string{"SWR-AUTH-CODE-FLOW@2:1 type=functional parents=SHR-AUTH"}) {
+		t.Errorf("example read as %q", s)
+	}
 }

@@ -248,8 +248,8 @@ func (r *junitReader) start(t xml.StartElement, pos input.Pos) error {
 		// GoogleTest writes RecordProperty from SetUpTestSuite as an
 		// attribute of <testsuite>.
 		for _, a := range t.Attr {
-			if isLinkProp(a.Name.Local) {
-				fr.links = appendUnique(fr.links, splitLinks(a.Value)...)
+			if ingest.IsLinkProp(a.Name.Local) {
+				fr.links = appendUnique(fr.links, model.SplitLinks(a.Value)...)
 			}
 		}
 		r.stack = append(r.stack, fr)
@@ -333,8 +333,8 @@ func (r *junitReader) properties(at input.Pos) ([]string, error) {
 			if !hasValue {
 				value = text // <property name="requirement">SRS-1</property>
 			}
-			if isLinkProp(name) {
-				ids := splitLinks(value)
+			if ingest.IsLinkProp(name) {
+				ids := model.SplitLinks(value)
 				if len(ids) == 0 {
 					r.warn(pos, "property %q has no value; it links no requirement", name)
 				}
@@ -408,8 +408,8 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 	// Old GoogleTest wrote RecordProperty("requirement", …) as an attribute
 	// of <testcase>.
 	for _, a := range t.Attr {
-		if isLinkProp(a.Name.Local) {
-			tc.Requirements = appendUnique(tc.Requirements, splitLinks(a.Value)...)
+		if ingest.IsLinkProp(a.Name.Local) {
+			tc.Requirements = appendUnique(tc.Requirements, model.SplitLinks(a.Value)...)
 		}
 	}
 	for {

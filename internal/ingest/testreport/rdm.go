@@ -220,10 +220,10 @@ func (d *rdmRecords) ids(m map[string]any, ptr string) []string {
 				d.fail(ptr+"/req_ids/"+strconv.Itoa(i), "%s.req_ids[%d]: expected a requirement ID, got %s", yamlsrc.DottedKey(ptr), i, yamlsrc.Describe(e))
 				continue
 			}
-			out = appendUnique(out, splitLinks(s)...)
+			out = appendUnique(out, model.SplitLinks(s)...)
 		}
 	default:
-		out = appendUnique(out, splitLinks(d.text(m, ptr, "req_ids"))...)
+		out = appendUnique(out, model.SplitLinks(d.text(m, ptr, "req_ids"))...)
 	}
 	return out
 }

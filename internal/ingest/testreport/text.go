@@ -90,31 +90,6 @@ func (t *tailText) String() string {
 	return s
 }
 
-// linkProps are the property names that link a test to requirements, as
-// written by record_property("requirement", …), Xray (requirements,
-// tested-item-id) and the like. Matched case-insensitively.
-var linkProps = map[string]bool{
-	"requirement":    true,
-	"requirements":   true,
-	"tested-item-id": true,
-	"verifies":       true,
-}
-
-// isLinkProp reports whether a property or attribute name links requirements.
-func isLinkProp(name string) bool {
-	return linkProps[strings.ToLower(strings.TrimSpace(name))]
-}
-
-// splitLinks splits a property value that may list several IDs
-// ("SRS-001, SRS-002", "SRS-1;SRS-2", "SRS-1 SRS-2"). The parts are kept as
-// written: the trace package checks them against the configured pattern and
-// reports a part that is no ID.
-func splitLinks(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool {
-		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
-	})
-}
-
 // appendUnique appends the items of add that dst does not hold yet.
 func appendUnique(dst []string, add ...string) []string {
 outer:

@@ -12,27 +12,16 @@ import (
 )
 
 // fuzzExts are the file kinds the fuzzer picks from.
-var fuzzExts = []string{".go", ".py", ".java", ".kt", ".js", ".ts", ".cpp", ".rs", ".rb"}
+var fuzzExts = []string{".go", ".py", ".java", ".kt", ".js", ".ts", ".cpp", ".rs", ".rb", ".feature"}
 
 func FuzzScan(f *testing.F) {
-	err := fs.WalkDir(repo, "testdata/formats/testtags", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(repo, p)
-		if err != nil {
-			return err
-		}
-		for i, e := range fuzzExts {
-			if e == path.Ext(p) {
-				f.Add(uint8(i), data)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
+	for _, dir := range []string{"testdata/formats/testtags", "testdata/formats/ketryx-projects", "testdata/formats/ketryx/pytest", "testdata/formats/ketryx/java"} {
+		walkSeeds(f, dir)
 	}
+	// Ketryx's tags and pytest's record_property.
+	f.Add(uint8(9), []byte("@tests:SRS-1\nFeature: F\n  @id:TC-1 @tests:SRS-2,SRS-3\n  Scenario Outline: A\n    Given \"\"\"\n  @tests:\n  Examples:\n"))
+	f.Add(uint8(1), []byte("def test_a(record_property):\n    record_property('tested-item-id', 'A' \"B\", x=(1,)\n"))
+	f.Add(uint8(2), []byte("/** @tests:A,B @TESTS: */ @Test void a() {}"))
 	for i, s := range []string{
 		"package a\nfunc TestA(t *testing.T) { t.Run(\"x\", func(t *testing.T) { t.Run(y, func(t *testing.T) {\n// Verifies: SRS-1\n}) }) }",
 		"class TestA:\n  '''\n  Verifies: SRS-1,\n",
@@ -73,4 +62,26 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// walkSeeds adds every test source under dir to the seed corpus.
+func walkSeeds(f *testing.F, dir string) {
+	err := fs.WalkDir(repo, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(repo, p)
+		if err != nil {
+			return err
+		}
+		for i, e := range fuzzExts {
+			if e == path.Ext(p) {
+				f.Add(uint8(i), data)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
 }

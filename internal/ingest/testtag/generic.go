@@ -68,7 +68,7 @@ type file struct {
 	names   map[*def]string // qualified, memoised
 }
 
-func (s *scan) generic(src []byte, l *lang) {
+func (s *scan) generic(src []byte, l *lang) *file {
 	x := lex(string(src), l)
 	f := &file{x: x, l: l, defs: findDefs(x, l), tests: map[*def][]*def{}, names: map[*def]string{}}
 	for i, d := range f.defs {
@@ -95,7 +95,7 @@ func (s *scan) generic(src []byte, l *lang) {
 			}
 			for _, h := range findTags(x.src[k:e]) {
 				text := h.rest
-				for m := n + 1; continued(text) && m < len(x.lines) && m <= n+maxContinued; m++ {
+				for m := n + 1; !h.ketryx && continued(text) && m < len(x.lines) && m <= n+maxContinued; m++ {
 					more := commentText(x, m, l)
 					if strings.TrimSpace(more) == "" {
 						break // a continuation is a comment line
@@ -103,11 +103,12 @@ func (s *scan) generic(src []byte, l *lang) {
 					text += " " + more
 				}
 				pos := input.Pos{File: s.file, Line: n + 1, Col: k - start + h.col + 1}
-				s.attach(f, k+h.col, n, text, pos, prefix)
+				s.attach(f, k+h.col, n, h, text, pos, prefix)
 			}
 			k = e
 		}
 	}
+	return f
 }
 
 // commentText returns the comment text of line m, for a continued tag.
@@ -126,7 +127,7 @@ func commentText(x *lexed, m int, l *lang) string {
 const maxTags = 100000
 
 // attach gives the tag at offset off (line n) to its definition.
-func (s *scan) attach(f *file, off, n int, text string, pos input.Pos, prefix string) {
+func (s *scan) attach(f *file, off, n int, h tagHit, text string, pos input.Pos, prefix string) {
 	encl := f.enclosing(off)
 	var target *def
 	switch {
@@ -190,7 +191,7 @@ func (s *scan) attach(f *file, off, n int, text string, pos input.Pos, prefix st
 			s.warn(pos, "more than %d tags in the file; this one and the rest are not read", maxTags)
 			return
 		}
-		s.add(name, text, pos)
+		s.add(name, h, text, pos)
 	}
 }
 

@@ -39,7 +39,7 @@ func (s *scan) goFile(src []byte) error {
 		for i, l := range lines {
 			for _, h := range findTags(l.text) {
 				text := h.rest
-				for j := i; continued(text) && j+1 < len(lines) && j < i+maxContinued; j++ {
+				for j := i; !h.ketryx && continued(text) && j+1 < len(lines) && j < i+maxContinued; j++ {
 					text += " " + lines[j+1].text
 				}
 				pos := input.Pos{File: s.file, Line: l.line, Col: l.col + h.col}
@@ -50,7 +50,7 @@ func (s *scan) goFile(src []byte) error {
 					s.warn(pos, "Verifies tag is not in or on a function; it links nothing (put it in the doc comment or the body of the test function)")
 					continue
 				}
-				s.add(fn, text, pos)
+				s.add(fn, h, text, pos)
 			}
 		}
 	}
