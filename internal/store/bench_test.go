@@ -142,37 +142,44 @@ func BenchmarkFsyncFloor(b *testing.B) {
 // that a slow commit delays the ones behind it and shows in their latency):
 // the App's acknowledgement target is p99 under 10 ms on SQLite.
 func BenchmarkAcceptAt200PerSecond(b *testing.B) {
-	const interval = time.Second / 200
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
 			s := open(b, be.dsn(b), be.opts)
-			ctx := context.Background()
-			ds := make([]time.Duration, b.N)
-			var wg sync.WaitGroup
-			var failed atomic.Value
 			b.ResetTimer()
-			start := time.Now()
-			for i := range b.N {
-				time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					d := benchDelivery()
-					t0 := time.Now()
-					if _, err := s.Accept(ctx, d, benchJob(int64(i))); err != nil {
-						failed.Store(err)
-					}
-					ds[i] = time.Since(t0)
-				}()
-			}
-			wg.Wait()
+			ds := acceptAt200(b, s, func() {})
 			b.StopTimer()
-			if err, _ := failed.Load().(error); err != nil {
-				b.Fatal(err)
-			}
 			percentiles(b, ds)
 		})
 	}
+}
+
+// acceptAt200 offers b.N deliveries to s at 200 a second, open loop,
+// calling accepted after each, and returns each Accept's latency.
+func acceptAt200(b *testing.B, s Store, accepted func()) []time.Duration {
+	const interval = time.Second / 200
+	ds := make([]time.Duration, b.N)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	start := time.Now()
+	for i := range b.N {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := benchDelivery()
+			t0 := time.Now()
+			if _, err := s.Accept(context.Background(), d, benchJob(int64(i))); err != nil {
+				failed.Store(err)
+			}
+			ds[i] = time.Since(t0)
+			accepted()
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return ds
 }
 
 // BenchmarkClaimComplete works b.N waiting jobs off with Runners of four
@@ -239,7 +246,6 @@ func BenchmarkClaimComplete(b *testing.B) {
 // the workers' claims, records and completions for the database's one
 // writer, as in `tracegate serve`.
 func BenchmarkAcceptUnderWork(b *testing.B) {
-	const interval = time.Second / 200
 	for _, be := range benchBackends() {
 		b.Run(be.name, func(b *testing.B) {
 			s := open(b, be.dsn(b), be.opts)
@@ -255,32 +261,12 @@ func BenchmarkAcceptUnderWork(b *testing.B) {
 				}}
 			ran := make(chan error, 1)
 			go func() { ran <- r.Run(ctx) }()
-			ds := make([]time.Duration, b.N)
-			var wg sync.WaitGroup
-			var failed atomic.Value
 			b.ResetTimer()
 			start := time.Now()
-			for i := range b.N {
-				time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					d := benchDelivery()
-					t0 := time.Now()
-					if _, err := s.Accept(ctx, d, benchJob(int64(i))); err != nil {
-						failed.Store(err)
-					}
-					ds[i] = time.Since(t0)
-					r.Wake()
-				}()
-			}
-			wg.Wait()
+			ds := acceptAt200(b, s, r.Wake)
 			b.StopTimer()
 			stop()
 			if err := <-ran; err != nil {
-				b.Fatal(err)
-			}
-			if err, _ := failed.Load().(error); err != nil {
 				b.Fatal(err)
 			}
 			percentiles(b, ds)
