@@ -241,36 +241,56 @@ func BenchmarkClaimComplete(b *testing.B) {
 
 // BenchmarkAcceptUnderWork is BenchmarkAcceptAt200PerSecond while a Runner
 // of four workers works the jobs the deliveries make, each recording a
-// decision in the audit log (as an evaluation does) after a few
-// milliseconds of "evaluation": the webhook's durable insert competes with
-// the workers' claims, records and completions for the database's one
-// writer, as in `tracegate serve`.
+// decision in the audit log (as an evaluation does): the webhook's durable
+// insert competes with the workers' claims, records and completions for
+// the database's one writer, as in `tracegate serve`. The workers' jobs
+// either wait 3 ms ("io") or compute for 8 ms ("cpu": four of them keep
+// two cores busy, as evaluations do); -cpu 2,6 shows what a processor to
+// spare (GOMAXPROCS above the workers, as serve sets it) does to the
+// insert's latency.
 func BenchmarkAcceptUnderWork(b *testing.B) {
 	for _, be := range benchBackends() {
-		b.Run(be.name, func(b *testing.B) {
-			s := open(b, be.dsn(b), be.opts)
-			ctx, stop := context.WithCancel(context.Background())
-			var worked atomic.Int64
-			r := &Runner{Queue: s, Workers: 4, Poll: 10 * time.Millisecond, Owner: "bench",
-				Handle: func(ctx context.Context, j Job) error {
-					time.Sleep(3 * time.Millisecond)
-					_, err := s.Record(ctx, Decision{Repository: j.Key.Repository, Ref: "pull/1", SHA: j.Key.SHA, Gate: "pr",
-						Verdict: "pass", PolicyDigest: "sha256:0", InputsDigest: "sha256:0", DeliveryID: j.DeliveryID, JobID: j.ID})
-					worked.Add(1)
-					return err
-				}}
-			ran := make(chan error, 1)
-			go func() { ran <- r.Run(ctx) }()
-			b.ResetTimer()
-			start := time.Now()
-			ds := acceptAt200(b, s, r.Wake)
-			b.StopTimer()
-			stop()
-			if err := <-ran; err != nil {
-				b.Fatal(err)
-			}
-			percentiles(b, ds)
-			b.ReportMetric(float64(worked.Load())/time.Since(start).Seconds(), "jobs/s")
-		})
+		for _, work := range []string{"io", "cpu"} {
+			b.Run(be.name+"/"+work, func(b *testing.B) {
+				s := open(b, be.dsn(b), be.opts)
+				ctx, stop := context.WithCancel(context.Background())
+				var worked atomic.Int64
+				r := &Runner{Queue: s, Workers: 4, Poll: 10 * time.Millisecond, Owner: "bench",
+					Handle: func(ctx context.Context, j Job) error {
+						if work == "io" {
+							time.Sleep(3 * time.Millisecond)
+						} else {
+							spin(8 * time.Millisecond)
+						}
+						_, err := s.Record(ctx, Decision{Repository: j.Key.Repository, Ref: "pull/1", SHA: j.Key.SHA, Gate: "pr",
+							Verdict: "pass", PolicyDigest: "sha256:0", InputsDigest: "sha256:0", DeliveryID: j.DeliveryID, JobID: j.ID})
+						worked.Add(1)
+						return err
+					}}
+				ran := make(chan error, 1)
+				go func() { ran <- r.Run(ctx) }()
+				b.ResetTimer()
+				start := time.Now()
+				ds := acceptAt200(b, s, r.Wake)
+				b.StopTimer()
+				stop()
+				if err := <-ran; err != nil {
+					b.Fatal(err)
+				}
+				percentiles(b, ds)
+				b.ReportMetric(float64(worked.Load())/time.Since(start).Seconds(), "jobs/s")
+			})
+		}
 	}
+}
+
+// spin keeps a processor busy for d.
+func spin(d time.Duration) {
+	sum := 0
+	for start := time.Now(); time.Since(start) < d; {
+		for i := range 1000 {
+			sum += i
+		}
+	}
+	_ = sum
 }
