@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,120 +9,105 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/tracegate/tracegate/internal/input"
 )
 
-// XLSXBook is a workbook being written and its shared styles.
+// XLSXBook is a workbook being written: its sheets, the strings they
+// share and its properties. It writes the few parts of SpreadsheetML
+// (ECMA-376 Part 1) that tracegate's tables use — text and number cells,
+// two cell styles, column widths, a frozen and filterable header row, A4
+// landscape printing with the header repeated, document properties —
+// itself (xlsx_parts.go): the library it used before, excelize, built its
+// tables and regular expressions at every start of the binary, whatever
+// the command (README, "Performance"). Its tests read every workbook back
+// with excelize, and TestXLSXMatchesExcelize compares it with excelize's.
 type XLSXBook struct {
-	f            *excelize.File
-	sheets       int
-	header, body int
+	sheets  []xlsxSheet
+	shared  map[string]int // shared string → its index
+	strings []string       // shared strings in order
+	props   xlsxProps
 }
 
-func NewXLSXBook(f *excelize.File) (*XLSXBook, error) {
-	b := &XLSXBook{f: f}
-	var err error
-	if b.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7EBEF"}},
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "8C959F", Style: 1}},
-	}); err != nil {
-		return nil, err
-	}
-	if b.body, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
-		return nil, err
-	}
-	return b, nil
+// NewXLSXBook starts an empty workbook.
+func NewXLSXBook() *XLSXBook {
+	return &XLSXBook{shared: map[string]int{}}
 }
 
 // WriteSheet writes one table as a sheet: the header row, then a row per
 // element.
 func WriteSheet[T any](b *XLSXBook, name string, cols []Column[T], rows []T) error {
-	f := b.f
-	if b.sheets == 0 {
-		if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-			return err
-		}
-	} else if _, err := f.NewSheet(name); err != nil {
+	if err := b.checkSheetName(name); err != nil {
 		return err
 	}
-	b.sheets++
+	s := xlsxSheet{name: name, cols: len(cols), rows: len(rows) + 1, widths: make([]float64, len(cols))}
+	header := make([]xlsxCell, len(cols))
 	for j, c := range cols {
-		ref, _ := excelize.CoordinatesToCellName(j+1, 1)
-		if err := f.SetCellStr(name, ref, c.Name); err != nil {
-			return err
-		}
-		col, _ := excelize.ColumnNumberToName(j + 1)
-		if err := f.SetColWidth(name, col, col, c.Width); err != nil {
-			return err
-		}
+		s.widths[j] = c.Width
+		header[j] = xlsxCell{str: b.share(xlsxText(c.Name)), style: xlsxHeaderStyle}
 	}
+	var data bytes.Buffer
+	s.appendRow(&data, 1, header)
+	cells := make([]xlsxCell, len(cols))
 	for i, row := range rows {
 		for j, c := range cols {
-			ref, _ := excelize.CoordinatesToCellName(j+1, i+2)
 			val := c.Value(row)
+			cells[j] = xlsxCell{style: xlsxBodyStyle}
 			if c.Num {
 				if n, err := strconv.Atoi(val); err == nil {
-					if err := f.SetCellInt(name, ref, int64(n)); err != nil {
-						return err
-					}
+					cells[j].num, cells[j].isNum = n, true
 					continue
 				}
 			}
-			if err := f.SetCellStr(name, ref, xlsxText(VisibleText(val))); err != nil {
-				return err
-			}
+			cells[j].str = b.share(xlsxText(VisibleText(val)))
 		}
+		s.appendRow(&data, i+2, cells)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(cols), len(rows)+1)
-	lastHead, _ := excelize.CoordinatesToCellName(len(cols), 1)
-	if err := f.SetCellStyle(name, "A1", lastHead, b.header); err != nil {
-		return err
-	}
-	if len(rows) > 0 {
-		if err := f.SetCellStyle(name, "A2", last, b.body); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-		return err
-	}
-	a4, landscape, one, auto := 9, "landscape", 1, 0
-	fit := true
-	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &auto}); err != nil {
-		return err
-	}
-	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + name + "'!$1:$1", Scope: name})
+	s.data = data.Bytes()
+	b.sheets = append(b.sheets, s)
+	return nil
 }
 
 // SetProps sets the workbook's core and app properties, dated when (the
-// Unix epoch when zero) rather than left to the library's clock, and makes
-// the first sheet active.
+// Unix epoch when zero) rather than left to the clock. The first sheet is
+// the active one.
 func (b *XLSXBook) SetProps(title, subject, description string, when time.Time) error {
 	if when.IsZero() {
 		when = time.Unix(0, 0)
 	}
-	ts := when.UTC().Format(time.RFC3339)
-	if err := b.f.SetDocProps(&excelize.DocProperties{
-		Title: xlsxText(VisibleText(title)), Subject: xlsxText(VisibleText(subject)), Creator: "tracegate", LastModifiedBy: "tracegate",
-		Description: xlsxText(VisibleText(description)), Created: ts, Modified: ts, Language: "en",
-	}); err != nil {
-		return err
+	b.props = xlsxProps{
+		title: xlsxText(VisibleText(title)), subject: xlsxText(VisibleText(subject)), description: xlsxText(VisibleText(description)),
+		when: when.UTC().Format(time.RFC3339), set: true,
 	}
-	if err := b.f.SetAppProps(&excelize.AppProperties{Application: "tracegate"}); err != nil {
-		return err
+	return nil
+}
+
+// share returns the index of s among the shared strings, adding it.
+func (b *XLSXBook) share(s string) int {
+	if i, ok := b.shared[s]; ok {
+		return i
 	}
-	b.f.SetActiveSheet(0)
+	b.shared[s] = len(b.strings)
+	b.strings = append(b.strings, s)
+	return len(b.strings) - 1
+}
+
+// checkSheetName refuses a name Excel refuses: empty, longer than 31
+// characters, with one of : \ / ? * [ ], starting or ending with an
+// apostrophe, or the name of another sheet (case-insensitively).
+func (b *XLSXBook) checkSheetName(name string) error {
+	switch {
+	case name == "" || utf8.RuneCountInString(name) > 31:
+		return fmt.Errorf("sheet name %q: a sheet name has 1 to 31 characters", name)
+	case strings.ContainsAny(name, ":\\/?*[]"):
+		return fmt.Errorf("sheet name %q: a sheet name cannot hold : \\ / ? * [ or ]", name)
+	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
+		return fmt.Errorf("sheet name %q: a sheet name cannot start or end with an apostrophe", name)
+	}
+	for _, s := range b.sheets {
+		if strings.EqualFold(s.name, name) {
+			return fmt.Errorf("sheet name %q: the workbook has a sheet of that name", name)
+		}
+	}
 	return nil
 }
 
@@ -139,9 +125,10 @@ var AboutColumns = []Column[AboutField]{
 	{Name: "value", Width: 100, Value: func(a AboutField) string { return a.Value }},
 }
 
-// xlsxCellMax is the most UTF-16 code units a cell holds; excelize cuts
-// longer values without a word, so they are cut here, visibly.
-const xlsxCellMax = excelize.TotalCellChars
+// xlsxCellMax is the most UTF-16 code units a cell holds (Excel's
+// specifications and limits: 32,767 characters); longer values are cut
+// here, visibly.
+const xlsxCellMax = 32767
 
 // xlsxText makes a value a cell's text: escaped (xlsxEscape), and
 // shortened, visibly, when it does not fit.
@@ -167,18 +154,11 @@ func xlsxText(s string) string {
 // XML cannot hold as _xHHHH_, and Excel decodes every such sequence it
 // reads; "Xstrings may only contain the escape sequence _x005f_ when
 // escaping the lead underscore from a string in the form _xHHHH_"
-// ([MS-OI29500] 2.1.1747). excelize 2.11.0 stores SetCellStr's value as
-// given, so without this "_x0041_" in an SBOM would show as "A" and
-// "_xD800_" as nothing. Sequences may overlap ("_x0041_x0042_"): each
-// underscore that begins one is escaped.
-//
-// The hex is lower-case on purpose: excelize de-duplicates shared strings
-// under a key it re-escapes with upper-case _x005F_, so an escaped value
-// written in upper case could equal the key of another value and be
-// stored as that one. Every _xHHHH_ a left-to-right scan finds in an
-// escaped value is one of our lower-case _x005f_, while every key made
-// from a value that needed escaping holds an upper-case one: no escaped
-// value equals another's key (FuzzSOUPTables checks the round trip).
+// ([MS-OI29500] 2.1.1747). The shared strings are written as given, so
+// without this "_x0041_" in an SBOM would show as "A" and "_xD800_" as
+// nothing. Sequences may overlap ("_x0041_x0042_"): each underscore that
+// begins one is escaped. The hex is lower-case, as Excel writes it
+// (FuzzSOUPTables checks the round trip through excelize's reader).
 func xlsxEscape(s string) string {
 	if !strings.Contains(s, "_x") && !strings.Contains(s, "_X") {
 		return s

@@ -9,8 +9,6 @@ import (
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/soupdoc"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/model"
@@ -122,12 +120,7 @@ func (d *ReleaseDocuments) WriteCSV(w io.Writer, table string) error {
 // evaluation gives the same bytes.
 func (d *ReleaseDocuments) WriteXLSX(w io.Writer) error {
 	v := d.v
-	f := excelize.NewFile()
-	defer f.Close()
-	b, err := report.NewXLSXBook(f)
-	if err != nil {
-		return err
-	}
+	b := report.NewXLSXBook()
 	if err := report.WriteSheet(b, "About", report.AboutColumns, v.about()); err != nil {
 		return err
 	}
@@ -139,7 +132,7 @@ func (d *ReleaseDocuments) WriteXLSX(w io.Writer) error {
 	if err := b.SetProps(v.Title, "Release evidence (IEC 62304 5.8)", "Made by "+v.Tool+"; inputs sha256:"+orNone(v.E.InputsDigest), v.E.Generated); err != nil {
 		return err
 	}
-	if err := f.Write(w); err != nil {
+	if err := b.Write(w); err != nil {
 		return fmt.Errorf("writing the workbook: %w", err)
 	}
 	return nil

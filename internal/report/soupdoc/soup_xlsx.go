@@ -7,8 +7,6 @@ import (
 
 	"github.com/tracegate/tracegate/internal/report"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/tracegate/tracegate/internal/soup"
 )
 
@@ -19,17 +17,12 @@ import (
 // filterable header row and prints A4 landscape with the header repeated.
 //
 // Every value is written with SetCellStr, so that "=HYPERLINK(…)" in an
-// SBOM is text, never a formula. The workbook is reproducible: excelize
-// writes its parts in sorted order with zero zip timestamps, and the core
+// SBOM is text, never a formula. The workbook is reproducible: its parts
+// are written in a fixed order with zero zip timestamps, and the core
 // properties' dates are set from SOUPOptions.Generated (the Unix epoch
-// when it is zero) rather than left to the library.
+// when it is zero), never from the clock.
 func soupXLSX(w io.Writer, v *View) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b, err := report.NewXLSXBook(f)
-	if err != nil {
-		return err
-	}
+	b := report.NewXLSXBook()
 	rows := make([]*Row, len(v.Rows))
 	for i := range v.Rows {
 		rows[i] = &v.Rows[i]
@@ -63,7 +56,7 @@ func soupXLSX(w io.Writer, v *View) error {
 	if err := finishBook(b, v); err != nil {
 		return err
 	}
-	if err := f.Write(w); err != nil {
+	if err := b.Write(w); err != nil {
 		return fmt.Errorf("writing the workbook: %w", err)
 	}
 	return nil
