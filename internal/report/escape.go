@@ -122,6 +122,7 @@ type TextGuard struct {
 	w      io.Writer
 	disarm bool
 	line   []byte
+	out    []byte // guarded lines not yet written
 	// decided is set once the first bytes tell text from a zip; binary
 	// then says which.
 	decided, binary bool
@@ -150,42 +151,84 @@ func (g *TextGuard) Write(p []byte) (int, error) {
 		}
 		return n, nil
 	}
+	// The lines complete in p are guarded into g.out and written
+	// together: one write per call (or per guardBatch), not per line.
+	g.out = g.out[:0]
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			g.line = append(g.line, p...)
 			break
 		}
-		g.line = append(g.line, p[:i+1]...)
-		p = p[i+1:]
-		if err := g.emit(); err != nil {
-			return 0, err
+		if len(g.line) > 0 {
+			g.line = append(g.line, p[:i+1]...)
+			g.guard(g.line)
+			g.line = g.line[:0]
+		} else {
+			g.guard(p[:i+1])
 		}
+		p = p[i+1:]
+		if len(g.out) >= guardBatch {
+			if err := g.writeOut(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := g.writeOut(); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
+
+// guardBatch is how much guarded output is held before it is written.
+const guardBatch = 64 << 10
 
 // Flush writes the last line, when it has no line feed.
 func (g *TextGuard) Flush() error {
 	if len(g.line) == 0 {
 		return nil
 	}
-	return g.emit()
+	g.out = g.out[:0]
+	g.guard(g.line)
+	g.line = g.line[:0]
+	return g.writeOut()
 }
 
-func (g *TextGuard) emit() error {
-	line := string(g.line)
-	g.line = g.line[:0]
-	body, end := line, ""
-	switch {
-	case strings.HasSuffix(body, "\r\n"):
-		body, end = body[:len(body)-2], "\r\n"
-	case strings.HasSuffix(body, "\n"):
-		body, end = body[:len(body)-1], "\n"
+func (g *TextGuard) writeOut() error {
+	if len(g.out) == 0 {
+		return nil
 	}
-	body = guardLine(body, g.disarm)
-	_, err := io.WriteString(g.w, body+end)
+	_, err := g.w.Write(g.out)
+	g.out = g.out[:0]
 	return err
+}
+
+// guard appends one line, guarded, to g.out; a line of printable ASCII
+// passes as it is unless workflow commands are disarmed.
+func (g *TextGuard) guard(line []byte) {
+	body, end := line, []byte(nil)
+	switch {
+	case bytes.HasSuffix(body, []byte("\r\n")):
+		body, end = body[:len(body)-2], body[len(body)-2:]
+	case bytes.HasSuffix(body, []byte("\n")):
+		body, end = body[:len(body)-1], body[len(body)-1:]
+	}
+	if !g.disarm && plainASCII(body) {
+		g.out = append(g.out, line...)
+		return
+	}
+	g.out = append(g.out, guardLine(string(body), g.disarm)...)
+	g.out = append(g.out, end...)
+}
+
+// plainASCII is isPlainASCII for bytes.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // guardLine escapes the control characters of one line but tab, and

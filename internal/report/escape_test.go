@@ -46,21 +46,28 @@ func TestTextGuard(t *testing.T) {
 		{"outside Actions only controls are escaped", "::error::x \x1b[2J\n", false, "::error::x \\x1b[2J\n"},
 		{"the last line without a line feed", "tail ::x\n::y", true, "tail ::x\n:" + zw + ":y"},
 		{"a zip passes untouched", "PK\x03\x04\n::error::\x00", true, "PK\x03\x04\n::error::\x00"},
+		{"more than a batch of lines", strings.Repeat("{\"k\": \"v\"}\n\x1b\n::e\n", 20000), true,
+			strings.Repeat("{\"k\": \"v\"}\n\\x1b\n:"+zw+":e\n", 20000)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			// Written a byte at a time, as a stream may split it.
+			// Written a byte at a time, as a stream may split it, in
+			// chunks, and at once.
 			var b bytes.Buffer
-			g := NewTextGuard(&b, tt.disarm)
-			for i := 0; i < len(tt.in); i++ {
-				if n, err := g.Write([]byte{tt.in[i]}); n != 1 || err != nil {
-					t.Fatalf("Write = %d, %v", n, err)
+			for _, chunk := range []int{1, 7, len(tt.in)} {
+				b.Reset()
+				g := NewTextGuard(&b, tt.disarm)
+				for i := 0; i < len(tt.in); i += chunk {
+					part := tt.in[i:min(i+chunk, len(tt.in))]
+					if n, err := g.Write([]byte(part)); n != len(part) || err != nil {
+						t.Fatalf("Write = %d, %v", n, err)
+					}
 				}
-			}
-			if err := g.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			if b.String() != tt.want {
-				t.Errorf("got  %q\nwant %q", b.String(), tt.want)
+				if err := g.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				if b.String() != tt.want {
+					t.Fatalf("written in chunks of %d:\ngot  %.200q\nwant %.200q", chunk, b.String(), tt.want)
+				}
 			}
 			if tt.disarm && !strings.HasPrefix(tt.in, "PK") {
 				for _, line := range strings.Split(b.String(), "\n") {
@@ -70,5 +77,39 @@ func TestTextGuard(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// countingWriter counts the writes it takes.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
+}
+
+// TestTextGuardBatches: the lines of one write reach the stream in one
+// write (a system call each on a terminal or a file), a batch at a time
+// when there are many.
+func TestTextGuardBatches(t *testing.T) {
+	var c countingWriter
+	g := NewTextGuard(&c, true)
+	lines := strings.Repeat("a line of JSON\n", 1000)
+	if _, err := g.Write([]byte(lines)); err != nil {
+		t.Fatal(err)
+	}
+	if c.writes != 1 || c.String() != lines {
+		t.Errorf("1,000 lines in %d writes", c.writes)
+	}
+	c.writes = 0
+	big := strings.Repeat("x", 1000) + "\n"
+	if _, err := g.Write([]byte(strings.Repeat(big, 200))); err != nil {
+		t.Fatal(err)
+	}
+	if want := 200*len(big)/guardBatch + 1; c.writes != want {
+		t.Errorf("200 KB of lines in %d writes, want %d", c.writes, want)
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -62,8 +63,15 @@ func WriteJSONLines(w io.Writer, v any) error {
 		fmt.Fprintf(bw, "\n%s: ", key)
 		if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() > 0 {
 			bw.WriteString("[")
+			byAddr := fv.Index(0).CanAddr() && sameByPointer(fv.Type().Elem())
 			for j := 0; j < fv.Len(); j++ {
-				b, err := enc(fv.Index(j).Interface())
+				// An element's address, where encoding/json encodes it
+				// as the value: boxing the value would copy it.
+				x := fv.Index(j)
+				if byAddr {
+					x = x.Addr()
+				}
+				b, err := enc(x.Interface())
 				if err != nil {
 					return err
 				}
@@ -84,6 +92,18 @@ func WriteJSONLines(w io.Writer, v any) error {
 	}
 	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// sameByPointer reports whether encoding/json encodes a *T as it encodes
+// a T: unless the pointer has a marshalling method the value lacks.
+func sameByPointer(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	for _, m := range []reflect.Type{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()} {
+		if p.Implements(m) && !t.Implements(m) {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonName reads a field's json tag.
