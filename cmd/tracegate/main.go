@@ -10,6 +10,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/cli"
+	_ "github.com/tracegate/tracegate/internal/gcpolicy" // the collector waits for a run's first 32 MiB (see the package)
 	"github.com/tracegate/tracegate/internal/report"
 	"github.com/tracegate/tracegate/internal/report/releasedoc"
 	"github.com/tracegate/tracegate/internal/report/resultdoc"
