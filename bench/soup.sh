@@ -6,6 +6,10 @@
 # package initialisation costs every command (GODEBUG=inittrace=1).
 #
 # Usage: bench/soup.sh [RUNS]     (default 7)
+#        BEFORE=/path/to/tracegate bench/soup.sh [RUNS]
+#          also measures another build (an older commit's), each file's runs
+#          right after this build's, so that both are timed side by side
+#          under the same load
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,20 +31,35 @@ for pair in "spdx-tag-value testdata/sbom/spdx/tagvalue/bom-shelter__istio-relea
 	echo "tracegate soup list --format json"
 	measure . "$bin" soup list --format json --sbom "$2"
 	echo "  ratio tracegate / floor (CPU): $(ratio "$median_cpu" "$floor")"
+	if [ -n "${BEFORE:-}" ]; then
+		echo "the build in \$BEFORE, soup list --format json"
+		measure . "$BEFORE" soup list --format json --sbom "$2"
+		echo "  ratio \$BEFORE / floor (CPU): $(ratio "$median_cpu" "$floor")"
+		echo "library decode (floor), again after both"
+		measure . "$out/sbomfloor" "$1" "$2"
+	fi
 	if command -v syft >/dev/null 2>&1; then
 		echo "syft convert (cyclonedx-json)"
 		measure . syft convert "$2" -o cyclonedx-json
 	fi
 done
 
-echo
-echo "package initialisation (GODEBUG=inittrace=1 tracegate version, $runs runs), paid by every command:"
-for _ in $(seq 1 "$runs"); do
-	GODEBUG=inittrace=1 "$bin" version 2>&1 >/dev/null | awk '$1 == "init" { ms += $5; b += $8; n += $10 } END { print ms, b, n }'
-done >"$tmp/init"
-printf '  median %s ms, %s bytes in %s allocations\n' "$(cut -d' ' -f1 "$tmp/init" | median)" "$(cut -d' ' -f2 "$tmp/init" | median)" "$(cut -d' ' -f3 "$tmp/init" | median)"
-echo "  the largest (bytes allocated, allocations, package):"
-GODEBUG=inittrace=1 "$bin" version 2>&1 >/dev/null | awk '$1 == "init" { print $8, $10, $2 }' | sort -rn | head -5 | sed 's/^/    /'
+inits() {
+	echo
+	echo "package initialisation (GODEBUG=inittrace=1 $2 version, $runs runs), paid by every command:"
+	for _ in $(seq 1 "$runs"); do
+		GODEBUG=inittrace=1 "$1" version 2>&1 >/dev/null | awk '$1 == "init" { ms += $5; b += $8; n += $10 } END { print ms, b, n }'
+	done >"$tmp/init"
+	printf '  median %s ms, %s bytes in %s allocations\n' "$(cut -d' ' -f1 "$tmp/init" | median)" "$(cut -d' ' -f2 "$tmp/init" | median)" "$(cut -d' ' -f3 "$tmp/init" | median)"
+	echo "  the largest (bytes allocated, allocations, package):"
+	GODEBUG=inittrace=1 "$1" version 2>&1 >/dev/null | awk '$1 == "init" { print $8, $10, $2 }' | sort -rn | head -5 | sed 's/^/    /'
+	echo "  tracegate version as a process:"
+	measure . "$1" version
+}
+inits "$bin" tracegate
+if [ -n "${BEFORE:-}" ]; then
+	inits "$BEFORE" '$BEFORE'
+fi
 
 echo
 echo "in process (go test -bench ./bench/soupbench, $runs runs; read + list + JSON against the library's decode):"
