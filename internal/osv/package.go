@@ -105,7 +105,13 @@ func resolve(p Package) (coords []Coordinate, reason string) {
 		}
 		return nil, fmt.Sprintf("%s; OSV %s advisories are per release: give it in the purl's distro qualifier or as the ecosystem (e.g. %q)", releaseWhy, base, releaseExample[base])
 	}
+	raw := c.Version
 	c.Version = normalizeVersion(c.Ecosystem, c.Name, c.Version)
+	if c.Version == "" {
+		// A version that is only the ecosystem's prefix ("v" in Go) names
+		// no version: looked up as "", OSV would match every version or none.
+		return nil, fmt.Sprintf("no version: %q is no %s version once written as OSV writes them", raw, baseEcosystem(c.Ecosystem))
+	}
 	if why := checkVersion(c); why != "" {
 		return nil, why
 	}
@@ -117,6 +123,9 @@ func resolve(p Package) (coords []Coordinate, reason string) {
 			s.Version = c.Version
 		}
 		s.Version = normalizeVersion(s.Ecosystem, s.Name, s.Version)
+		if s.Version == "" {
+			s.Version = c.Version // the source package's own version named none
+		}
 		if s != c {
 			// Looked up even if its version does not parse: matching then
 			// reports the records as indeterminate instead of dropping them.

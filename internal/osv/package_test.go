@@ -68,6 +68,8 @@ func TestResolve(t *testing.T) {
 		{"unknown ecosystem", Package{Ecosystem: "Conda", Name: "numpy", Version: "1.0"}, nil, "not an OSV ecosystem"},
 		{"nothing to go on", Package{Name: "openssl", Version: "3.0.0"}, nil, "no purl and no ecosystem"},
 		{"no version", Package{PURL: "pkg:npm/lodash"}, nil, "no version"},
+		// Found by FuzzResolve: "v" was looked up as Go version "".
+		{"go version that is only its prefix", Package{PURL: "pkg:golang/example.com/m", Version: "v"}, nil, `no version: "v"`},
 		{"versions disagree", Package{PURL: "pkg:npm/lodash@4.17.20", Version: "4.17.21"}, nil, "ambiguous"},
 		{"ecosystem disagrees", Package{PURL: "pkg:npm/lodash@4.17.20", Ecosystem: "PyPI"}, nil, "contradicts"},
 		{"invalid CRAN version", Package{PURL: "pkg:cran/readr@x"}, nil, "not a valid CRAN version"},
