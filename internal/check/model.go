@@ -77,6 +77,7 @@ func loadModels(ctx context.Context, evFS fs.FS, src *Sources, cfg *config.Confi
 		c.Tests = nil
 	}
 	out := make([]loaded, len(trees))
+	issues, issuesErr := readIssueItems(ctx, src, cfg)
 	var wg sync.WaitGroup
 	for i, t := range trees {
 		wg.Add(1)
@@ -85,6 +86,16 @@ func loadModels(ctx context.Context, evFS fs.FS, src *Sources, cfg *config.Confi
 			start := time.Now()
 			defer func() { logctx.From(ctx).Debug("model", "at", t.where, "took", time.Since(start)) }()
 			dhf, err := ingest.Load(t.fsys, &c, src.Readers, finder)
+			if dhf != nil && issues != nil {
+				issues.add(dhf)
+			}
+			if issuesErr != nil {
+				var all input.Errors
+				if err != nil {
+					all = asInputErrors(err)
+				}
+				err = append(all, asInputErrors(issuesErr)...)
+			}
 			logRead(ctx, "design history file", t.where, dhf, start)
 			out[i] = loaded{m: &gate.Model{Config: cfg, DHF: dhf, IDs: ids}, err: err}
 		}()

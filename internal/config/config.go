@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,10 +120,26 @@ func (e External) Link(id string) string {
 
 // Source is one place where items of a kind are read from.
 type Source struct {
-	Path    string   `json:"path"`
+	Path    string   `json:"path,omitempty"`
 	Exclude []string `json:"exclude,omitempty"`
 	Format  string   `json:"format"`
 	Table
+	// Issues, in place of Path, reads the items from GitHub issues.
+	Issues *IssueSource `json:"issues,omitempty"`
+}
+
+// IssueSource is a kind's items kept as GitHub issues written from an
+// issue form: the issues that carry any of Labels, each the item whose ID
+// is ID with {number} the issue's number, its fields the form's sections.
+type IssueSource struct {
+	Labels []string          `json:"labels"`
+	ID     string            `json:"id"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// ItemID is the ID of the item an issue holds.
+func (s IssueSource) ItemID(number int) string {
+	return strings.ReplaceAll(s.ID, "{number}", strconv.Itoa(number))
 }
 
 // StatusPolicy says which requirement states are in force.

@@ -207,8 +207,14 @@ func (c *Config) check() input.Errors {
 		key              string
 		src              []Source
 		fields, idFields []string
-	}{{"requirements", c.Requirements, RequirementColumns, RequirementIDColumns}, {"risks", c.Risks, RiskColumns, RiskIDColumns}, {"tests", c.Tests, nil, nil}} {
+		issueFields      map[string]string
+	}{{"requirements", c.Requirements, RequirementColumns, RequirementIDColumns, RequirementIssueFields},
+		{"risks", c.Risks, RiskColumns, RiskIDColumns, HazardIssueFields}, {"tests", c.Tests, nil, nil, nil}} {
 		for i, s := range list.src {
+			if s.Issues != nil {
+				checkIssues(fmt.Sprintf("%s.%d", list.key, i), s, list.issueFields, bad)
+				continue
+			}
 			if !doublestar.ValidatePattern(s.Path) {
 				bad(fmt.Sprintf("%s.%d.path", list.key, i), "%s[%d].path: invalid glob %q", list.key, i, s.Path)
 			}

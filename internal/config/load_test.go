@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -283,6 +284,40 @@ func TestSOUPAnomalies(t *testing.T) {
 	} {
 		if _, err := Parse("p.yml", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
+}
+
+// Sources kept as issues: the documented policy reads, and what does not
+// fit is an error at its place.
+func TestIssueSources(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "# tracegate.yml: the template's issues\n")
+	example, _, _ := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("docs/formats.md has no issues example")
+	}
+	c, err := Parse("p.yml", []byte("version: 1\n"+example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is := c.Risks[0].Issues; is == nil || is.ItemID(7) != "HARM-7" || is.Heading("residual", HazardIssueFields) != "Residual risk (S × P)" ||
+		is.Heading("harm", HazardIssueFields) != "Harm" {
+		t.Errorf("risks[0]: %+v", c.Risks[0])
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"requirements: [ { issues: { labels: [r], id: 'R-{number}' }, path: a.md } ]", "requirements[0]"},
+		{"requirements: [ { issues: { labels: [r], id: 'R-1' } } ]", "requirements[0].issues.id"},
+		{"tests: [ { issues: { labels: [t], id: 'T-{number}' } } ]", "tests[0].issues: only requirements and risks are read from issues"},
+		{"risks: [ { issues: { labels: [h], id: 'H-{number}', fields: { severity_of_harm: S } } } ]", `risks[0].issues.fields: "severity_of_harm" is not a field read from an issue`},
+		{"requirements: [ { issues: { labels: [r], id: 'R-{number}' }, format: markdown-table } ]", "requirements[0]: format, exclude, columns and id_prefixes apply to files, not to issues"},
+	} {
+		_, err := Parse("p.yml", []byte("version: 1\n"+tc.src+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.src, err, tc.want)
 		}
 	}
 }

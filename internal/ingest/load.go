@@ -89,6 +89,9 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 	seen := map[string]bool{}
 	addSources := func(kind Kind, key string, srcs []config.Source) {
 		for i, s := range srcs {
+			if s.Issues != nil {
+				continue // GitHub issues: read through the tracker (package check)
+			}
 			if s.Format != "auto" && set.reader(kind, s.Format) == nil {
 				errs = append(errs, input.Errorf(cfg.Pos(fmt.Sprintf("%s.%d.format", key, i)),
 					"%s[%d]: no %s reader for format %q", key, i, kind, s.Format))
