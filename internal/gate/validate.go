@@ -55,7 +55,7 @@ var validateRules = []*ruleFunc{
 		checkRequirementText},
 	{Rule{ID: "TG106", Name: "requirement-parent", Title: "Software requirements trace to a system requirement or other source",
 		Clauses: []string{"IEC 62304 5.2.6", "IEC 62304 5.1.1"}, MinClass: model.ClassB, Severity: SevError,
-		Description: "Software requirements must be traceable to system requirements or another source (5.2.6 f). Applies to active requirements whose type is one of the policy's software_requirement_types; a requirement marked derived (from the architecture, the risk analysis or a standard) is exempt and says its source in its text.",
+		Description: "Software requirements must be traceable to system requirements or another source (5.2.6 f). Applies to active requirements whose type is one of the policy's software_requirement_types (for Ketryx items, their Requirement type); a requirement marked derived (from the architecture, the risk analysis or a standard) is exempt and says its source in its text. When no requirement has such a type, the rule is not applicable and names the types it read, so that a policy that lists none of them does not pass in silence.",
 		Remediation: "add the system requirement(s) this requirement refines under parents:"},
 		checkRequirementParent},
 	{Rule{ID: "TG107", Name: "known-status", Title: "Requirement states are the policy's",
@@ -282,13 +282,40 @@ func checkRequirementText(m *Model, c *check) {
 }
 
 func checkRequirementParent(m *Model, c *check) {
+	software := 0
+	var others []string // the types read that are not software types, for the reason
 	for _, r := range m.Graph.Requirements {
-		if !primary(m, r) || !r.Active || r.Derived || !contains(m.Config.SoftwareTypes, strings.ToLower(r.Type)) || !c.applies(r.Class) {
+		if !primary(m, r) || !r.Active {
+			continue
+		}
+		if !contains(m.Config.SoftwareTypes, strings.ToLower(r.Type)) {
+			if t := strings.ToLower(r.Type); !contains(others, t) {
+				others = append(others, t)
+			}
+			continue
+		}
+		software++
+		if r.Derived || !c.applies(r.Class) {
 			continue
 		}
 		if len(r.Requirement.Parents) == 0 {
 			c.report(r.Class, r.ID, r.Source, "software requirement %s (class %s) traces to no system requirement or other source", r.ID, r.Class)
 		}
+	}
+	if software == 0 && len(others) > 0 {
+		// Said, not passed in silence: a policy whose types match none of
+		// the files' (Ketryx's "Requirement type: FUNCTIONAL") judges
+		// nothing here.
+		sort.Strings(others)
+		for i, t := range others {
+			if t == "" {
+				others[i] = "(none)"
+			}
+		}
+		if len(others) > 8 {
+			others = append(others[:8], "…")
+		}
+		c.notApplicable(fmt.Sprintf("no active requirement has a type listed in software_requirement_types (types read: %s)", strings.Join(others, ", ")))
 	}
 }
 

@@ -125,8 +125,15 @@ func TestValidateRules(t *testing.T) {
 			}, "TG106", RulePassed, "", ""},
 		{"no parent, derived", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Derived = true }), nil, "TG106", RulePassed, "", ""},
 		{"no parent, Doorstop SRS document", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "srs" }), nil, "TG106", RuleFailed, "SRS-1", "traces to no system requirement"},
-		{"no parent, not a software type", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "system" }), nil, "TG106", RulePassed, "", ""},
-		{"no parent, inactive", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Status = "obsolete" }), nil, "TG106", RulePassed, "", ""},
+		// With no requirement of a software type left, the rule judges
+		// nothing, and says so rather than pass.
+		{"no parent, not a software type", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "system" }), nil, "TG106", RuleNotApplicable, "", ""},
+		{"no parent, inactive", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Status = "obsolete" }), nil, "TG106", RuleNotApplicable, "", ""},
+		// Ketryx's "Requirement type: FUNCTIONAL", listed by the policy.
+		{"no parent, Ketryx requirement type", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "functional" }),
+			func(c *config.Config) { c.SoftwareTypes = []string{"functional"} }, "TG106", RuleFailed, "SRS-1", "traces to no system requirement"},
+		{"Ketryx requirement types the policy does not list", model.ClassC, with(func(d *model.DHF) { d.Requirements[1].Parents = nil; d.Requirements[1].Type = "functional" }),
+			nil, "TG106", RuleNotApplicable, "", ""},
 
 		{"known status", model.ClassA, with(func(d *model.DHF) { d.Requirements[1].Status = "approved" }), nil, "TG107", RulePassed, "", ""},
 		{"unknown status", model.ClassA, with(func(d *model.DHF) { d.Requirements[1].Status = "aproved" }), nil, "TG107", RuleFailed, "SRS-1", `status "aproved"`},
@@ -325,4 +332,26 @@ func TestReadingWarningsCount(t *testing.T) {
 			t.Errorf("fail-on %s: summary %+v, findings %+v; want 1 warning, read while reading", tc.failOn, res.Summary, res.Findings)
 		}
 	}
+}
+
+// TG106 says why it judged nothing when no requirement has a software type:
+// a policy whose software_requirement_types match none of the files' types
+// (Ketryx's FUNCTIONAL, Use case) must not look like a pass.
+func TestRequirementParentTypesNamed(t *testing.T) {
+	dhf := &model.DHF{Requirements: []model.Requirement{
+		{ID: "SRS-1", Title: "a", Type: "functional", Source: input.Pos{File: "r.md", Line: 1}},
+		{ID: "SRS-2", Title: "b", Type: "use case", Source: input.Pos{File: "r.md", Line: 9}},
+		{ID: "SRS-3", Title: "c", Source: input.Pos{File: "r.md", Line: 19}},
+	}}
+	res := Validate(newModel(t, model.ClassC, dhf), nil, SevWarning)
+	for _, r := range res.Rules {
+		if r.Rule == "TG106" {
+			const want = "no active requirement has a type listed in software_requirement_types (types read: (none), functional, use case)"
+			if r.Status != RuleNotApplicable || r.Reason != want {
+				t.Errorf("TG106 %s (%s), want not applicable (%s)", r.Status, r.Reason, want)
+			}
+			return
+		}
+	}
+	t.Fatal("TG106 not in the result")
 }
