@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/backoff"
@@ -119,11 +118,8 @@ func (a *App) Close() error { return a.store.Close() }
 
 // Serve listens on cfg.Listen and works the queue until ctx ends, then
 // stops taking deliveries, lets the jobs in flight finish (the drain) and
-// returns. It is the process's server: it sets GOMAXPROCS (see
-// spareProcessors).
+// returns.
 func (a *App) Serve(ctx context.Context) error {
-	procs := spareProcessors(a.cfg.Workers)
-	logctx.From(a.ctx).Info("processors", "gomaxprocs", procs, "cpus", runtime.NumCPU())
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s (%s): %w", a.cfg.Listen, EnvListen, err)

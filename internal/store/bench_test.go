@@ -245,9 +245,8 @@ func BenchmarkClaimComplete(b *testing.B) {
 // insert competes with the workers' claims, records and completions for
 // the database's one writer, as in `tracegate serve`. The workers' jobs
 // either wait 3 ms ("io") or compute for 8 ms ("cpu": four of them keep
-// two cores busy, as evaluations do); -cpu 2,6 shows what a processor to
-// spare (GOMAXPROCS above the workers, as serve sets it) does to the
-// insert's latency.
+// two cores busy, as evaluations do); -cpu 2,6 shows what processors to
+// spare (GOMAXPROCS above the workers) do to the insert's latency.
 func BenchmarkAcceptUnderWork(b *testing.B) {
 	for _, be := range benchBackends() {
 		for _, work := range []string{"io", "cpu"} {
