@@ -11,6 +11,7 @@
 #   APPBENCH_DELIVERIES=2000 APPBENCH_RATE=100 bench/app.sh
 #   APPBENCH_SYNC=NORMAL bench/app.sh sqlite   # SQLite without a sync per commit
 #   APPBENCH_ACTION=closed bench/app.sh sqlite # intake alone: deliveries that evaluate nothing
+#   APPBENCH_WORKERS=1 bench/app.sh sqlite     # TRACEGATE_WORKERS for the server (default: serve's, 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.d/webhooks-examples.sh >/dev/null

@@ -189,6 +189,9 @@ func start(b *testing.B, bin, keyFile, db, api string) *replica {
 	r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir(), "TRACEGATE_APP_ID=" + strconv.Itoa(appID),
 		"TRACEGATE_PRIVATE_KEY_FILE=" + keyFile, "TRACEGATE_WEBHOOK_SECRET=" + secret, "TRACEGATE_GITHUB_URL=" + api + "/",
 		"TRACEGATE_DB=" + db, "TRACEGATE_LISTEN=127.0.0.1:" + strconv.Itoa(port), "TRACEGATE_SQLITE_SYNCHRONOUS=" + os.Getenv("APPBENCH_SYNC")}
+	if w := os.Getenv("APPBENCH_WORKERS"); w != "" {
+		r.cmd.Env = append(r.cmd.Env, "TRACEGATE_WORKERS="+w)
+	}
 	r.cmd.Stdout, r.cmd.Stderr = logf, logf
 	if err := r.cmd.Start(); err != nil {
 		b.Fatal(err)
