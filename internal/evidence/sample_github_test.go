@@ -168,6 +168,18 @@ func TestSampleReviewRecords(t *testing.T) {
 		t.Errorf("TG310 findings: %+v", tg310)
 	}
 
+	// CR-022 is not approved (approved: false in its file): the release
+	// holds changes that implement it, which TG312 refuses.
+	var tg312 []gate.Finding
+	for _, f := range b.Result.Findings {
+		if f.Rule == "TG312" {
+			tg312 = append(tg312, f)
+		}
+	}
+	if outcome["TG312"] != gate.RuleFailed || len(tg312) != 1 || tg312[0].Subject != "CR-022" || !strings.Contains(tg312[0].Message, "is not approved") {
+		t.Errorf("TG312 %s: %+v", outcome["TG312"], tg312)
+	}
+
 	reviews := table(t, b, "reviews")
 	head := reviews[0]
 	got := map[string]string{}

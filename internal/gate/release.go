@@ -150,6 +150,7 @@ var releaseRules = []*releaseRule{
 		checkReleaseIdentified},
 	{ruleChangesReviewed, checkChangesReviewed},
 	{ruleReleaseApproved, checkReleaseApproved},
+	{ruleReleaseChangesApproved, checkReleaseChangesApproved},
 }
 
 type releaseRule struct {

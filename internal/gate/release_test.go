@@ -145,6 +145,29 @@ func TestReleaseRules(t *testing.T) {
 			f.Plans = append(f.Plans, PlanFiles{Plan: config.Plan{Name: "Software maintenance plan", Clause: "IEC 62304 6.1", Path: "docs/plans/smp.md"}})
 		}, "TG308", RuleFailed, "Software maintenance plan", `no file matches "docs/plans/smp.md"`},
 
+		{"no change request linked", model.ClassA, nil, "TG312", RulePassed, "", ""},
+		{"the change request a change implements is approved", model.ClassC, func(f *ReleaseFacts) {
+			f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "Dose unit (CR-5)", "c2")}, f.Commits...)
+			f.Links["c3abcdef0123456"] = []trace.Link{{Kind: config.KindChangeRequest, ID: "CR-5"}}
+			f.Records["CR-5"] = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-5", Title: "Dose unit", Approved: true}}
+		}, "TG312", RulePassed, "", ""},
+		{"a change implements a change request nobody approved", model.ClassA, func(f *ReleaseFacts) {
+			f.Commits = append([]facts.Commit{commit("c3abcdef0123456", "Dose unit (CR-5)", "c2")}, f.Commits...)
+			f.Links["c3abcdef0123456"] = []trace.Link{{Kind: config.KindChangeRequest, ID: "CR-5"}}
+			f.Records["CR-5"] = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-5", Title: "Dose unit"}}
+		}, "TG312", RuleFailed, "CR-5", "change request CR-5 “Dose unit” is not approved (approved labels: approved), and the release holds 1 commit that implement it: c3abcdef0123"},
+		{"an unapproved change request linked by the pull request a commit names", model.ClassA, func(f *ReleaseFacts) {
+			f.Commits = append([]facts.Commit{commit("c3", "Improve alarm (#41)", "c2")}, f.Commits...)
+			f.Links["c3"] = []trace.Link{{Kind: trace.LinkIssue, ID: "#41"}}
+			f.PRLinks = map[string][]trace.Link{"#41": {{Kind: config.KindChangeRequest, ID: "CR-6"}}}
+			f.Records["CR-6"] = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-6", Title: "Alarm tone"}}
+		}, "TG312", RuleFailed, "CR-6", "change request CR-6 “Alarm tone” is not approved"},
+		{"first release: no changes to judge", model.ClassA, func(f *ReleaseFacts) {
+			f.Previous = nil
+			f.Links["c2"] = []trace.Link{{Kind: config.KindChangeRequest, ID: "CR-5"}}
+			f.Records["CR-5"] = []model.Record{{Kind: model.KindChangeRequest, ID: "CR-5", Title: "Dose unit"}}
+		}, "TG312", RuleNotApplicable, "", ""},
+
 		{"tag matches", model.ClassA, nil, "TG309", RulePassed, "", ""},
 		{"tag does not match", model.ClassA, func(f *ReleaseFacts) { f.Tag = "nightly-42" }, "TG309", RuleFailed, "nightly-42", `does not match the release tag pattern "v*"`},
 	}
