@@ -110,6 +110,7 @@ An evaluation that cannot complete exits 3; with --format json it writes a docum
 	cf := checkCmd.PersistentFlags()
 	cf.StringVar(&co.FailOn, "fail-on", "error", "lowest finding severity that fails: error, warning, note, never")
 	cf.StringArrayVar(&co.Tests, "tests", nil, "more test reports (glob in the working tree; repeatable)")
+	cf.StringArrayVar(&co.SBOMs, "sbom", nil, "more SBOMs made by CI (glob in the working tree; repeatable), read besides the policy's soup.sboms")
 	cf.StringVar(&co.Token, "github-token", "", "GitHub token for issues and pull requests (default $GITHUB_TOKEN)")
 	cf.StringVar(&co.Repo, "repo", "", "GitHub repository owner/name (default: the event's, or $GITHUB_REPOSITORY)")
 	prCmd := &cobra.Command{

@@ -42,8 +42,9 @@ type SOUPOptions struct {
 // messages: "policy soup.sboms", "--sbom"). An SBOM that cannot be read is
 // an error: the SOUP list would silently lack its components. A match
 // that is not a regular file (a symlink) is never read, and a warning
-// says so.
-func readSBOMs(ctx context.Context, fsys fs.FS, globs []string, where string) ([]*model.SBOM, []input.Warning, error) {
+// says so. With mustMatch (the SBOMs CI made for this evaluation: --sbom,
+// the Action's sbom input) a glob that matches no file is an error.
+func readSBOMs(ctx context.Context, fsys fs.FS, globs []string, where string, mustMatch bool) ([]*model.SBOM, []input.Warning, error) {
 	var docs []*model.SBOM
 	var warns []input.Warning
 	var errs input.Errors
@@ -56,6 +57,11 @@ func readSBOMs(ctx context.Context, fsys fs.FS, globs []string, where string) ([
 		}
 		for _, p := range irregular {
 			warns = append(warns, input.Warnf(input.Pos{File: p}, "matched by the SBOM glob %s (%s) but not a regular file (a symlink or submodule); not read", g, where))
+		}
+		if mustMatch && len(files) == 0 && len(irregular) == 0 {
+			// An SBOM CI was to make and did not: judging without it would
+			// pass components nobody looked at.
+			errs = append(errs, input.Errorf(input.Pos{File: g}, "SBOM glob %s (%s) matches no file: the SBOM made for this evaluation is missing; make it before the gate runs (or check the path), or drop the glob", g, where))
 		}
 		for _, f := range files {
 			if seen[f] {
@@ -107,14 +113,14 @@ func appendErr(errs input.Errors, file string, err error) input.Errors {
 // gateSBOMs reads the policy's SBOMs from tree and the extra ones from the
 // evidence.
 func gateSBOMs(ctx context.Context, tree, ev fs.FS, cfg *config.Config, extra []string) ([]*model.SBOM, []input.Warning, error) {
-	docs, warns, err := readSBOMs(ctx, tree, cfg.SOUP.SBOMs, "policy soup.sboms")
+	docs, warns, err := readSBOMs(ctx, tree, cfg.SOUP.SBOMs, "policy soup.sboms", false)
 	if len(extra) == 0 || err != nil {
 		return docs, warns, err
 	}
 	if ev == nil {
 		return nil, nil, usage("--sbom needs a working tree")
 	}
-	more, moreWarns, err := readSBOMs(ctx, ev, extra, "--sbom")
+	more, moreWarns, err := readSBOMs(ctx, ev, extra, "--sbom", true)
 	return append(docs, more...), append(warns, moreWarns...), err
 }
 
@@ -323,7 +329,7 @@ func readWorkSBOMs(ctx context.Context, src *Sources, opts Options) (*SBOMs, err
 	case len(opts.SOUP.Files) > 0:
 		out.Docs, err = readSBOMFiles(ctx, opts.SOUP.Files)
 	case len(cfg.SOUP.SBOMs) > 0:
-		out.Docs, out.Warnings, err = readSBOMs(ctx, src.WorkTree, cfg.SOUP.SBOMs, "policy soup.sboms")
+		out.Docs, out.Warnings, err = readSBOMs(ctx, src.WorkTree, cfg.SOUP.SBOMs, "policy soup.sboms", false)
 	}
 	if err != nil {
 		return nil, incomplete(cfg, err)

@@ -15,6 +15,7 @@ import (
 type CheckOptions struct {
 	FailOn string
 	Tests  []string // more test report globs in the working tree
+	SBOMs  []string // more SBOM globs in the working tree (CI's), as the Action's sbom input
 
 	// GitHub access: a token (--github-token, else $GITHUB_TOKEN), the API
 	// ($GITHUB_API_URL) and the repository (--repo, else the event's, else
@@ -113,7 +114,7 @@ func CheckPR(o Options, c CheckOptions) int {
 	if pr.Repo == "" {
 		pr.Repo = c.Repo
 	}
-	return o.finish(check.PR(ctx, src, pr, c.Base, c.Head, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev}))
+	return o.finish(check.PR(ctx, src, pr, c.Base, c.Head, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev, SOUP: check.SOUPOptions{SBOMs: c.SBOMs}}))
 }
 
 // CheckRelease runs the release gate (tracegate check release).
@@ -134,7 +135,7 @@ func CheckRelease(o Options, c CheckOptions) int {
 		return o.fail(err)
 	}
 	defer closeRepo()
-	return o.finish(check.Release(ctx, src, c.Tag, c.Previous, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev}))
+	return o.finish(check.Release(ctx, src, c.Tag, c.Previous, check.Options{ConfigPath: o.Config, Tests: c.Tests, FailOn: sev, SOUP: check.SOUPOptions{SBOMs: c.SBOMs}}))
 }
 
 func (o *Options) checkFlags(c CheckOptions) (gate.Severity, error) {
