@@ -26,7 +26,7 @@ func (a *App) onCheckRun(payload any, in *intake) error {
 	switch e.GetAction() {
 	case "rerequested":
 	case "requested_action":
-		if e.GetRequestedAction().Identifier != githubapi.RerunAction {
+		if ra := e.GetRequestedAction(); ra == nil || ra.Identifier != githubapi.RerunAction { // nil: found by FuzzIntake
 			return nil
 		}
 	default:

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/facts"
@@ -19,6 +21,9 @@ func (a *App) onCheckSuite(payload any, in *intake) error {
 		return err
 	}
 	cs := e.GetCheckSuite()
+	if cs == nil {
+		return errors.New("no check_suite in the payload") // found by FuzzIntake: it panicked
+	}
 	sha := cs.GetHeadSHA()
 	for _, p := range cs.PullRequests {
 		if p.GetHead().GetSHA() != sha {

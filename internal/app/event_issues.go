@@ -34,13 +34,21 @@ type issueArgs struct {
 // its own edits come as pull_request events and are not fanned out here.
 func (a *App) onIssues(payload any, in *intake) error {
 	e := payload.(*github.IssuesEvent)
-	if !issueActions[e.GetAction()] || e.GetIssue().IsPullRequest() {
+	if !issueActions[e.GetAction()] {
+		return nil
+	}
+	is := e.GetIssue()
+	if is.GetNumber() <= 0 {
+		// go-github's IsPullRequest dereferences the issue (found by
+		// FuzzIntake: an issues payload without its issue panicked).
+		return fmt.Errorf("no issue number in the %s payload", e.GetAction())
+	}
+	if is.IsPullRequest() {
 		return nil
 	}
 	if err := in.needRepo(); err != nil {
 		return err
 	}
-	is := e.GetIssue()
 	return in.add(kindIssue, store.Key{Repository: in.repo, Number: is.GetNumber()},
 		issueArgs{Number: is.GetNumber(), Title: is.GetTitle(), DefaultBranch: e.GetRepo().GetDefaultBranch()})
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/facts"
@@ -27,6 +28,9 @@ func (a *App) onPullRequest(payload any, in *intake) error {
 	if !prActions[e.GetAction()] || e.GetPullRequest().GetState() == "closed" {
 		return nil
 	}
+	if e.PullRequest == nil {
+		return errors.New("no pull_request in the payload") // found by FuzzIntake: it panicked
+	}
 	if err := in.needRepo(); err != nil {
 		return err
 	}
@@ -35,6 +39,9 @@ func (a *App) onPullRequest(payload any, in *intake) error {
 
 // pullRequest is the payload's pull request as the gate takes it.
 func pullRequest(repo string, p *github.PullRequest) facts.PullRequest {
+	if p == nil {
+		return facts.PullRequest{Repo: repo}
+	}
 	pr := facts.PullRequest{Repo: repo, Number: p.GetNumber(), Title: p.GetTitle(), Body: p.GetBody(),
 		Author: p.GetUser().GetLogin(), URL: p.GetHTMLURL(), Draft: p.GetDraft(),
 		HeadRef: p.GetHead().GetRef(), HeadSHA: p.GetHead().GetSHA(), BaseRef: p.GetBase().GetRef(), BaseSHA: p.GetBase().GetSHA()}
