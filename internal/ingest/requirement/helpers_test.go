@@ -195,3 +195,27 @@ func readFile(t *testing.T, r ingest.Reader, path string) *ingest.Items {
 }
 
 var _ fs.FS = fstest.MapFS{}
+
+// docBlocks reads the yaml and markdown code blocks of one section of
+// docs/formats.md (from its heading to the next ### heading), so that
+// tests can hold the documented examples to the readers.
+func docBlocks(t *testing.T, heading string) (yamls, markdowns []string) {
+	t.Helper()
+	doc, err := fs.ReadFile(repo, "docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, _ := strings.Cut(string(doc), heading)
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	blocks := strings.Split(sec, "```")
+	for i := 1; i < len(blocks); i += 2 {
+		lang, body, _ := strings.Cut(blocks[i], "\n")
+		switch lang {
+		case "yaml":
+			yamls = append(yamls, body)
+		case "markdown":
+			markdowns = append(markdowns, body)
+		}
+	}
+	return yamls, markdowns
+}

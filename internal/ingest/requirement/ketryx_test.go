@@ -1,9 +1,7 @@
 package requirement
 
 import (
-	"io/fs"
 	"slices"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -163,23 +161,7 @@ func TestKetryxRealItems(t *testing.T) {
 // The documented example item and policy of docs/formats.md read as they
 // say, so that the documentation cannot drift from the reader.
 func TestKetryxDocumented(t *testing.T) {
-	doc, err := fs.ReadFile(repo, "docs/formats.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, _ := strings.Cut(string(doc), "### Ketryx items (`ketryx`)")
-	sec, _, _ = strings.Cut(sec, "\n### ")
-	blocks := strings.Split(sec, "```")
-	var policies, items []string
-	for i := 1; i < len(blocks); i += 2 {
-		lang, body, _ := strings.Cut(blocks[i], "\n")
-		switch lang {
-		case "yaml":
-			policies = append(policies, body)
-		case "markdown":
-			items = append(items, body)
-		}
-	}
+	policies, items := docBlocks(t, "### Ketryx items (`ketryx`)")
 	if len(policies) != 1 || len(items) != 1 {
 		t.Fatalf("%d policies, %d items in the section", len(policies), len(items))
 	}

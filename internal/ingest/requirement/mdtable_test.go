@@ -1,7 +1,6 @@
 package requirement
 
 import (
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -134,23 +133,7 @@ func TestYAMLReadersRefuseMarkdown(t *testing.T) {
 // The documented example table and policies of docs/formats.md read as
 // they say, so that the documentation cannot drift from the reader.
 func TestMarkdownTableDocumented(t *testing.T) {
-	doc, err := fs.ReadFile(repo, "docs/formats.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, _ := strings.Cut(string(doc), "### Registers kept as Markdown tables (`markdown-table`)")
-	sec, _, _ = strings.Cut(sec, "\n### ")
-	blocks := strings.Split(sec, "```")
-	var policies, tables []string
-	for i := 1; i < len(blocks); i += 2 {
-		lang, body, _ := strings.Cut(blocks[i], "\n")
-		switch lang {
-		case "yaml":
-			policies = append(policies, body)
-		case "markdown":
-			tables = append(tables, body)
-		}
-	}
+	policies, tables := docBlocks(t, "### Registers kept as Markdown tables (`markdown-table`)")
 	if len(policies) != 2 || len(tables) != 1 {
 		t.Fatalf("%d policies, %d tables in the section", len(policies), len(tables))
 	}
