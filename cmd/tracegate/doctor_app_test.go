@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tracegate/tracegate/internal/cli"
-	"github.com/tracegate/tracegate/internal/facts/gitrepo/gittest"
 	"github.com/tracegate/tracegate/internal/githubapi/fakegithub"
 )
 
@@ -21,18 +19,9 @@ import (
 // not installed on the repository is a gap.
 func TestDoctorViaApp(t *testing.T) {
 	const repo = "acme/pump"
-	gh := fakegithub.New(t)
-	gh.AddRepo(repo)
+	gh := adoptedRepo(t, repo)
 	yes := true
 	gh.SetOrg("acme", fakegithub.Org{TwoFactor: &yes})
-	src := gittest.New(t)
-	src.Write("README.md", "x\n")
-	src.Commit("Start")
-	gh.AddGitRepo(repo, src.Dir())
-	if code, out, errs := tracegate(t, "init", "--dir", src.Dir(), "--action-ref", strings.Repeat("a", 40)); code != 0 {
-		t.Fatalf("%s%s", out, errs)
-	}
-	src.Commit("Adopt tracegate")
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -43,10 +32,8 @@ func TestDoctorViaApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	gh.SetApp(7, &key.PublicKey)
-	env := map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL(),
-		"TRACEGATE_APP_ID": "7", "TRACEGATE_PRIVATE_KEY_FILE": keyFile}
-	cli.Getenv = func(k string) string { return env[k] }
-	t.Cleanup(func() { cli.Getenv = func(string) string { return "" } })
+	useEnv(t, map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL(),
+		"TRACEGATE_APP_ID": "7", "TRACEGATE_PRIVATE_KEY_FILE": keyFile})
 
 	doctorApp := func() (int, string) {
 		t.Helper()

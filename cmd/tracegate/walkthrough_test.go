@@ -154,19 +154,8 @@ risk_controls:
 // classic branch protection that requires the check from Actions counts.
 func TestDoctorGaps(t *testing.T) {
 	const repo = "mona/pump"
-	gh := fakegithub.New(t)
-	gh.AddRepo(repo)
-	src := gittest.New(t)
-	src.Write("README.md", "x\n")
-	src.Commit("Start")
-	gh.AddGitRepo(repo, src.Dir())
-	if code, out, errs := tracegate(t, "init", "--dir", src.Dir(), "--action-ref", strings.Repeat("a", 40)); code != 0 {
-		t.Fatalf("%s%s", out, errs)
-	}
-	src.Commit("Adopt tracegate")
-	env := map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL()}
-	cli.Getenv = func(k string) string { return env[k] }
-	t.Cleanup(func() { cli.Getenv = func(string) string { return "" } })
+	gh := adoptedRepo(t, repo)
+	useEnv(t, map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL()})
 
 	gh.SetProtection(repo, "main", fakegithub.Protection{Checks: map[string]int64{"tracegate/pr": fakegithub.GitHubActionsAppID}, PullRequests: true})
 	gh.AddRuleset(repo, map[string]any{"name": "t", "target": "tag", "enforcement": "active",
@@ -200,4 +189,27 @@ func TestReadmeRulesets(t *testing.T) {
 			t.Errorf("the README's %s ruleset is not doctor's:\n%s", target, body)
 		}
 	}
+}
+
+// adoptedRepo is a repository on the fake GitHub whose default branch has
+// what tracegate init writes, committed.
+func adoptedRepo(t *testing.T, repo string) *fakegithub.Server {
+	t.Helper()
+	gh := fakegithub.New(t)
+	gh.AddRepo(repo)
+	src := gittest.New(t)
+	src.Write("README.md", "x\n")
+	src.Commit("Start")
+	gh.AddGitRepo(repo, src.Dir())
+	if code, out, errs := tracegate(t, "init", "--dir", src.Dir(), "--action-ref", strings.Repeat("a", 40)); code != 0 {
+		t.Fatalf("%s%s", out, errs)
+	}
+	src.Commit("Adopt tracegate")
+	return gh
+}
+
+// useEnv makes env the environment the commands read, for the test.
+func useEnv(t *testing.T, env map[string]string) {
+	cli.Getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { cli.Getenv = func(string) string { return "" } })
 }

@@ -20,12 +20,8 @@ var ruleReleaseChangesApproved = Rule{ID: "TG312", Name: "release-changes-approv
 
 func checkReleaseChangesApproved(f *ReleaseFacts, c *check, st *releaseState) {
 	class := f.Model.Config.SafetyClass
-	switch {
-	case f.NoHistory:
-		c.notApplicable("the release candidate has no git history here; the gate on the release tag judges its changes")
-		return
-	case f.Previous == nil:
-		c.notApplicable("first release: there are no changes since a previous release to judge")
+	if why := noChangesToJudge(f); why != "" {
+		c.notApplicable(why)
 		return
 	}
 	// The change requests the changes trace to, in the order first met,

@@ -134,11 +134,8 @@ func checkChangesReviewed(f *ReleaseFacts, c *check, st *releaseState) {
 	case !cfg.Reviews.Required():
 		c.notApplicable("the policy requires no review of changes (reviews.approvals)")
 		return
-	case f.NoHistory:
-		c.notApplicable("the release candidate has no git history here; the gate on the release tag judges its changes")
-		return
-	case f.Previous == nil:
-		c.notApplicable("first release: there are no changes since a previous release to judge")
+	case noChangesToJudge(f) != "":
+		c.notApplicable(noChangesToJudge(f))
 		return
 	}
 	if f.Reviews == nil || f.Reviews.Unavailable != "" {
@@ -208,4 +205,16 @@ func shortAll(shas []string) []string {
 		out[i] = model.ShortSHA(s)
 	}
 	return out
+}
+
+// noChangesToJudge says why a release has no changes since a previous
+// release for a rule to judge, or "" when it has.
+func noChangesToJudge(f *ReleaseFacts) string {
+	switch {
+	case f.NoHistory:
+		return "the release candidate has no git history here; the gate on the release tag judges its changes"
+	case f.Previous == nil:
+		return "first release: there are no changes since a previous release to judge"
+	}
+	return ""
 }
