@@ -26,16 +26,13 @@ import (
 // scenario tests. "# Verifies: SRS-001" comments right above a scenario
 // count as they do in other languages.
 //
-// Only English keywords are read: a file that declares another language
-// (# language: de) is reported and links nothing. Tags on an Examples
+// The keywords are those of the file's language: English unless a
+// "# language: de" header before the feature says otherwise, in any of the
+// languages Cucumber's Gherkin knows (gherkin_dialects.go). A language it
+// does not know is reported and the file links nothing, as Cucumber would
+// refuse to run it. Tags on an Examples
 // table are Cucumber's way to select rows; @tests: there is reported, not
 // read, since the table's rows are no test cases of their own in a report.
-
-// gherkinScenario lists the keywords that start a scenario.
-var gherkinScenario = []string{"Scenario Outline:", "Scenario Template:", "Scenario:", "Example:"}
-
-// gherkinOther lists the other keywords that end a run of tags.
-var gherkinOther = []string{"Background:", "Examples:", "Scenarios:"}
 
 // gherkinTag is one tag of a run, with where it was written.
 type gherkinTag struct {
@@ -49,6 +46,8 @@ func (s *scan) gherkin(src []byte) {
 	var feature, rule, pending []gherkinTag
 	var verifies []gherkinTag // "# Verifies:" comments, for the next scenario
 	fence := ""
+	d, _ := dialectOf("en")
+	header := true // no tag and no feature yet: where "# language:" counts
 	for n, raw := range lines {
 		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
 		indent := strings.Index(raw, line)
@@ -66,29 +65,34 @@ func (s *scan) gherkin(src []byte) {
 			continue
 		case strings.HasPrefix(line, "#"):
 			body := strings.TrimSpace(line[1:])
-			if k, v, ok := strings.Cut(body, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "language") && n < 5 {
-				if lang := strings.TrimSpace(v); !strings.EqualFold(lang, "en") {
+			if k, v, ok := strings.Cut(body, ":"); ok && header && strings.TrimSpace(k) == "language" {
+				lang := strings.TrimSpace(v)
+				if d, ok = dialectOf(lang); !ok {
 					s.warn(input.Pos{File: s.file, Line: n + 1, Col: indent + 1},
-						"feature file in language %q: tracegate reads Gherkin's English keywords only, so no scenario of this file is read and its tags link nothing", clipText(lang))
+						"feature file in language %q, which Gherkin does not know (Cucumber would not run it): no scenario of this file is read and its tags link nothing", clipText(lang))
 					return
 				}
+				continue
 			}
 			for _, h := range findTags(line) {
 				verifies = append(verifies, gherkinTag{text: h.rest, ketryx: h.ketryx, pos: input.Pos{File: s.file, Line: n + 1, Col: indent + h.col + 1}})
 			}
 			continue
 		case strings.HasPrefix(line, "@"):
+			header = false
 			pending = append(pending, tagsOf(line, s.file, n+1, indent)...)
 			continue
-		case strings.HasPrefix(line, "Feature:"):
+		case keyword(line, d.feature) != "":
+			header = false
 			feature, rule, pending, verifies = pending, nil, nil, nil
 			continue
-		case strings.HasPrefix(line, "Rule:"):
+		case keyword(line, d.rule) != "":
 			rule, pending, verifies = pending, nil, nil
 			continue
 		}
-		if kw := keywordOf(line, gherkinOther); kw != "" {
-			if kw != "Background:" {
+		background := keyword(line, d.background) != ""
+		if background || keyword(line, d.examples) != "" {
+			if !background {
 				for _, t := range pending {
 					if isKetryxTag(t.text, "tests:") {
 						s.warn(t.pos, "@%s is on an Examples table, whose rows are not test cases of their own; it links nothing (put it on the Scenario Outline)", t.text)
@@ -98,7 +102,7 @@ func (s *scan) gherkin(src []byte) {
 			pending, verifies = nil, nil
 			continue
 		}
-		kw := keywordOf(line, gherkinScenario)
+		kw := keyword(line, d.scenario)
 		if kw == "" {
 			continue // a step, a table row, a description line
 		}
@@ -191,14 +195,4 @@ func tagsOf(line, file string, n, indent int) []gherkinTag {
 		col = end
 	}
 	return out
-}
-
-// keywordOf returns the keyword of kws that line starts with, or "".
-func keywordOf(line string, kws []string) string {
-	for _, kw := range kws {
-		if strings.HasPrefix(line, kw) {
-			return kw
-		}
-	}
-	return ""
 }
