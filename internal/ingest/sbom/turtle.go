@@ -36,6 +36,7 @@ type turtle struct {
 	depth    int
 	triples  []*gordf.Triple
 	seen     map[[3]string]bool
+	at       map[*gordf.Triple]int // where each triple was written: its predicate's offset
 }
 
 // maxTurtleDepth bounds the nesting of blank node property lists and
@@ -50,21 +51,23 @@ type turtleError struct {
 
 func (e *turtleError) Error() string { return e.msg }
 
-func parseTurtle(data []byte) (triples []*gordf.Triple, err error) {
-	p := &turtle{data: data, prefixes: map[string]string{}, bnodes: map[string]*gordf.Node{}, seen: map[[3]string]bool{}}
+// parseTurtle reads a Turtle document's triples, and the byte offset each
+// was written at, so that a repair's warning can name its line.
+func parseTurtle(data []byte) (triples []*gordf.Triple, at map[*gordf.Triple]int, err error) {
+	p := &turtle{data: data, prefixes: map[string]string{}, bnodes: map[string]*gordf.Node{}, seen: map[[3]string]bool{}, at: map[*gordf.Triple]int{}}
 	defer func() {
 		if r := recover(); r != nil {
 			te, ok := r.(*turtleError)
 			if !ok {
 				panic(r)
 			}
-			triples, err = nil, te
+			triples, at, err = nil, nil, te
 		}
 	}()
 	for {
 		p.space()
 		if p.off >= len(p.data) {
-			return p.triples, nil
+			return p.triples, p.at, nil
 		}
 		p.statement()
 	}
@@ -214,6 +217,7 @@ func (p *turtle) predicateObjectList(subject *gordf.Node) {
 	for {
 		p.space()
 		var pred string
+		at := p.off
 		if p.keyword("a", false) {
 			p.off++
 			pred = nsRDF + "type"
@@ -227,7 +231,7 @@ func (p *turtle) predicateObjectList(subject *gordf.Node) {
 		}
 		predicate := &gordf.Node{NodeType: gordf.IRI, ID: pred}
 		for {
-			p.add(subject, predicate, p.object())
+			p.add(subject, predicate, p.object(), at)
 			p.space()
 			if p.peek() != ',' {
 				break
@@ -248,13 +252,16 @@ func (p *turtle) predicateObjectList(subject *gordf.Node) {
 	}
 }
 
-func (p *turtle) add(s, pr, o *gordf.Node) {
+// add adds a triple written at byte offset at.
+func (p *turtle) add(s, pr, o *gordf.Node, at int) {
 	key := [3]string{s.ID, pr.ID, string(o.NodeType) + "\x00" + o.ID}
 	if p.seen[key] {
 		return // a graph is a set of triples
 	}
 	p.seen[key] = true
-	p.triples = append(p.triples, &gordf.Triple{Subject: s, Predicate: pr, Object: o})
+	t := &gordf.Triple{Subject: s, Predicate: pr, Object: o}
+	p.triples = append(p.triples, t)
+	p.at[t] = at
 }
 
 func (p *turtle) object() *gordf.Node {
@@ -349,19 +356,19 @@ func (p *turtle) collection() *gordf.Node {
 		if p.off >= len(p.data) {
 			p.fail("collection not closed with )")
 		}
-		cell := p.newBlank()
+		cell, at := p.newBlank(), p.off
 		if head == nil {
 			head = cell
 		} else {
-			p.add(last, rest, cell)
+			p.add(last, rest, cell, at)
 		}
-		p.add(cell, first, p.object())
+		p.add(cell, first, p.object(), at)
 		last = cell
 	}
 	if head == nil {
 		return next
 	}
-	p.add(last, rest, next)
+	p.add(last, rest, next, p.off-1)
 	return head
 }
 

@@ -90,7 +90,7 @@ line''' ;
 [ ex:r ex:s ] .
 _:b1 ex:t <http://abs.example/x> .
 `
-	triples, err := parseTurtle([]byte(src))
+	triples, _, err := parseTurtle([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestTurtleErrors(t *testing.T) {
 		{"space in IRI", "@prefix a: <http://a#> .\n<http://x/y z> a:c \"d\" .\n", "t.ttl:2:12: invalid Turtle: character ' ' is not allowed in an IRI"},
 		{"too deep", "@prefix a: <http://a#> .\n<http://x/y> a:c " + strings.Repeat("[ a:c ", 300) + "\"d\"" + strings.Repeat(" ]", 300) + " .\n", "nested more than 256 deep"},
 		{"no specVersion", "@prefix a: <http://a#> .\n<http://x/y> a:c \"d\" .\n", "t.ttl: Turtle document without spdx:specVersion"},
-		{"SPDX 2.1", fmt.Sprintf(doc, "SPDX-2.1"), "t.ttl: SPDX-2.1 RDF is not supported"},
+		{"SPDX 2.1", fmt.Sprintf(doc, "SPDX-2.1"), "t.ttl:2:53: SPDX-2.1 RDF is not supported"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadBytes("t.ttl", []byte(tc.data))
@@ -178,7 +178,7 @@ func FuzzSPDXTurtle(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		triples, err := parseTurtle(data)
+		triples, _, err := parseTurtle(data)
 		if err == nil {
 			for _, tr := range triples {
 				if tr.Subject == nil || tr.Predicate == nil || tr.Object == nil || tr.Predicate.NodeType != gordf.IRI {
@@ -215,5 +215,32 @@ func TestTurtleDocumented(t *testing.T) {
 	}
 	if z := find(t, d, "zlib", "1.3.1"); z.Dependency != "direct" {
 		t.Errorf("zlib: %+v", z)
+	}
+}
+
+// Each repair of a Turtle document is reported at the line where the first
+// triple it repaired was written, as the RDF/XML repairs are.
+func TestTurtleRepairLines(t *testing.T) {
+	data := fixture(t, "rdflib__spdx-spec-SPDXRdfExample-v2.3.spdx.ttl")
+	lines := strings.Split(string(data), "\n")
+	doc := mustRead(t, "ex23.ttl", data, "leaves out")
+	repairs := 0
+	for _, w := range doc.Warnings {
+		var term string
+		switch {
+		case strings.Contains(w.Msg, "properties: tools-golang"):
+			_, term, _ = strings.Cut(strings.Fields(w.Msg)[2], "#")
+		case strings.Contains(w.Msg, "as OTHER"), strings.Contains(w.Msg, "checksum"):
+			term = "spdx:"
+		default:
+			continue
+		}
+		repairs++
+		if w.Pos.Line < 1 || w.Pos.Line > len(lines) || !strings.Contains(lines[w.Pos.Line-1], term) {
+			t.Errorf("%s at line %d, which does not hold %q", w.Msg, w.Pos.Line, term)
+		}
+	}
+	if repairs == 0 {
+		t.Fatalf("no repair reported:\n%s", warningText(doc))
 	}
 }

@@ -21,7 +21,7 @@ import (
 type spdxTurtle struct{}
 
 func (spdxTurtle) decode(src *source) (*parsed, error) {
-	triples, err := parseTurtle(src.data)
+	triples, at, err := parseTurtle(src.data)
 	if err != nil {
 		var te *turtleError
 		if errors.As(err, &te) {
@@ -29,10 +29,11 @@ func (spdxTurtle) decode(src *source) (*parsed, error) {
 		}
 		return nil, input.Errorf(src.pos(), "invalid Turtle: %v", err)
 	}
+	posOf := func(t *gordf.Triple) input.Pos { return src.posAt(at[t]) }
 	version, vpos := "", src.pos()
 	for _, t := range triples {
 		if t.Predicate.ID == nsSPDX+"specVersion" && t.Object.NodeType == gordf.LITERAL {
-			version = strings.TrimSpace(t.Object.ID)
+			version, vpos = strings.TrimSpace(t.Object.ID), posOf(t)
 			break
 		}
 	}
@@ -62,10 +63,10 @@ func (spdxTurtle) decode(src *source) (*parsed, error) {
 		switch rt := unknownRelType.FindStringSubmatch(err.Error()); {
 		case strings.Contains(err.Error(), "checksum algorithm") && !removed["checksum"]:
 			removed["checksum"] = true
-			kept = skipChecksums(src, triples)
+			kept = skipChecksums(src, triples, posOf)
 		case rt != nil && !removed["type:"+rt[1]]:
 			removed["type:"+rt[1]] = true
-			kept = otherRelType(src, triples, rt[1])
+			kept = otherRelType(src, triples, rt[1], posOf)
 		default:
 			iri := unknownPredicate(err)
 			if iri == "" || removed[iri] {
@@ -73,7 +74,7 @@ func (spdxTurtle) decode(src *source) (*parsed, error) {
 					WithHint("convert the document to SPDX JSON or tag-value")
 			}
 			removed[iri] = true
-			kept = removePredicate(src, triples, iri)
+			kept = removePredicate(src, triples, iri, posOf)
 		}
 		triples = kept
 	}
@@ -82,8 +83,8 @@ func (spdxTurtle) decode(src *source) (*parsed, error) {
 }
 
 // skipChecksums drops the checksum links whose algorithm tools-golang's
-// RDF reader does not know.
-func skipChecksums(src *source, triples []*gordf.Triple) []*gordf.Triple {
+// RDF reader does not know. posOf says where a triple was written.
+func skipChecksums(src *source, triples []*gordf.Triple, posOf func(*gordf.Triple) input.Pos) []*gordf.Triple {
 	alg := map[string]string{}
 	for _, t := range triples {
 		if t.Predicate.ID == nsSPDX+"algorithm" {
@@ -95,7 +96,7 @@ func skipChecksums(src *source, triples []*gordf.Triple) []*gordf.Triple {
 	for _, t := range triples {
 		if t.Predicate.ID == nsSPDX+"checksum" {
 			if a := alg[t.Object.ID]; a != "" && !rdfChecksumAlgorithms[strings.ToLower(a)] {
-				src.notes.add("rdf-checksum", src.pos(), quote(a))
+				src.notes.add("rdf-checksum", posOf(t), quote(a))
 				continue
 			}
 		}
@@ -106,13 +107,13 @@ func skipChecksums(src *source, triples []*gordf.Triple) []*gordf.Triple {
 
 // otherRelType reads relationships of a type tools-golang does not know
 // as OTHER (neither is a dependency).
-func otherRelType(src *source, triples []*gordf.Triple, name string) []*gordf.Triple {
+func otherRelType(src *source, triples []*gordf.Triple, name string, posOf func(*gordf.Triple) input.Pos) []*gordf.Triple {
 	iri := nsSPDX + "relationshipType_" + name
 	out := make([]*gordf.Triple, len(triples))
 	for i, t := range triples {
 		out[i] = t
 		if t.Predicate.ID == nsSPDX+"relationshipType" && t.Object.ID == iri {
-			src.notes.add("rdf-reltype", src.pos(), quote(name))
+			src.notes.add("rdf-reltype", posOf(t), quote(name))
 			c := *t
 			c.Object = &gordf.Node{NodeType: t.Object.NodeType, ID: nsSPDX + "relationshipType_other"}
 			out[i] = &c
@@ -123,16 +124,19 @@ func otherRelType(src *source, triples []*gordf.Triple, name string) []*gordf.Tr
 
 // removePredicate removes every triple of a property tools-golang does not
 // know, with one warning.
-func removePredicate(src *source, triples []*gordf.Triple, iri string) []*gordf.Triple {
+func removePredicate(src *source, triples []*gordf.Triple, iri string, posOf func(*gordf.Triple) input.Pos) []*gordf.Triple {
 	var out []*gordf.Triple
-	n := 0
+	n, first := 0, src.pos()
 	for _, t := range triples {
 		if t.Predicate.ID == iri {
+			if n == 0 {
+				first = posOf(t)
+			}
 			n++
 			continue
 		}
 		out = append(out, t)
 	}
-	src.notes.warnf(src.pos(), "removed %d %s properties: tools-golang's RDF reader does not know the property and rejects the document with it", n, iri)
+	src.notes.warnf(first, "removed %d %s properties: tools-golang's RDF reader does not know the property and rejects the document with it", n, iri)
 	return out
 }
