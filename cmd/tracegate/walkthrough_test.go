@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -177,6 +179,86 @@ func TestDoctorGaps(t *testing.T) {
 	}
 	if code, _, errs := tracegate(t, "doctor", "--repo", repo, "--via", "app"); code != 3 {
 		t.Errorf("--via app without the App's key: exit %d %s", code, errs)
+	}
+}
+
+// A gate that somebody may skip is advice for them: doctor names who may
+// bypass a ruleset that requires a check, or an administrator exempt from
+// classic branch protection, as a gap; a bypass list GitHub does not show
+// the token is unknown, never taken for empty; the printed fix closes the
+// gap.
+func TestDoctorBypass(t *testing.T) {
+	const repo = "mona/pump"
+	gh := adoptedRepo(t, repo)
+	useEnv(t, map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL()})
+	admins := []any{map[string]any{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}}
+	var ids []int64
+	for _, target := range []string{"branch", "tag"} {
+		var rs map[string]any
+		if err := json.Unmarshal([]byte(doctor.RulesetBody(target, fakegithub.GitHubActionsAppID, "v*")), &rs); err != nil {
+			t.Fatal(err)
+		}
+		rs["bypass_actors"] = admins
+		if target == "tag" {
+			rs["bypass_actors"] = []any{map[string]any{"actor_id": 9, "actor_type": "Integration", "bypass_mode": "exempt"}}
+		}
+		ids = append(ids, gh.AddRuleset(repo, rs))
+	}
+	code, out, _ := tracegate(t, "doctor", "--repo", repo)
+	for _, want := range []string{
+		fmt.Sprintf("GAP      branch main requires tracegate/pr: ruleset %d requires tracegate/pr, but lets the admin role (always) bypass it: their changes skip the gate", ids[0]),
+		fmt.Sprintf("GAP      release tags (v*) require tracegate/release: ruleset %d requires tracegate/release, but lets Integration 9 (exempt) bypass it", ids[1]),
+		fmt.Sprintf(`echo '{"bypass_actors":[]}' | gh api -X PUT repos/mona/pump/rulesets/%d --input -`, ids[0]),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q:\n%s", want, out)
+		}
+	}
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+
+	// The fix, as printed.
+	for _, id := range ids {
+		req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/repos/%s/rulesets/%d", gh.APIURL(), repo, id), strings.NewReader(`{"bypass_actors":[]}`))
+		req.Header.Set("Authorization", "Bearer "+fakegithub.DefaultToken)
+		resp, err := gh.Client().Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("PUT ruleset %d: %v %v", id, err, resp)
+		}
+		resp.Body.Close()
+	}
+	_, out, _ = tracegate(t, "doctor", "--repo", repo)
+	for _, want := range []string{fmt.Sprintf("ok       branch main requires tracegate/pr: an active ruleset requires a pull request and tracegate/pr from its source; ruleset %d lets nobody bypass it", ids[0]),
+		fmt.Sprintf("ok       release tags (v*) require tracegate/release: tag ruleset %d requires tracegate/release from its source and lets nobody bypass it", ids[1])} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after the fix, no %q:\n%s", want, out)
+		}
+	}
+
+	// A token that cannot edit rulesets does not see their bypass lists.
+	gh.HideBypassActors(true)
+	code, out, _ = tracegate(t, "doctor", "--repo", repo)
+	if want := fmt.Sprintf("UNKNOWN  branch main requires tracegate/pr: ruleset %d requires tracegate/pr, but GitHub shows its bypass list only to those who can edit the ruleset", ids[0]); code != 3 || !strings.Contains(out, want) || !strings.Contains(out, "UNKNOWN  release tags") {
+		t.Errorf("bypass lists hidden: exit %d, want 3 and %q:\n%s", code, want, out)
+	}
+}
+
+// Classic branch protection that exempts administrators is a gap.
+func TestDoctorAdminsExempt(t *testing.T) {
+	const repo = "mona/pump"
+	gh := adoptedRepo(t, repo)
+	useEnv(t, map[string]string{"GITHUB_TOKEN": fakegithub.DefaultToken, "GITHUB_API_URL": gh.APIURL()})
+	for _, exempt := range []bool{true, false} {
+		gh.SetProtection(repo, "main", fakegithub.Protection{Checks: map[string]int64{"tracegate/pr": fakegithub.GitHubActionsAppID}, PullRequests: true, AdminsExempt: exempt})
+		_, out, _ := tracegate(t, "doctor", "--repo", repo)
+		want := "ok       branch main requires tracegate/pr: branch protection requires a pull request and tracegate/pr from its source, of administrators too"
+		if exempt {
+			want = "GAP      branch main requires tracegate/pr: branch protection requires a pull request and tracegate/pr, but not of administrators (enforce_admins is off)"
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("exempt %v: no %q:\n%s", exempt, want, out)
+		}
 	}
 }
 

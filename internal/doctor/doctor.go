@@ -3,9 +3,10 @@
 // protection) requiring tracegate/pr from the expected source, a tag
 // ruleset requiring tracegate/release, the App installed with app.yml's
 // permissions or the workflows present and pinned, the policy valid at
-// the default branch, the organisation requiring two-factor
-// authentication — and says how to close each gap. What it cannot find
-// out is never taken for enforced: it is Unknown, and the run fails.
+// the default branch, nobody allowed to bypass those rules, the
+// organisation requiring two-factor authentication — and says how to
+// close each gap. What it cannot find out is never taken for enforced:
+// it is Unknown, and the run fails.
 package doctor
 
 import (

@@ -245,10 +245,77 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// rule is a rule of a ruleset as GitHub gives it.
+// rule is a rule of a ruleset as GitHub gives it; the rules of a branch
+// name the ruleset each comes from.
 type rule struct {
 	Type       string          `json:"type"`
 	Parameters json.RawMessage `json:"parameters"`
+	RulesetID  int64           `json:"ruleset_id"`
+}
+
+// bypassActor is one entry of a ruleset's bypass list.
+type bypassActor struct {
+	ActorID    *int64 `json:"actor_id"`
+	ActorType  string `json:"actor_type"`
+	BypassMode string `json:"bypass_mode"`
+}
+
+// repositoryRoles names the built-in repository roles a bypass list gives
+// by ID.
+var repositoryRoles = map[int64]string{2: "maintain", 4: "write", 5: "admin"}
+
+func (a bypassActor) String() string {
+	who := a.ActorType
+	switch {
+	case a.ActorID == nil:
+	case a.ActorType == "RepositoryRole" && repositoryRoles[*a.ActorID] != "":
+		who = "the " + repositoryRoles[*a.ActorID] + " role"
+	default:
+		who = fmt.Sprintf("%s %d", a.ActorType, *a.ActorID)
+	}
+	return who + " (" + orDefault(a.BypassMode, "always") + ")"
+}
+
+// bypassers says who may skip a ruleset's rules: "" when nobody. A
+// ruleset's bypass list is shown only to those who can edit it; one not
+// shown is unknown, never taken for empty.
+func bypassers(actors *[]bypassActor) (who string, known bool) {
+	if actors == nil {
+		return "", false
+	}
+	var out []string
+	for _, a := range *actors {
+		out = append(out, a.String())
+	}
+	return strings.Join(out, ", "), true
+}
+
+// bypassCheck judges the bypass list of the ruleset that enforces a
+// check: a Check when somebody may skip it or the list cannot be read,
+// else nil.
+func (d *doctor) bypassCheck(name, check string, id int64, actors *[]bypassActor) *Check {
+	who, known := bypassers(actors)
+	switch {
+	case !known:
+		return &Check{Name: name, Status: Unknown, Detail: fmt.Sprintf("ruleset %d requires %s, but GitHub shows its bypass list only to those who can edit the ruleset", id, check),
+			Fix: "run tracegate doctor with a repository administrator's token"}
+	case who != "":
+		return &Check{Name: name, Status: Gap, Detail: fmt.Sprintf("ruleset %d requires %s, but lets %s bypass it: their changes skip the gate", id, check, who),
+			Fix: fmt.Sprintf("empty the bypass list: %s/rules/%d, or\n  echo '{\"bypass_actors\":[]}' | gh api -X PUT %s/rulesets/%d --input -", d.settings, id, d.base, id)}
+	}
+	return nil
+}
+
+// rulesetBypass reads the bypass list of ruleset id.
+func (d *doctor) rulesetBypass(ctx context.Context, id int64) (*[]bypassActor, error) {
+	var rs struct {
+		BypassActors *[]bypassActor `json:"bypass_actors"`
+	}
+	u := fmt.Sprintf("%s/rulesets/%d?includes_parents=true", d.base, id)
+	if st, err := get(ctx, d.o.Client, u, &rs); err != nil {
+		return nil, errors.New(apiError("GET /"+u, st, err))
+	}
+	return rs.BypassActors, nil
 }
 
 type statusChecks struct {
@@ -259,8 +326,9 @@ type statusChecks struct {
 }
 
 // requires judges the required_status_checks rules for context: "" when
-// one requires it from the integration, else why not.
-func requires(rules []rule, context string, integration int64) (ok bool, why string) {
+// one requires it from the integration, else why not. by is the ruleset
+// of the rule that requires it, when the rules name theirs.
+func requires(rules []rule, context string, integration int64) (ok bool, why string, by int64) {
 	why = "no rule requires the status check " + context
 	for _, r := range rules {
 		if r.Type != "required_status_checks" {
@@ -280,11 +348,11 @@ func requires(rules []rule, context string, integration int64) (ok bool, why str
 			case integration != 0 && *c.IntegrationID != integration:
 				why = fmt.Sprintf("%s is required from the app %d, not from %d, which posts it", context, *c.IntegrationID, integration)
 			default:
-				return true, ""
+				return true, "", r.RulesetID
 			}
 		}
 	}
-	return false, why
+	return false, why, 0
 }
 
 func hasRule(rules []rule, typ string) bool {
@@ -306,9 +374,16 @@ func (d *doctor) branch(ctx context.Context, integration int64) Check {
 	if err != nil {
 		return Check{Name: name, Status: Unknown, Detail: apiError("GET /"+d.base+"/rules/branches/"+br, st, err)}
 	}
-	ok, why := requires(rules, PRCheck, integration)
+	ok, why, by := requires(rules, PRCheck, integration)
 	if ok && hasRule(rules, "pull_request") {
-		return Check{Name: name, Status: OK, Detail: "an active ruleset requires a pull request and " + PRCheck + " from its source"}
+		actors, err := d.rulesetBypass(ctx, by)
+		if err != nil {
+			return Check{Name: name, Status: Unknown, Detail: err.Error()}
+		}
+		if c := d.bypassCheck(name, PRCheck, by, actors); c != nil {
+			return *c
+		}
+		return Check{Name: name, Status: OK, Detail: fmt.Sprintf("an active ruleset requires a pull request and %s from its source; ruleset %d lets nobody bypass it", PRCheck, by)}
 	}
 	if ok {
 		why = "a ruleset requires " + PRCheck + " but not a pull request: a push that skips the pull request skips its gate"
@@ -321,7 +396,10 @@ func (d *doctor) branch(ctx context.Context, integration int64) Check {
 				AppID   *int64 `json:"app_id"`
 			} `json:"checks"`
 		} `json:"required_status_checks"`
-		Reviews any `json:"required_pull_request_reviews"`
+		Reviews       any `json:"required_pull_request_reviews"`
+		EnforceAdmins *struct {
+			Enabled bool `json:"enabled"`
+		} `json:"enforce_admins"`
 	}
 	st, err = get(ctx, d.o.Client, d.base+"/branches/"+url.PathEscape(br)+"/protection", &prot)
 	switch {
@@ -330,9 +408,14 @@ func (d *doctor) branch(ctx context.Context, integration int64) Check {
 		return Check{Name: name, Status: Unknown, Detail: why + "; and classic branch protection could not be read: " + apiError("GET /"+d.base+"/branches/"+br+"/protection", st, err) + " (it needs admin rights)"}
 	case prot.Checks != nil:
 		for _, c := range prot.Checks.Checks {
-			if c.Context == PRCheck && c.AppID != nil && (integration == 0 || *c.AppID == integration) && prot.Reviews != nil {
-				return Check{Name: name, Status: OK, Detail: "branch protection requires a pull request and " + PRCheck + " from its source"}
+			if c.Context != PRCheck || c.AppID == nil || (integration != 0 && *c.AppID != integration) || prot.Reviews == nil {
+				continue
 			}
+			if prot.EnforceAdmins == nil || !prot.EnforceAdmins.Enabled {
+				return Check{Name: name, Status: Gap, Detail: "branch protection requires a pull request and " + PRCheck + ", but not of administrators (enforce_admins is off): their merges skip the gate",
+					Fix: "include administrators: " + d.settings + "/branches → Do not allow bypassing the above settings, or\n  gh api -X POST " + d.base + "/branches/" + br + "/protection/enforce_admins"}
+			}
+			return Check{Name: name, Status: OK, Detail: "branch protection requires a pull request and " + PRCheck + " from its source, of administrators too"}
 		}
 	}
 	return Check{Name: name, Status: Gap, Detail: why, Fix: d.rulesetFix("branch", integration, "")}
@@ -360,7 +443,8 @@ func (d *doctor) tags(ctx context.Context, integration int64, pattern string) Ch
 			Conditions struct {
 				RefName struct{ Include, Exclude []string } `json:"ref_name"`
 			} `json:"conditions"`
-			Rules []rule `json:"rules"`
+			Rules        []rule         `json:"rules"`
+			BypassActors *[]bypassActor `json:"bypass_actors"`
 		}
 		st, err := get(ctx, d.o.Client, fmt.Sprintf("%s/rulesets/%d?includes_parents=true", d.base, l.ID), &rs)
 		if err != nil {
@@ -369,14 +453,17 @@ func (d *doctor) tags(ctx context.Context, integration int64, pattern string) Ch
 		if rs.Target != "tag" || !takes(rs.Conditions.RefName.Include, pattern) || takes(rs.Conditions.RefName.Exclude, pattern) {
 			continue
 		}
-		ok, w := requires(rs.Rules, ReleaseCheck, integration)
+		ok, w, _ := requires(rs.Rules, ReleaseCheck, integration)
 		switch {
 		case !ok:
 			why = fmt.Sprintf("tag ruleset %d: %s", l.ID, w)
 		case !hasRule(rs.Rules, "update") || !hasRule(rs.Rules, "deletion"):
 			why = fmt.Sprintf("tag ruleset %d requires %s but does not restrict updates and deletions: a release tag can be moved to a commit never checked", l.ID, ReleaseCheck)
 		default:
-			return Check{Name: name, Status: OK, Detail: fmt.Sprintf("tag ruleset %d requires %s from its source; release tags cannot be moved or deleted", l.ID, ReleaseCheck)}
+			if c := d.bypassCheck(name, ReleaseCheck, l.ID, rs.BypassActors); c != nil {
+				return *c
+			}
+			return Check{Name: name, Status: OK, Detail: fmt.Sprintf("tag ruleset %d requires %s from its source and lets nobody bypass it; release tags cannot be moved or deleted", l.ID, ReleaseCheck)}
 		}
 	}
 	return Check{Name: name, Status: Gap, Detail: why, Fix: d.rulesetFix("tag", integration, pattern)}

@@ -16,7 +16,8 @@ func rulesCases(t *testing.T, srv *fakegithub.Server) []openAPICase {
 	srv.SetOrg("octo", fakegithub.Org{TwoFactor: &yes})
 	srv.SetProtection("octo/git", "main", fakegithub.Protection{Checks: map[string]int64{"tracegate/pr": fakegithub.GitHubActionsAppID}, PullRequests: true})
 	id := srv.AddRuleset("octo/git", map[string]any{"name": "prs", "target": "branch", "enforcement": "active",
-		"conditions": map[string]any{"ref_name": map[string]any{"include": []any{"~DEFAULT_BRANCH"}, "exclude": []any{}}},
+		"bypass_actors": []any{map[string]any{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}},
+		"conditions":    map[string]any{"ref_name": map[string]any{"include": []any{"~DEFAULT_BRANCH"}, "exclude": []any{}}},
 		"rules": []any{map[string]any{"type": "pull_request", "parameters": map[string]any{"required_approving_review_count": 1, "dismiss_stale_reviews_on_push": true,
 			"require_code_owner_review": false, "require_last_push_approval": false, "required_review_thread_resolution": false}},
 			map[string]any{"type": "required_status_checks", "parameters": map[string]any{"strict_required_status_checks_policy": false,

@@ -33,6 +33,9 @@ type Protection struct {
 	Checks map[string]int64
 	// PullRequests is whether a pull request (with reviews) is required.
 	PullRequests bool
+	// AdminsExempt is enforce_admins off: administrators may merge
+	// without the required checks.
+	AdminsExempt bool
 }
 
 // Org is an organisation's settings the fake serves.
@@ -48,6 +51,9 @@ type rulesState struct {
 	orgs       map[string]Org
 	appPerms   map[int64]map[string]string // installation ID → permissions
 	nextID     int64
+	// bypassHidden is a caller who cannot edit rulesets: GitHub leaves
+	// bypass_actors out of a ruleset for them.
+	bypassHidden bool
 }
 
 func (s *Server) rulesOf() *rulesState {
@@ -86,6 +92,14 @@ func (s *Server) SetProtection(fullName, branch string, p Protection) {
 	s.rulesOf().protection[strings.ToLower(fullName)+"@"+branch] = p
 }
 
+// HideBypassActors makes the callers ones who cannot edit rulesets, to
+// whom GitHub does not show a ruleset's bypass_actors.
+func (s *Server) HideBypassActors(hidden bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rulesOf().bypassHidden = hidden
+}
+
 // SetOrg makes owner an organisation with these settings.
 func (s *Server) SetOrg(login string, o Org) {
 	s.mu.Lock()
@@ -107,6 +121,7 @@ func (s *Server) rulesRoutes() {
 	s.Handle("GET /repos/{owner}/{repo}/rulesets", s.listRulesets)
 	s.Handle("POST /repos/{owner}/{repo}/rulesets", s.createRuleset)
 	s.Handle("GET /repos/{owner}/{repo}/rulesets/{ruleset_id}", s.getRuleset)
+	s.Handle("PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}", s.updateRuleset)
 	s.Handle("GET /repos/{owner}/{repo}/branches/{branch}/protection", s.getProtection)
 	s.Handle("GET /orgs/{org}", s.getOrg)
 	s.Handle("GET /apps/{slug}", s.getApp)
@@ -203,9 +218,11 @@ func (s *Server) rulesetShape(rp *repo, rs map[string]any, full bool) map[string
 		if m["rules"] == nil {
 			m["rules"] = []any{}
 		}
-		m["bypass_actors"] = rs["bypass_actors"]
-		if m["bypass_actors"] == nil {
-			m["bypass_actors"] = []any{}
+		if !s.rulesOf().bypassHidden {
+			m["bypass_actors"] = rs["bypass_actors"]
+			if m["bypass_actors"] == nil {
+				m["bypass_actors"] = []any{}
+			}
 		}
 	}
 	return m
@@ -269,21 +286,55 @@ func (s *Server) createRuleset(w http.ResponseWriter, r *http.Request) {
 
 // getRuleset serves GET /repos/{owner}/{repo}/rulesets/{ruleset_id}.
 func (s *Server) getRuleset(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("ruleset_id"), 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rp := s.lookup(r)
-	if rp == nil || err != nil {
+	rp, rs := s.rulesetOf(r)
+	if rs == nil {
 		notFound(w)
 		return
 	}
-	for _, rs := range s.rulesOf().rulesets[strings.ToLower(rp.fullName())] {
-		if rs["id"] == id {
-			writeJSON(w, http.StatusOK, s.rulesetShape(rp, rs, true))
-			return
+	writeJSON(w, http.StatusOK, s.rulesetShape(rp, rs, true))
+}
+
+// updateRuleset serves PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}:
+// the fields the body gives replace the ruleset's, as GitHub's update
+// does.
+func (s *Server) updateRuleset(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var upd map[string]any
+	if err := json.Unmarshal(body, &upd); err != nil {
+		writeJSON(w, http.StatusBadRequest, basicError("Problems parsing JSON", "https://docs.github.com/rest/repos/rules#update-a-repository-ruleset", http.StatusBadRequest))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rp, rs := s.rulesetOf(r)
+	if rs == nil {
+		notFound(w)
+		return
+	}
+	for k, v := range upd {
+		if k != "id" {
+			rs[k] = v
 		}
 	}
-	notFound(w)
+	writeJSON(w, http.StatusOK, s.rulesetShape(rp, rs, true))
+}
+
+// rulesetOf finds the ruleset a request's path names; nil when there is
+// none. The caller holds s.mu.
+func (s *Server) rulesetOf(r *http.Request) (*repo, map[string]any) {
+	id, err := strconv.ParseInt(r.PathValue("ruleset_id"), 10, 64)
+	rp := s.lookup(r)
+	if rp == nil || err != nil {
+		return nil, nil
+	}
+	for _, rs := range s.rulesOf().rulesets[strings.ToLower(rp.fullName())] {
+		if rs["id"] == id {
+			return rp, rs
+		}
+	}
+	return nil, nil
 }
 
 // getProtection serves GET /repos/{owner}/{repo}/branches/{branch}/protection:
@@ -315,7 +366,7 @@ func (s *Server) getProtection(w http.ResponseWriter, r *http.Request) {
 	m := map[string]any{
 		"url":                    base,
 		"required_status_checks": map[string]any{"url": base + "/required_status_checks", "strict": true, "contexts": contexts, "checks": checks, "contexts_url": base + "/required_status_checks/contexts"},
-		"enforce_admins":         map[string]any{"url": base + "/enforce_admins", "enabled": true},
+		"enforce_admins":         map[string]any{"url": base + "/enforce_admins", "enabled": !p.AdminsExempt},
 	}
 	if p.PullRequests {
 		m["required_pull_request_reviews"] = map[string]any{"url": base + "/required_pull_request_reviews", "dismiss_stale_reviews": true, "require_code_owner_reviews": false, "required_approving_review_count": 1}
