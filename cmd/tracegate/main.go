@@ -88,6 +88,7 @@ the safety class, unknown states, risk estimates against the matrix. Formats: ` 
 		Run:  func(*cobra.Command, []string) { code = cli.Validate(o, failOn) },
 	}
 	validate.Flags().StringVar(&failOn, "fail-on", "warning", "lowest finding severity that fails: error, warning, note, never")
+	gitHubFlags(validate, &o)
 	root.AddCommand(validate)
 
 	var traceTests []string
@@ -100,6 +101,7 @@ An evaluation that cannot complete exits 3; with --format json it writes a docum
 		Run:  func(*cobra.Command, []string) { code = cli.Trace(o, traceTests) },
 	}
 	traceCmd.Flags().StringArrayVar(&traceTests, "tests", nil, "more test reports (glob in the working tree; repeatable)")
+	gitHubFlags(traceCmd, &o)
 	root.AddCommand(traceCmd)
 
 	var co cli.CheckOptions
@@ -169,6 +171,7 @@ Formats: ` + soupdoc.Formats.Help() + ".",
 	sl.BoolVar(&so.OSV, "osv", false, "look the exact versions up at osv.dev")
 	sl.StringVar(&so.OSVURL, "osv-url", "", "OSV API base URL (default $TRACEGATE_OSV_URL, else https://api.osv.dev)")
 	sl.StringVar(&so.OSVDB, "osv-db", "", "offline OSV database: a directory of <Ecosystem>/all.zip")
+	gitHubFlags(soupList, &o)
 	soupDiff := &cobra.Command{
 		Use:   "diff",
 		Short: "Compare two SBOMs: added, removed, upgraded, downgraded, license changed",
@@ -210,4 +213,11 @@ Formats: ` + soupdoc.Formats.Help() + ".",
 		return check.ExitUsage
 	}
 	return code
+}
+
+// gitHubFlags are the flags of a command that reads the work tree and, for
+// the items the policy keeps as GitHub issues, GitHub.
+func gitHubFlags(cmd *cobra.Command, o *cli.Options) {
+	cmd.Flags().StringVar(&o.Token, "github-token", "", "GitHub token for the items the policy keeps as issues (default $GITHUB_TOKEN)")
+	cmd.Flags().StringVar(&o.Repo, "repo", "", "GitHub repository owner/name of those issues (default $GITHUB_REPOSITORY)")
 }

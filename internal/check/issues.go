@@ -7,6 +7,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/ingest/soupreg"
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 )
@@ -45,26 +46,13 @@ func readIssueItems(ctx context.Context, src *Sources, cfg *config.Config) (*iss
 	// Issue numbers of requirement issues, for the links of risk controls.
 	reqIDs := map[int]string{}
 	list := func(key string, i int, s *config.IssueSource) ([]*facts.Issue, bool) {
-		at := cfg.Pos(fmt.Sprintf("%s.%d.issues", key, i))
-		if src.Tracker == nil {
-			errs = append(errs, input.Errorf(at, "%s[%d] are GitHub issues (labels %s), and they cannot be read: %s", key, i, strings.Join(s.Labels, ", "), noTrackerReason(src)).
-				WithHint("give a GitHub token (--github-token or GITHUB_TOKEN) so that the issues are read; a gate never judges without items the policy names"))
-			return nil, false
-		}
-		issues, err := src.Tracker.Labelled(ctx, s.Labels, "all")
+		issues, file, err := listIssues(ctx, src, cfg.Pos(fmt.Sprintf("%s.%d.issues", key, i)), fmt.Sprintf("%s[%d]", key, i), key, s)
 		if err != nil {
-			errs = append(errs, input.Errorf(at, "%s[%d]: listing the issues labelled %s: %v", key, i, strings.Join(s.Labels, ", "), err))
+			errs = append(errs, asInputErrors(err)...)
 			return nil, false
 		}
-		var kept []*facts.Issue
-		for _, iss := range issues {
-			if !iss.IsPullRequest {
-				kept = append(kept, iss)
-			}
-		}
-		out.files = append(out.files, model.InputFile{Path: fmt.Sprintf("issues labelled %s", strings.Join(s.Labels, ", ")),
-			Kind: key, Format: facts.IssueFormat, Items: len(kept)})
-		return kept, true
+		out.files = append(out.files, file)
+		return issues, true
 	}
 	for i, s := range cfg.Requirements {
 		if s.Issues == nil {
@@ -104,6 +92,56 @@ func readIssueItems(ctx context.Context, src *Sources, cfg *config.Config) (*iss
 		return nil, errs
 	}
 	return out, nil
+}
+
+// listIssues lists the issues of an issue source (what names it in
+// messages, at its place in the policy), pull requests left out, and the
+// input they are. Without a tracker it is an error: the policy says the
+// items are there, and a gate that cannot read them must not judge without
+// them.
+func listIssues(ctx context.Context, src *Sources, at input.Pos, what, kind string, s *config.IssueSource) ([]*facts.Issue, model.InputFile, error) {
+	labels := strings.Join(s.Labels, ", ")
+	if src.Tracker == nil {
+		return nil, model.InputFile{}, input.Errorf(at, "%s are GitHub issues (labels %s), and they cannot be read: %s", what, labels, noTrackerReason(src)).
+			WithHint("give a GitHub token (--github-token or GITHUB_TOKEN) so that the issues are read; a gate never judges without items the policy names")
+	}
+	issues, err := src.Tracker.Labelled(ctx, s.Labels, "all")
+	if err != nil {
+		return nil, model.InputFile{}, input.Errorf(at, "%s: listing the issues labelled %s: %v", what, labels, err)
+	}
+	var kept []*facts.Issue
+	for _, iss := range issues {
+		if !iss.IsPullRequest {
+			kept = append(kept, iss)
+		}
+	}
+	return kept, model.InputFile{Path: "issues labelled " + labels, Kind: kind, Format: facts.IssueFormat, Items: len(kept)}, nil
+}
+
+// readSOUPIssues reads the SOUP register the policy keeps as issues
+// (soup.issues): each issue one entry, as a register file's entry. An
+// entry that cannot be read fails the evaluation, naming the issue and its
+// section; none is dropped. file names the register in messages.
+func readSOUPIssues(ctx context.Context, src *Sources, cfg *config.Config) (items []model.SOUPItem, file string, warns []input.Warning, err error) {
+	s := cfg.SOUP.Issues
+	issues, in, err := listIssues(ctx, src, cfg.Pos("soup.issues"), "soup.issues: the SOUP register's entries", "soup", s)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var errs input.Errors
+	for _, iss := range issues {
+		it, w, err := facts.SOUPFromIssue(iss, *s)
+		warns = append(warns, w...)
+		if err != nil {
+			errs = append(errs, asInputErrors(err)...)
+			continue
+		}
+		items = append(items, it)
+	}
+	if len(errs) > 0 {
+		return nil, "", nil, errs
+	}
+	return items, in.Path, append(warns, soupreg.Duplicates(items)...), nil
 }
 
 func noTrackerReason(src *Sources) string {

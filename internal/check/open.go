@@ -89,18 +89,51 @@ func Open(ctx context.Context, l Local) (*Sources, func(), error) {
 		return src, closeRepo, nil
 	}
 	if l.Repo == "" {
-		return fail(usage("a GitHub token was given but no repository: set --repo owner/name (or GITHUB_REPOSITORY)"))
+		return fail(usage("%s", noRepo))
 	}
+	if err := connect(src, l); err != nil {
+		return fail(err)
+	}
+	return src, closeRepo, nil
+}
+
+const noRepo = "a GitHub token was given but no repository: set --repo owner/name (or GITHUB_REPOSITORY)"
+
+// connect gives src the tracker, pull requests and reviews of l.Repo.
+func connect(src *Sources, l Local) error {
 	client, err := githubapi.NewClient(githubapi.Options{APIURL: l.APIURL, Token: l.Token})
 	if err != nil {
-		return fail(&UsageError{err})
+		return &UsageError{err}
 	}
 	tr, err := ghfacts.New(client, l.Repo)
 	if err != nil {
-		return fail(&UsageError{err})
+		return &UsageError{err}
 	}
 	src.Tracker, src.PRs, src.Reviews = tr, tr, tr
-	return src, closeRepo, nil
+	return nil
+}
+
+// ConnectWorkTree gives the Sources of a work tree (validate, trace, the
+// SOUP list) GitHub access when l has a token and a repository, for the
+// items the policy keeps as issues. Without either, src has no tracker and
+// NoTracker says why: only a policy that keeps items as issues needs one,
+// and its evaluation then fails naming them.
+func ConnectWorkTree(src *Sources, l Local) error {
+	switch {
+	case l.Token == "":
+		src.NoTracker = l.NoToken
+		if src.NoTracker == "" {
+			src.NoTracker = "no GitHub token was given"
+		}
+		return nil
+	case l.Repo == "":
+		src.NoTracker = noRepo
+		return nil
+	}
+	if _, err := githubapi.ParseAPIURL(l.APIURL); err != nil {
+		return usage("GITHUB_API_URL: %w", err)
+	}
+	return connect(src, l)
 }
 
 // WorkTree is the Sources of a directory read as it is, without git or

@@ -128,10 +128,15 @@ func gateSBOMs(ctx context.Context, tree, ev fs.FS, cfg *config.Config, extra []
 const syncHint = "'tracegate soup sync' writes one, with an entry to complete for each component of the SBOMs"
 
 // readRegister reads the register named outside the policy, else the
-// policy's from tree. A register the policy names explicitly must exist;
-// the default path may be absent (then every SOUP item is unregistered,
-// which the rules report). file is the register's path, "" when none.
-func readRegister(tree fs.FS, cfg *config.Config, given *File, read RegisterFunc) (items []model.SOUPItem, file string, warns []input.Warning, err error) {
+// policy's: its issues (soup.issues), or its file from tree. A register the
+// policy names explicitly must exist; the default path may be absent (then
+// every SOUP item is unregistered, which the rules report). file is the
+// register's path, "" when none.
+func readRegister(ctx context.Context, src *Sources, tree fs.FS, cfg *config.Config, given *File) (items []model.SOUPItem, file string, warns []input.Warning, err error) {
+	read := src.Register
+	if given == nil && cfg.SOUP.Issues != nil {
+		return readSOUPIssues(ctx, src, cfg)
+	}
 	if read == nil {
 		return nil, "", nil, nil
 	}
@@ -212,7 +217,7 @@ var errOSVTimeout = errors.New("soup.osv_timeout reached")
 // whether it did.
 func buildList(ctx context.Context, src *Sources, cfg *config.Config, docs []*model.SBOM, tree fs.FS, given *File) (l *soup.List, lookedUp bool, err error) {
 	start := time.Now()
-	reg, regFile, regWarns, err := readRegister(tree, cfg, given, src.Register)
+	reg, regFile, regWarns, err := readRegister(ctx, src, tree, cfg, given)
 	if err != nil {
 		return nil, false, fmt.Errorf("SOUP register: %w", err)
 	}
@@ -249,7 +254,7 @@ func buildList(ctx context.Context, src *Sources, cfg *config.Config, docs []*mo
 // was given.
 func soupFacts(ctx context.Context, src *Sources, cfg *config.Config, tree, baseTree, ev fs.FS, opts Options) (*gate.SOUPFacts, error) {
 	so := opts.SOUP
-	if len(cfg.SOUP.SBOMs) == 0 && cfg.SOUP.Register == "" && len(so.SBOMs) == 0 {
+	if len(cfg.SOUP.SBOMs) == 0 && cfg.SOUP.Register == "" && cfg.SOUP.Issues == nil && len(so.SBOMs) == 0 {
 		return nil, nil
 	}
 	docs, globWarns, err := gateSBOMs(ctx, tree, ev, cfg, so.SBOMs)

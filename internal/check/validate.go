@@ -63,11 +63,11 @@ func GatherModel(ctx context.Context, src *Sources, opts Options) (*gate.Model, 
 }
 
 // soupDescribed says whether the work tree describes its SOUP for validate
-// to judge: the policy names SBOMs or a register itself, or the register
-// is at its default path. A repository that keeps neither is not failed by
+// to judge: the policy names SBOMs or a register (a file, or issues)
+// itself, or the register is at its default path. A repository that keeps neither is not failed by
 // validate for it; the release gate still requires the SBOM (TG401).
 func soupDescribed(tree fs.FS, cfg *config.Config) bool {
-	if !cfg.IsDefault("soup.sboms") || !cfg.IsDefault("soup.register") {
+	if !cfg.IsDefault("soup.sboms") || !cfg.IsDefault("soup.register") || cfg.SOUP.Issues != nil {
 		return true
 	}
 	if cfg.SOUP.Register == "" {

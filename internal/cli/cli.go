@@ -33,6 +33,12 @@ type Options struct {
 	// Stderr: Stdout is the document.
 	LogLevel, LogFormat string
 
+	// Token and Repo give the commands that read the work tree (validate,
+	// trace, the SOUP list) GitHub access for the items the policy keeps
+	// as issues: --github-token and --repo, else GITHUB_TOKEN and
+	// GITHUB_REPOSITORY (the API: GITHUB_API_URL).
+	Token, Repo string
+
 	Stdout, Stderr io.Writer
 }
 
@@ -107,7 +113,9 @@ func (o *Options) workTree() (*check.Sources, check.Options, error) {
 	if err != nil {
 		return nil, opts, usagef("--dir %s: %w", dir, unwrapPath(errors.Unwrap(err)))
 	}
-	return src, opts, nil
+	err = check.ConnectWorkTree(src, check.Local{Token: orDefault(o.Token, Getenv("GITHUB_TOKEN")), APIURL: Getenv("GITHUB_API_URL"),
+		Repo: orDefault(o.Repo, Getenv("GITHUB_REPOSITORY")), NoToken: "no GitHub token was given (--github-token or GITHUB_TOKEN)"})
+	return src, opts, err
 }
 
 // fail prints err the way every command does and returns its exit code.

@@ -17,6 +17,8 @@ type InitOptions struct {
 	Class     string
 	ActionRef string
 	Branch    string
+	// SOUPIssues keeps the SOUP register as GitHub issues (--soup-issues).
+	SOUPIssues bool
 }
 
 // Init writes the files that make the gates work on a repository
@@ -58,7 +60,7 @@ func Init(o Options, io InitOptions) int {
 	if err != nil {
 		fmt.Fprintf(o.Stderr, "tracegate init: %s\n", report.Text(err.Error()))
 	}
-	files, err := scaffold.Plan(found, scaffold.Options{Class: strings.ToUpper(io.Class), ActionRef: ref, Version: v, Branch: io.Branch})
+	files, err := scaffold.Plan(found, scaffold.Options{Class: strings.ToUpper(io.Class), ActionRef: ref, Version: v, Branch: io.Branch, SOUPIssues: io.SOUPIssues})
 	if err != nil {
 		return o.fail(err)
 	}

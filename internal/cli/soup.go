@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -210,6 +211,9 @@ func (o *Options) syncRegister(so SOUPOptions, src *check.Sources, cfg *config.C
 			return "", nil, &check.UsageError{Err: err}
 		}
 		return so.Register, data, nil
+	}
+	if cfg != nil && cfg.SOUP.Issues != nil {
+		return "", nil, usagef("the policy keeps the SOUP register as GitHub issues (soup.issues, labels %s), and soup sync edits a register file: open an issue from the SOUP form for each component 'tracegate soup list' shows unregistered, or give --register", strings.Join(cfg.SOUP.Issues.Labels, ", "))
 	}
 	if cfg == nil || cfg.SOUP.Register == "" {
 		return "", nil, usagef("soup sync needs --register (or the policy's soup.register)")

@@ -228,6 +228,9 @@ type ReleasePolicy struct {
 // SOUPPolicy says where the SBOMs and the SOUP register are.
 type SOUPPolicy struct {
 	Register string `json:"register,omitempty"`
+	// Issues, in place of Register, keeps the register as GitHub issues
+	// written from an issue form: each issue one entry.
+	Issues *IssueSource `json:"issues,omitempty"`
 	// Columns maps the register's columns when it is kept as a Markdown
 	// table.
 	Columns map[string]string `json:"columns,omitempty"`

@@ -227,6 +227,9 @@ func (c *Config) check() input.Errors {
 			checkTable(fmt.Sprintf("%s.%d", list.key, i), s, list.fields, list.idFields, bad)
 		}
 	}
+	if c.SOUP.Issues != nil {
+		checkSOUPIssues(c, bad)
+	}
 	for _, f := range sortedKeys(c.SOUP.Columns) {
 		if !slices.Contains(SOUPColumns, f) {
 			bad("soup.columns."+f+"#key", "soup.columns: %q is not a field of the SOUP register (fields: %s)", f, strings.Join(SOUPColumns, ", "))
@@ -395,7 +398,11 @@ func (c *Config) defaultSections(written map[string]any, d Config) {
 	fill("pr", "justification_heading", p, func() { c.PR.JustificationHeading = d.PR.JustificationHeading })
 	fill("pr", "risk_impact_heading", p, func() { c.PR.RiskImpactHeading = d.PR.RiskImpactHeading })
 	so := section("soup")
-	fill("soup", "register", so, func() { c.SOUP.Register = d.SOUP.Register })
+	if _, issues := so["issues"]; !issues {
+		// A register kept as issues has no file: the default path would
+		// be a second register beside it.
+		fill("soup", "register", so, func() { c.SOUP.Register = d.SOUP.Register })
+	}
 	fill("soup", "sboms", so, func() { c.SOUP.SBOMs = d.SOUP.SBOMs })
 	fill("soup", "anomalies", so, func() { c.SOUP.Anomalies = d.SOUP.Anomalies })
 	fill("soup", "osv_timeout", so, func() { c.SOUP.OSVTimeout = d.SOUP.OSVTimeout })

@@ -321,3 +321,37 @@ func TestIssueSources(t *testing.T) {
 		}
 	}
 }
+
+// The SOUP register kept as issues: soup.issues in place of
+// soup.register, with the form's headings by default; what does not fit
+// is an error at its place.
+func TestSOUPIssues(t *testing.T) {
+	c, err := Parse("p.yml", []byte("version: 1\nsoup:\n  issues: {labels: [soup], id: 'SOUP-{number}', fields: {manufacturer: Supplier}}\n  sboms: ['sbom/*.json']\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := c.SOUP.Issues
+	if is == nil || is.ItemID(7) != "SOUP-7" || is.Heading("manufacturer", SOUPIssueFields) != "Supplier" ||
+		is.Heading("anomalies", SOUPIssueFields) != "Known anomalies and their assessment" {
+		t.Errorf("soup.issues: %+v", is)
+	}
+	// No register file beside the issues: the default path would be a
+	// second register.
+	if c.SOUP.Register != "" || c.IsDefault("soup.register") {
+		t.Errorf("soup.register %q (defaulted %v)", c.SOUP.Register, c.IsDefault("soup.register"))
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"soup: { issues: { labels: [soup], id: 'SOUP-{number}' }, register: docs/soup.yml }", "p.yml:2:17: soup: the register is kept in a file (soup.register) or as GitHub issues (soup.issues), not both"},
+		{"soup: { issues: { labels: [soup], id: 'SOUP-{number}' }, columns: { name: Library } }", "soup.columns maps the columns of a register file kept as a Markdown table"},
+		{"soup: { issues: { labels: [soup], id: 'SOUP-{number}', fields: { publisher: Publisher } } }", `soup.issues.fields: "publisher" is not a field read from an issue (fields: anomalies, class, environment`},
+		{"soup: { issues: { labels: [soup], id: 'SOUP-1' } }", "soup.issues.id"},
+		{"soup: { issues: { labels: [soup] } }", "soup.issues"},
+		{"soup: { issues: { id: 'SOUP-{number}' } }", "soup.issues"},
+		{"soup: { issues: { labels: [], id: 'SOUP-{number}', path: x } }", "soup.issues"},
+	} {
+		_, err := Parse("p.yml", []byte("version: 1\n"+tc.src+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}

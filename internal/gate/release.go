@@ -200,6 +200,7 @@ func EvaluateRelease(f *ReleaseFacts, failOn Severity) *Result {
 	if sum.KnownAnomalies == nil {
 		sum.KnownAnomalies = []model.Record{}
 	}
+	sum.Plans = []PlanStatus{} // a policy may name none (release.plans: []): a list, never null
 	for _, p := range f.Plans {
 		files := p.Files
 		if files == nil {

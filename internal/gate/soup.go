@@ -118,7 +118,8 @@ func (s *SOUPFacts) judged() (entries []soup.ListEntry, scope string) {
 }
 
 // soupClass is the class a SOUP item is judged at: the highest class of
-// the software items the register says use it, else the system's.
+// the software items the register says use it, else the system's, raised
+// to the class the entry states when that is higher.
 func soupClass(e soup.ListEntry, m *Model) model.Class {
 	class := model.Class("")
 	if e.Register != nil {
@@ -129,7 +130,10 @@ func soupClass(e soup.ListEntry, m *Model) model.Class {
 		}
 	}
 	if class == "" {
-		return m.Config.SafetyClass
+		class = m.Config.SafetyClass
+	}
+	if e.Register != nil && e.Register.Class != "" {
+		class = model.Max(class, e.Register.Class)
 	}
 	return class
 }

@@ -121,6 +121,14 @@ func TestSOUPRules(t *testing.T) {
 		{"no requirements, class A", model.ClassA, func() *SOUPFacts {
 			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = "" }))
 		}, "TG404", RuleNotApplicable, ""},
+		// A class the entry states raises the class it is judged at; it
+		// never lowers the system's.
+		{"no requirements, class A system, entry states C", model.ClassA, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = ""; i.Class = model.ClassC }))
+		}, "TG404", RuleFailed, "(class C) does not state its functional and performance requirements"},
+		{"no requirements, class C system, entry states A", model.ClassC, func() *SOUPFacts {
+			return soupFacts("zlib", "1.2.13", item(func(i *model.SOUPItem) { i.Requirements = ""; i.Class = model.ClassA }))
+		}, "TG404", RuleFailed, "(class C) does not state"},
 
 		{"environment", model.ClassB, good, "TG405", RulePassed, ""},
 		{"no environment", model.ClassB, func() *SOUPFacts {

@@ -36,7 +36,11 @@ type SOUPItem struct {
 	// the version in use (7.1.3).
 	AnomalyReview *AnomalyReview `json:"anomaly_review,omitempty"`
 	// Items names the software items that use it.
-	Items  []string  `json:"items,omitempty"`
+	Items []string `json:"items,omitempty"`
+	// Class is the software safety class the entry states for it (a SOUP
+	// form's field): it raises the class the item is judged at, never
+	// lowers it (the policy's items and system class say what is lower).
+	Class  Class     `json:"class,omitempty"`
 	Source input.Pos `json:"source"`
 	Format string    `json:"format"`
 }

@@ -36,7 +36,19 @@ type Options struct {
 	Version string
 	// Branch is the default branch the release candidates are judged on.
 	Branch string
+	// SOUPIssues keeps the SOUP register as GitHub issues written from the
+	// SOUP form it writes (soup.issues), in place of a register file.
+	SOUPIssues bool
 }
+
+// SOUPForm is where the SOUP form goes; SOUPLabel and SOUPID are the label
+// that makes an issue a SOUP entry and the entries' IDs, in the form and
+// in the policy alike.
+const (
+	SOUPForm  = ".github/ISSUE_TEMPLATE/soup.yml"
+	SOUPLabel = "soup"
+	SOUPID    = "SOUP-{number}"
+)
 
 // File is a file Plan would write.
 type File struct {
@@ -61,6 +73,9 @@ func Plan(f *Found, o Options) ([]File, error) {
 	if o.ActionRef == "" {
 		o.ActionRef = "main"
 	}
+	if o.SOUPIssues && f.Register != "" {
+		return nil, fmt.Errorf("the repository keeps a SOUP register in %s; keeping it as issues (--soup-issues) would make two: move its entries to issues and remove it first, or leave --soup-issues out", f.Register)
+	}
 	d := f.data(o)
 	var out []File
 	add := func(p, tmpl, what string) error {
@@ -77,7 +92,12 @@ func Plan(f *Found, o Options) ([]File, error) {
 	if _, err := config.Parse(config.DefaultPath, out[0].Data); err != nil {
 		return nil, fmt.Errorf("tracegate init wrote a policy that does not load (a bug: please report it): %w", err)
 	}
-	if f.Register == "" {
+	switch {
+	case o.SOUPIssues:
+		if err := add(SOUPForm, "soup-entry.yml", "issue form: SOUP register entry (8.1.2, 5.3.3, 5.3.4, 7.1.2, 7.1.3), one issue per SOUP item"); err != nil {
+			return nil, err
+		}
+	case f.Register == "":
 		if err := add(d.Register, "soup.yml", "the SOUP register (IEC 62304 8.1.2), empty"); err != nil {
 			return nil, err
 		}
@@ -131,6 +151,9 @@ type data struct {
 	TagPattern, TagList             string
 	Branch, BranchList              string
 	Register                        string
+	SOUPIssues                      bool
+	SOUPLabel, SOUPID               string
+	SOUPFields                      map[string]string
 	SBOMs                           []string
 	Action, ActionNote              string
 	Tests                           []string
@@ -151,7 +174,7 @@ var defaultIDs = map[string]string{
 // planned are the paths Plan writes: the globs of the policy must not
 // match them either.
 var planned = []string{
-	config.DefaultPath, "docs/soup/soup.yml", ".github/ISSUE_TEMPLATE/problem-report.yml",
+	config.DefaultPath, "docs/soup/soup.yml", SOUPForm, ".github/ISSUE_TEMPLATE/problem-report.yml",
 	".github/ISSUE_TEMPLATE/change-request.yml", ".github/ISSUE_TEMPLATE/soup-anomaly-review.yml",
 	".github/pull_request_template.md", ".github/workflows/tracegate-pr.yml", ".github/workflows/tracegate-release.yml",
 }
@@ -169,7 +192,9 @@ func (f *Found) data(o Options) *data {
 		Exempt:            "trace-exempt", ExemptList: "[trace-exempt]",
 		TagPattern: "v*", TagList: `["v*"]`,
 		Branch: o.Branch, BranchList: "[" + o.Branch + "]",
-		Register:    "docs/soup/soup.yml",
+		Register:   "docs/soup/soup.yml",
+		SOUPIssues: o.SOUPIssues, SOUPLabel: SOUPLabel, SOUPID: SOUPID,
+		SOUPFields:  config.SOUPIssueFields,
 		SyftVersion: SyftVersion,
 		Tables:      f.Tables,
 		Items:       f.Items,
@@ -199,10 +224,13 @@ func (f *Found) data(o Options) *data {
 	d.Requirements = f.sources(ingest.Requirements, &d.SourceNotes)
 	d.Risks = f.sources(ingest.Risks, &d.SourceNotes)
 	d.TestGlobs, d.Tests, d.TestCommands, d.TestCommand = f.tests(&d.SourceNotes)
-	if f.Register != "" {
+	switch {
+	case o.SOUPIssues:
+		d.SOUPNotes = append(d.SOUPNotes, "The register is kept as GitHub issues written from "+SOUPForm+" (label "+SOUPLabel+"): one issue per SOUP item; the gates read them with a token.")
+	case f.Register != "":
 		d.Register = f.Register
 		d.SOUPNotes = append(d.SOUPNotes, "The register found in the repository.")
-	} else {
+	default:
 		d.SOUPNotes = append(d.SOUPNotes, "The register tracegate init wrote: empty until `tracegate soup sync --sbom FILE` fills it.")
 	}
 	if len(f.SBOMs) > 0 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/package-url/packageurl-go"
 
+	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/soup"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
@@ -15,11 +16,34 @@ import (
 // and that no two entries claim the same package. ptrs are the entries'
 // JSON pointers.
 func (d *decoder) check(items []model.SOUPItem, ptrs []string) {
+	keys := make([]string, len(items))
+	for i := range items {
+		keys[i] = d.purl(&items[i], ptrs[i])
+	}
+	d.warns = append(d.warns, duplicates(items, keys)...)
+}
+
+// Duplicates warns of register entries that claim the same package as an
+// earlier one (same package URL, or same name), for a register read
+// elsewhere than from a file (GitHub issues) as for a file: both are kept,
+// and only the first is matched to SBOM components.
+func Duplicates(items []model.SOUPItem) []input.Warning {
+	keys := make([]string, len(items))
+	for i := range items {
+		keys[i] = soup.PackageKey(items[i].PURL)
+	}
+	return duplicates(items, keys)
+}
+
+// duplicates finds the entries whose matching key (keys[i], "" without a
+// purl) or name an earlier entry has.
+func duplicates(items []model.SOUPItem, keys []string) []input.Warning {
+	var warns []input.Warning
 	byPURL := map[string]int{}
 	byName := map[string]int{}
 	for i := range items {
 		it := &items[i]
-		key := d.purl(it, ptrs[i])
+		key := keys[i]
 		dup, by := -1, ""
 		if j, ok := byPURL[key]; ok && key != "" {
 			dup, by = j, "purl "+key
@@ -32,8 +56,8 @@ func (d *decoder) check(items []model.SOUPItem, ptrs []string) {
 			}
 		}
 		if dup >= 0 {
-			d.warn(it.Source, "entry %q duplicates the entry %q at %s (same %s); both are kept, but only the first is matched to SBOM components: merge them",
-				it.Name, items[dup].Name, items[dup].Source, by)
+			warns = append(warns, input.Warnf(it.Source, "entry %q duplicates the entry %q at %s (same %s); both are kept, but only the first is matched to SBOM components: merge them",
+				it.Name, items[dup].Name, items[dup].Source, by))
 		}
 		if _, ok := byPURL[key]; !ok && key != "" {
 			byPURL[key] = i
@@ -42,6 +66,7 @@ func (d *decoder) check(items []model.SOUPItem, ptrs []string) {
 			byName[strings.ToLower(it.Name)] = i
 		}
 	}
+	return warns
 }
 
 // purl checks an entry's purl and returns its matching key ("" without a
