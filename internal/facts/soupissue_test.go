@@ -31,7 +31,7 @@ var zlibFields = map[string]string{
 	"class": "C", "risk_level": "medium", "verification": "Integration tests of the log compressor.",
 	"review_version": "1.3.1", "review_date": "2026-11-20", "reviewer": "M. Keller",
 	"review_sources": "- https://osv.dev\n- https://github.com/madler/zlib/issues",
-	"anomalies": "- CVE-2023-45853: not applicable, minizip is not built\n- https://github.com/madler/zlib/issues/868 — fixed in 1.3.1\nNo other anomaly is published for 1.3.1.",
+	"anomalies":      "- CVE-2023-45853: not applicable, minizip is not built\n- https://github.com/madler/zlib/issues/868 — fixed in 1.3.1\nNo other anomaly is published for 1.3.1.",
 }
 
 func with(fields map[string]string, kv ...string) map[string]string {
