@@ -225,3 +225,14 @@ func TestSOUPRegisterAsIssues(t *testing.T) {
 		}
 	})
 }
+
+// init --soup-issues writes the SOUP form and a policy that reads it, in
+// place of a register file.
+func TestInitSOUPIssues(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := tracegate(t, "init", "--dir", dir, "--soup-issues", "--dry-run")
+	if code != 0 || !strings.Contains(out, "would write  .github/ISSUE_TEMPLATE/soup.yml") || strings.Contains(out, "docs/soup/soup.yml") ||
+		!strings.Contains(out, "  issues: { labels: ['soup'], id: 'SOUP-{number}' }") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}

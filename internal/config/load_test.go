@@ -326,6 +326,18 @@ func TestIssueSources(t *testing.T) {
 // soup.register, with the form's headings by default; what does not fit
 // is an error at its place.
 func TestSOUPIssues(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/formats.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "# tracegate.yml: the SOUP register kept as issues\n")
+	example, _, _ := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("docs/formats.md has no soup.issues example")
+	}
+	if c, err := Parse("p.yml", []byte("version: 1\n"+example)); err != nil || c.SOUP.Issues == nil || c.SOUP.Issues.ItemID(3) != "SOUP-3" {
+		t.Fatalf("the documented policy: %v", err)
+	}
 	c, err := Parse("p.yml", []byte("version: 1\nsoup:\n  issues: {labels: [soup], id: 'SOUP-{number}', fields: {manufacturer: Supplier}}\n  sboms: ['sbom/*.json']\n"))
 	if err != nil {
 		t.Fatal(err)
