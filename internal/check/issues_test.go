@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -219,5 +220,69 @@ func TestIssueFormItemsNeedTheTracker(t *testing.T) {
 		if !slices.Contains(risk.Kinds, kind) {
 			t.Errorf("tier %s: %q is not a control kind", tier, kind)
 		}
+	}
+}
+
+// The SOUP register kept as issues is read alike through GitHub's API (the
+// fake GitHub: the CLI, the Action and the App) and a tracker in memory:
+// the same entries, judged the same, each issue one entry, pull requests
+// none.
+func TestSOUPIssuesReadAlike(t *testing.T) {
+	dir := t.TempDir()
+	policy := "version: 1\nsafety_class: B\nsoup:\n  issues: { labels: [soup], id: 'SOUP-{number}' }\n"
+	if err := os.MkdirAll(filepath.Join(dir, ".github"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github/tracegate.yml"), []byte(policy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := readFile(t, "../../testdata/formats/issue-forms/soup-7.md")
+	issues := []fakegithub.Issue{
+		{Number: 7, Title: "[SOUP] zlib compression library", Body: body, State: "closed", Labels: []string{"soup"}},
+		{Number: 8, Title: "[SOUP] libpng", Body: strings.Replace(strings.Replace(body, "\nzlib\n", "\nlibpng\n", 1), "madler/zlib\n", "glennrp/libpng\n", 1), Labels: []string{"soup"}},
+		{Number: 10, Title: "[SOUP] zlib again", Body: body, Labels: []string{"soup"}},
+	}
+	srv := fakegithub.New(t)
+	for _, is := range issues {
+		srv.AddIssue(sampleRepo, is)
+	}
+	srv.AddPullRequest(sampleRepo, fakegithub.PullRequest{Number: 9, Title: "[SOUP] bump zlib", Labels: []string{"soup"}})
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ghfacts.New(gh, sampleRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := &fakerepo.Tracker{}
+	for _, is := range issues {
+		mem.Issues = append(mem.Issues, facts.Issue{Ref: facts.IssueRef{Number: is.Number}, Title: is.Title, Body: is.Body, State: "open", Labels: is.Labels})
+	}
+	var lists []string
+	for _, tracker := range []facts.Tracker{tr, mem} {
+		src := &check.Sources{WorkTree: os.DirFS(dir), Tracker: tracker, Readers: readers.All(), Register: soupreg.Read}
+		l, err := check.GatherSOUP(context.Background(), src, check.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var entries []string
+		for _, c := range l.Components {
+			r, rev := *c.Register, *c.Register.AnomalyReview
+			r.Source, rev.Source, r.AnomalyReview = model.SOUPItem{}.Source, model.SOUPItem{}.Source, nil
+			entries = append(entries, fmt.Sprintf("%s %s %+v %+v", c.Name, c.Version, r, rev))
+		}
+		if len(entries) != 3 || l.Register != "issues labelled soup" || !l.FromRegister {
+			t.Fatalf("list %+v", l)
+		}
+		// Two issues for one package: both kept, with a warning, as in a
+		// register file.
+		if len(l.Warnings) != 1 || !strings.Contains(l.Warnings[0].String(), `10: entry "zlib" duplicates the entry "zlib" at `) {
+			t.Errorf("warnings %v", l.Warnings)
+		}
+		lists = append(lists, strings.Join(entries, "\n"))
+	}
+	if lists[0] != lists[1] {
+		t.Errorf("github:\n%s\nmemory:\n%s", lists[0], lists[1])
 	}
 }
