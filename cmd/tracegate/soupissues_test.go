@@ -178,6 +178,23 @@ func TestSOUPRegisterAsIssues(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the flags give the access, and soup sync leaves issues to the form", func(t *testing.T) {
+		gh := serve(complete)
+		cli.Getenv = func(k string) string { return map[string]string{"GITHUB_API_URL": gh.APIURL()}[k] }
+		code, out, errs := tracegate(t, "soup", "list", "--dir", dir, "--github-token", fakegithub.DefaultToken, "--repo", ghRepo)
+		if code != 0 || !strings.Contains(out, "zlib") {
+			t.Errorf("soup list with flags: exit %d\n%s%s", code, out, errs)
+		}
+		// A token without a repository reads nothing, and says why.
+		code, out, errs = tracegate(t, "validate", "--dir", dir, "--github-token", fakegithub.DefaultToken)
+		if code != 3 || !strings.Contains(out+errs, "cannot be read: a GitHub token was given but no repository") {
+			t.Errorf("validate without --repo: exit %d\n%s%s", code, out, errs)
+		}
+		code, out, errs = tracegate(t, "soup", "sync", "--dir", dir)
+		if code != 2 || !strings.Contains(errs, "the policy keeps the SOUP register as GitHub issues (soup.issues, labels soup), and soup sync edits a register file") {
+			t.Errorf("soup sync: exit %d\n%s%s", code, out, errs)
+		}
+	})
 	t.Run("soup list lists them, with the SBOM and without", func(t *testing.T) {
 		serve(withoutSection(t, complete, "Manufacturer"))
 		alone := soupIssueDir(t)

@@ -99,7 +99,7 @@ func soupReview(sec, oneLine func(string) string, bad func(f, format string, arg
 		Version:   oneLine("review_version"),
 		Date:      oneLine("review_date"),
 		Reviewer:  sec("reviewer"),
-		Sources:   listItems(sec("review_sources")),
+		Sources:   lineItems(sec("review_sources")),
 		Summary:   summary,
 		Anomalies: anomalies,
 		Source:    pos,
@@ -113,6 +113,18 @@ func soupReview(sec, oneLine func(string) string, bad func(f, format string, arg
 		}
 	}
 	return r
+}
+
+// lineItems are a section's lines, list markers dropped: the entries of a
+// list whose entries may hold commas (the anomaly lists consulted).
+func lineItems(section string) []string {
+	var out []string
+	for _, line := range strings.Split(section, "\n") {
+		if line = strings.TrimSpace(numberedRE.ReplaceAllString(line, "")); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // anomalySeps part an anomaly's ID from its assessment.

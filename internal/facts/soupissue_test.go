@@ -30,7 +30,7 @@ var zlibFields = map[string]string{
 	"requirements": "Inflate 1 MB in under 50 ms.", "environment": "Linux x86-64, glibc 2.36", "items": "dose-engine, alarms",
 	"class": "C", "risk_level": "medium", "verification": "Integration tests of the log compressor.",
 	"review_version": "1.3.1", "review_date": "2026-11-20", "reviewer": "M. Keller",
-	"review_sources": "- https://osv.dev\n- https://github.com/madler/zlib/issues",
+	"review_sources": "- https://osv.dev\n- https://github.com/madler/zlib/issues\n- zlib ChangeLog, 1.3.1",
 	"anomalies":      "- CVE-2023-45853: not applicable, minizip is not built\n- https://github.com/madler/zlib/issues/868 — fixed in 1.3.1\nNo other anomaly is published for 1.3.1.",
 }
 
@@ -59,7 +59,7 @@ func TestSOUPFromIssue(t *testing.T) {
 		Version: "1.3.1", Requirements: "Inflate 1 MB in under 50 ms.", Environment: "Linux x86-64, glibc 2.36", RiskLevel: "medium",
 		Verification: "Integration tests of the log compressor.", Items: []string{"dose-engine", "alarms"}, Class: model.ClassC, Source: pos, Format: IssueFormat,
 		AnomalyReview: &model.AnomalyReview{Version: "1.3.1", Date: "2026-11-20", Reviewer: "M. Keller", Source: pos,
-			Sources: []string{"https://osv.dev", "https://github.com/madler/zlib/issues"},
+			Sources: []string{"https://osv.dev", "https://github.com/madler/zlib/issues", "zlib ChangeLog, 1.3.1"},
 			Summary: "No other anomaly is published for 1.3.1.",
 			Anomalies: []model.ReviewedAnomaly{{ID: "CVE-2023-45853", Assessment: "not applicable, minizip is not built"},
 				{ID: "https://github.com/madler/zlib/issues/868", Assessment: "fixed in 1.3.1"}}}}
@@ -148,4 +148,26 @@ func TestAnomalyLines(t *testing.T) {
 			t.Errorf("anomalyLines(%q) = %+v, %q; want %+v, %q", tc.in, got, summary, tc.want, tc.summary)
 		}
 	}
+}
+
+// FuzzSOUPFromIssue: any body is an entry with a package name, or an error
+// at the issue; never a panic, never an entry without a name.
+func FuzzSOUPFromIssue(f *testing.F) {
+	f.Add(soupBody(zlibFields))
+	f.Add(soupBody(with(zlibFields, "anomalies", "- `CVE-1` – x\n1) #2\nNone", "class", "class c")))
+	f.Add("Package name: zlib\nVersion: 1.3.1\n")
+	f.Add("### Package name\n\n```\n### Version\n```\n")
+	src := config.IssueSource{Labels: []string{"soup"}, ID: "SOUP-{number}"}
+	f.Fuzz(func(t *testing.T, body string) {
+		it, _, err := SOUPFromIssue(&Issue{Ref: IssueRef{Number: 1}, Title: "[SOUP] x", Body: body}, src)
+		if err != nil {
+			if !strings.Contains(err.Error(), "SOUP-1: section ") {
+				t.Fatalf("error names no section: %v", err)
+			}
+			return
+		}
+		if it.Name == "" || it.Name != strings.TrimSpace(it.Name) || strings.Contains(it.Version, "\n") {
+			t.Fatalf("entry %+v", it)
+		}
+	})
 }
