@@ -93,30 +93,9 @@ func TestIssueFormItems(t *testing.T) {
 	dir := issueWorkTree(t)
 	issues := formIssues(t)
 
-	srv := fakegithub.New(t)
-	for _, is := range issues {
-		srv.AddIssue(sampleRepo, is)
-	}
-	srv.AddPullRequest(sampleRepo, fakegithub.PullRequest{Number: 30, Title: "[REQ] not an issue", Labels: []string{"requirement"}})
-	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := ghfacts.New(gh, sampleRepo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := &fakerepo.Tracker{}
-	for _, is := range issues {
-		state := is.State
-		if state == "" {
-			state = "open"
-		}
-		mem.Issues = append(mem.Issues, facts.Issue{Ref: facts.IssueRef{Number: is.Number}, Title: is.Title, Body: is.Body, State: state, Labels: is.Labels})
-	}
-
 	var models []*gate.Model
-	for _, tracker := range []facts.Tracker{tr, mem} {
+	both := trackers(t, issues, fakegithub.PullRequest{Number: 30, Title: "[REQ] not an issue", Labels: []string{"requirement"}})
+	for _, tracker := range both {
 		src := &check.Sources{WorkTree: os.DirFS(dir), Tracker: tracker, Readers: readers.All(), Register: soupreg.Read}
 		m, err := check.GatherModel(context.Background(), src, check.Options{})
 		if err != nil {
@@ -173,7 +152,7 @@ func TestIssueFormItems(t *testing.T) {
 		t.Errorf("controls %q, want %q", kinds, want)
 	}
 	// The policy's SOUP register in the template's layout is read too.
-	srcGH := &check.Sources{WorkTree: os.DirFS(dir), Tracker: tr, Readers: readers.All(), Register: soupreg.Read}
+	srcGH := &check.Sources{WorkTree: os.DirFS(dir), Tracker: both[0], Readers: readers.All(), Register: soupreg.Read}
 	res, err := check.Validate(context.Background(), srcGH, check.Options{FailOn: gate.SevError})
 	if err != nil {
 		t.Fatal(err)
@@ -242,25 +221,8 @@ func TestSOUPIssuesReadAlike(t *testing.T) {
 		{Number: 8, Title: "[SOUP] libpng", Body: strings.Replace(strings.Replace(body, "\nzlib\n", "\nlibpng\n", 1), "madler/zlib\n", "glennrp/libpng\n", 1), Labels: []string{"soup"}},
 		{Number: 10, Title: "[SOUP] zlib again", Body: body, Labels: []string{"soup"}},
 	}
-	srv := fakegithub.New(t)
-	for _, is := range issues {
-		srv.AddIssue(sampleRepo, is)
-	}
-	srv.AddPullRequest(sampleRepo, fakegithub.PullRequest{Number: 9, Title: "[SOUP] bump zlib", Labels: []string{"soup"}})
-	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := ghfacts.New(gh, sampleRepo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := &fakerepo.Tracker{}
-	for _, is := range issues {
-		mem.Issues = append(mem.Issues, facts.Issue{Ref: facts.IssueRef{Number: is.Number}, Title: is.Title, Body: is.Body, State: "open", Labels: is.Labels})
-	}
 	var lists []string
-	for _, tracker := range []facts.Tracker{tr, mem} {
+	for _, tracker := range trackers(t, issues, fakegithub.PullRequest{Number: 9, Title: "[SOUP] bump zlib", Labels: []string{"soup"}}) {
 		src := &check.Sources{WorkTree: os.DirFS(dir), Tracker: tracker, Readers: readers.All(), Register: soupreg.Read}
 		l, err := check.GatherSOUP(context.Background(), src, check.Options{})
 		if err != nil {
@@ -285,4 +247,33 @@ func TestSOUPIssuesReadAlike(t *testing.T) {
 	if lists[0] != lists[1] {
 		t.Errorf("github:\n%s\nmemory:\n%s", lists[0], lists[1])
 	}
+}
+
+// trackers are the same issues (and a pull request, which is no issue) in
+// the two trackers an evaluation may read them from: GitHub's, through the
+// fake GitHub, and one in memory.
+func trackers(t *testing.T, issues []fakegithub.Issue, pr fakegithub.PullRequest) []facts.Tracker {
+	t.Helper()
+	srv := fakegithub.New(t)
+	for _, is := range issues {
+		srv.AddIssue(sampleRepo, is)
+	}
+	srv.AddPullRequest(sampleRepo, pr)
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: srv.APIURL(), Token: fakegithub.DefaultToken, Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ghfacts.New(gh, sampleRepo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := &fakerepo.Tracker{}
+	for _, is := range issues {
+		state := is.State
+		if state == "" {
+			state = "open"
+		}
+		mem.Issues = append(mem.Issues, facts.Issue{Ref: facts.IssueRef{Number: is.Number}, Title: is.Title, Body: is.Body, State: state, Labels: is.Labels})
+	}
+	return []facts.Tracker{tr, mem}
 }
