@@ -206,6 +206,9 @@ func checkIDPatterns(m *Model, c *check) {
 		try(config.KindHazard, h.ID, h.Source, system(m))
 	}
 	for _, rc := range m.Graph.RiskControls {
+		if rc.Implicit {
+			continue // its ID is the reader's (hazard/item), written nowhere
+		}
 		try(config.KindRiskControl, rc.ID, rc.Source, system(m))
 	}
 }

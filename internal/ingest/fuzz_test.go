@@ -19,7 +19,7 @@ import (
 var fuzzNames = []string{
 	"reports/r.xml", "reports/r.jsonl", "reports/r.log",
 	"reqs/r.yml", "reqs/r.md", "reqs/requirements.yml", "reqs/.doorstop.yml",
-	"risk/r.yml", "risk/r.csv",
+	"risk/r.yml", "risk/r.csv", "risk/r.md",
 	"reports/cucumber.json", "reports/a-result.json", "reports/a.tap",
 }
 

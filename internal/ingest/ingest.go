@@ -87,7 +87,25 @@ type Items struct {
 	// settings (rdm's device.yml beside requirements.yml, rdm's risk.yml).
 	Classes      []model.DeclaredClass
 	RiskMatrices []model.RiskMatrix
-	Warnings     []input.Warning
+	// Elsewhere are items of another kind that the file holds and this
+	// reader leaves to that kind's reader (a Ketryx Risk item matched by a
+	// requirements glob, a Ketryx Requirement matched by a risks glob).
+	Elsewhere []Elsewhere
+	Warnings  []input.Warning
+}
+
+// Elsewhere is an item of another kind in a file: the loader drops the
+// note when a source of that kind matched the file too (its reader reads
+// the item), and otherwise reports it, as an error when the item is
+// evidence the gate judges (Required), else as a warning. So one directory
+// of Ketryx items may be matched by a requirements and a risks glob alike,
+// and an item no source reads as what it is is never dropped in silence.
+type Elsewhere struct {
+	Kind     Kind      // the kind whose source would read it
+	Format   string    // the format that reads it, for the hint
+	What     string    // "Ketryx Risk item RSK-1", for the message
+	Pos      input.Pos // where the item starts
+	Required bool
 }
 
 // Count is the number of items read, for the input-file record.

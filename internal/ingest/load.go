@@ -228,6 +228,7 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 	}
 	parallel(len(reports), func(k int) { run(reports[k]) })
 
+	errs = append(errs, elsewhere(dhf, jobs, results, seen)...)
 	for i, r := range results {
 		if r.err != nil {
 			if es, ok := r.err.(input.Errors); ok {
@@ -268,6 +269,9 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 		if r.format == "" { // auto: nothing recognised the file
 			continue
 		}
+		if r.items.Count() == 0 && len(r.items.Elsewhere) > 0 {
+			continue // its item is another kind's, recorded under that kind (elsewhere)
+		}
 		dhf.Requirements = append(dhf.Requirements, r.items.Requirements...)
 		dhf.Hazards = append(dhf.Hazards, r.items.Hazards...)
 		dhf.RiskControls = append(dhf.RiskControls, r.items.RiskControls...)
@@ -288,6 +292,32 @@ func load(fsys fs.FS, cfg *config.Config, set Set, requirementIDs IDFinder, keep
 		}
 	}
 	return dhf, errs.Err()
+}
+
+// elsewhere reports the items of another kind the files held (Items.
+// Elsewhere) that no source of that kind matched: they would be read by no
+// reader. An item the gate judges is an error, naming the policy line to
+// add; one nothing reads is a warning.
+func elsewhere(dhf *model.DHF, jobs []job, results []outcome, seen map[string]bool) input.Errors {
+	var errs input.Errors
+	for i, j := range jobs {
+		r := results[i]
+		if r.err != nil || r.items == nil {
+			continue
+		}
+		for _, e := range r.items.Elsewhere {
+			if seen[string(e.Kind)+"\x00"+j.path] {
+				continue // a source of its kind reads it
+			}
+			if !e.Required {
+				dhf.Warnings = append(dhf.Warnings, input.Warnf(e.Pos, "%s is matched by %s and by no %s source; not read (it is no evidence the gates judge)", e.What, j.key, e.Kind))
+				continue
+			}
+			errs = append(errs, input.Errorf(e.Pos, "%s is matched by %s and by no %s source: it would not be read, and the gate would not judge it", e.What, j.key, e.Kind).
+				WithHint(fmt.Sprintf("add a %s source that matches the file (%s: - path: %q, format: %s), or leave the file out of %s (exclude:)", e.Kind, e.Kind, j.path, e.Format, j.key)))
+		}
+	}
+	return errs
 }
 
 func readOne(fsys fs.FS, set Set, j job, keep Keep) outcome {

@@ -121,7 +121,7 @@ func TestUnrecognisedIsAnError(t *testing.T) {
 		{"a JUnit report behind more than the prolog limit", "reports/a.xml", "<!--" + strings.Repeat("x", input.MaxProlog) + "-->" + junit, "reports/a.xml: matched by tests[0] but not recognised"},
 		{"a README under the requirements glob", "reqs/README.md", "# Requirements\n\nid: SRS-1\n", "reqs/README.md: matched by requirements[0] but not recognised as any requirements format (doorstop, rdm, ketryx, markdown, markdown-table, tracegate)"},
 		{"Markdown whose front matter has no id", "reqs/a.md", "---\ntitle: x\n---\n", "reqs/a.md: matched by requirements[0] but not recognised"},
-		{"a risk file in no risk format", "risk/r.yml", "risks_list:\n  - id: HAZ-1\n", "risk/r.yml: matched by risks[0] but not recognised as any risks format (rdm, csv, markdown-table, tracegate)"},
+		{"a risk file in no risk format", "risk/r.yml", "risks_list:\n  - id: HAZ-1\n", "risk/r.yml: matched by risks[0] but not recognised as any risks format (rdm, csv, ketryx, markdown-table, tracegate)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

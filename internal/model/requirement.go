@@ -23,6 +23,10 @@ type Requirement struct {
 	// RiskControls lists the risk control measures (ISO 14971) this
 	// requirement implements (IEC 62304 5.2.3).
 	RiskControls []string `json:"risk_controls,omitempty"`
+	// Introduces lists the hazards whose causes lie in this item's design
+	// (Ketryx's itemIntroducesRisk on a requirement or specification; IEC
+	// 62304 7.1.2 software items contributing to hazardous situations).
+	Introduces []string `json:"introduces_risks,omitempty"`
 	// Verification is the method: test (the default), inspection, analysis
 	// or demonstration.
 	Verification string `json:"verification,omitempty"`

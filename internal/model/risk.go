@@ -18,6 +18,11 @@ type Hazard struct {
 	Residual RiskEstimate `json:"residual"`
 	// Controls are the IDs of the risk control measures for this hazard.
 	Controls []string `json:"risk_controls,omitempty"`
+	// IntroducedBy are the IDs of the requirements or specifications whose
+	// design introduces the hazard (IEC 62304 7.1.2, Ketryx's "introduces
+	// risk" relation read from the risk's side); requirements may also name
+	// it (Requirement.Introduces).
+	IntroducedBy []string `json:"introduced_by,omitempty"`
 	// BenefitRisk is the written benefit-risk justification required when the
 	// residual risk is not acceptable outright (ISO 14971 7.4).
 	BenefitRisk string    `json:"benefit_risk,omitempty"`
@@ -30,10 +35,16 @@ type Hazard struct {
 // the matrix when the DHF is loaded, not written by hand: a hand-written
 // acceptability that contradicts the matrix is a finding.
 type RiskEstimate struct {
-	Severity      string `json:"severity,omitempty"`
-	Probability   string `json:"probability,omitempty"`
-	Acceptability string `json:"acceptability,omitempty"` // acceptable | alarp | unacceptable, from the matrix
-	Declared      string `json:"declared_acceptability,omitempty"`
+	Severity    string `json:"severity,omitempty"`
+	Probability string `json:"probability,omitempty"`
+	// HarmProbability is P2, the probability that the hazardous situation
+	// leads to harm, when a file estimates it apart (Ketryx's "likelihood
+	// of harm (P2)"); Probability is then P1, that of the hazardous
+	// situation. The matrix has one probability: the trace takes the less
+	// likely of the two levels, an upper bound of P1 × P2.
+	HarmProbability string `json:"harm_probability,omitempty"`
+	Acceptability   string `json:"acceptability,omitempty"` // acceptable | alarp | unacceptable, from the matrix
+	Declared        string `json:"declared_acceptability,omitempty"`
 }
 
 // Acceptability levels of a risk matrix cell.
@@ -57,7 +68,12 @@ type RiskControl struct {
 	Hazards []string `json:"hazards,omitempty"`
 	// Requirements are the requirements that implement the control, as the
 	// risk file declares them; requirements may also point at the control.
-	Requirements []string  `json:"requirements,omitempty"`
-	Source       input.Pos `json:"source"`
-	Format       string    `json:"format"`
+	Requirements []string `json:"requirements,omitempty"`
+	// Implicit marks a control that no file writes as an item: a reader
+	// made it from a relation (Ketryx's "is risk controlled by": one
+	// control per hazard and controlling item, ID "RSK-1/SRS-1"). Its ID
+	// is the reader's, so the policy's ID pattern does not apply to it.
+	Implicit bool      `json:"implicit,omitempty"`
+	Source   input.Pos `json:"source"`
+	Format   string    `json:"format"`
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -292,7 +293,10 @@ func appendNew(list []string, s string) []string {
 func (f *Found) collectIDs(fsys fs.FS, set ingest.Set) {
 	defined := map[string]bool{}
 	var linked []string
-	for _, d := range f.Files {
+	// Files appended while reading (an item of another kind) are read
+	// in turn.
+	for i := 0; i < len(f.Files); i++ {
+		d := f.Files[i]
 		var r ingest.Reader
 		for _, c := range set.Readers {
 			if c.Kind() == d.Kind && c.Format() == d.Format {
@@ -302,6 +306,13 @@ func (f *Found) collectIDs(fsys fs.FS, set ingest.Set) {
 		items, err := safeRead(r, fsys, d.Path)
 		if err != nil || items == nil {
 			continue
+		}
+		for _, e := range items.Elsewhere {
+			// A Ketryx Risk found among the requirements: the policy
+			// needs a risks source that reads it, or it fails the load.
+			if e.Required && !slices.ContainsFunc(f.Files, func(o Detected) bool { return o.Path == d.Path && o.Kind == e.Kind }) {
+				f.Files = append(f.Files, Detected{Path: d.Path, Kind: e.Kind, Format: e.Format})
+			}
 		}
 		for _, q := range items.Requirements {
 			f.IDs["requirement"] = appendNew(f.IDs["requirement"], q.ID)

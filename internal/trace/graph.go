@@ -82,8 +82,11 @@ type Requirement struct {
 	Parents  []*Requirement
 	Children []*Requirement
 	Controls []*RiskControl
-	Tests    []TestLink
-	Outcome  Status // verification outcome (the lifecycle state is Requirement.Status)
+	// Introduces are the hazards whose causes lie in this item's design
+	// (IEC 62304 7.1.2), linked from either side.
+	Introduces []*Hazard
+	Tests      []TestLink
+	Outcome    Status // verification outcome (the lifecycle state is Requirement.Status)
 	// Own is the outcome of its own tests or records. Outcome differs from
 	// it only for a parent judged through its active children
 	// (verification.parents: children or both), which RolledUp marks.
@@ -120,6 +123,9 @@ type Test struct {
 type Hazard struct {
 	*model.Hazard
 	Controls []*RiskControl
+	// IntroducedBy are the requirements and specifications whose design
+	// introduces the hazard, linked from either side.
+	IntroducedBy []*Requirement
 	// Initial and Residual carry the levels normalised to the matrix's
 	// names and the acceptability the matrix gives them ("" if the levels
 	// are not in the matrix; see BadLevels).
@@ -313,12 +319,29 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 		from.Field, from.ToKind = "requirements", config.KindRequirement
 		resolve(g, from, c.RiskControl.Requirements, g.reqByID, func(r *Requirement) { linkCR(c, r) })
 	}
+	introduced := map[[2]string]bool{}
+	linkIH := func(r *Requirement, h *Hazard) {
+		if k := [2]string{r.ID, h.ID}; !introduced[k] {
+			introduced[k] = true
+			r.Introduces = append(r.Introduces, h)
+			h.IntroducedBy = append(h.IntroducedBy, r)
+		}
+	}
+	for _, h := range g.Hazards {
+		if g.hazByID[h.ID] != h {
+			continue
+		}
+		from := BrokenLink{FromKind: config.KindHazard, From: h.ID, Field: "introduced_by", ToKind: config.KindRequirement, Pos: h.Source}
+		resolve(g, from, h.Hazard.IntroducedBy, g.reqByID, func(r *Requirement) { linkIH(r, h) })
+	}
 	for _, r := range g.Requirements {
 		if g.reqByID[r.ID] != r {
 			continue
 		}
 		from := BrokenLink{FromKind: config.KindRequirement, From: r.ID, Field: "risk_controls", ToKind: config.KindRiskControl, Pos: r.Source}
 		resolve(g, from, r.Requirement.RiskControls, g.ctrlByID, func(c *RiskControl) { linkCR(c, r) })
+		from.Field, from.ToKind = "introduces_risks", config.KindHazard
+		resolve(g, from, r.Requirement.Introduces, g.hazByID, func(h *Hazard) { linkIH(r, h) })
 	}
 	for _, c := range g.RiskControls {
 		sortByID(c.Hazards, func(h *Hazard) string { return h.ID })
@@ -326,9 +349,11 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 	}
 	for _, h := range g.Hazards {
 		sortByID(h.Controls, func(c *RiskControl) string { return c.ID })
+		sortByID(h.IntroducedBy, func(r *Requirement) string { return r.ID })
 	}
 	for _, r := range g.Requirements {
 		sortByID(r.Controls, func(c *RiskControl) string { return c.ID })
+		sortByID(r.Introduces, func(h *Hazard) string { return h.ID })
 	}
 }
 

@@ -346,3 +346,54 @@ func TestExternalLinks(t *testing.T) {
 		t.Errorf("ExternalOf = %+v", l)
 	}
 }
+
+// The items that introduce a hazard (IEC 62304 7.1.2) link from either
+// side, once each; a link to nothing is broken, as every other link.
+func TestIntroducedBy(t *testing.T) {
+	dhf := &model.DHF{
+		Requirements: []model.Requirement{
+			req("SRS-1", func(r *model.Requirement) { r.Introduces = []string{"HAZ-1", "HAZ-9"} }),
+			req("SRS-2"),
+		},
+		Hazards: []model.Hazard{{ID: "HAZ-1", IntroducedBy: []string{"SRS-2", "SRS-1", "SRS-8"}, Source: input.Pos{File: "k.md", Line: 2}}},
+	}
+	g := build(t, dhf)
+	var by []string
+	for _, r := range g.Hazard("HAZ-1").IntroducedBy {
+		by = append(by, r.ID)
+	}
+	if !reflect.DeepEqual(by, []string{"SRS-1", "SRS-2"}) {
+		t.Errorf("HAZ-1 introduced by %v", by)
+	}
+	if hs := g.Requirement("SRS-2").Introduces; len(hs) != 1 || hs[0].ID != "HAZ-1" {
+		t.Errorf("SRS-2 introduces %v", hs)
+	}
+	var broken []string
+	for _, b := range g.Dangling {
+		broken = append(broken, b.FromKind+" "+b.From+" "+b.Field+" → "+b.ToKind+" "+b.To)
+	}
+	want := []string{"hazard HAZ-1 introduced_by → requirement SRS-8", "requirement SRS-1 introduces_risks → hazard HAZ-9"}
+	if !reflect.DeepEqual(broken, want) {
+		t.Errorf("dangling %q, want %q", broken, want)
+	}
+}
+
+// P1 and P2 estimated apart (Ketryx): the matrix's probability is the less
+// likely of the two, an upper bound of P1 × P2; a P2 that is no level is
+// reported, and the estimate gets no acceptability.
+func TestHarmProbability(t *testing.T) {
+	dhf := &model.DHF{Hazards: []model.Hazard{
+		{ID: "HAZ-1", Initial: model.RiskEstimate{Severity: "critical", Probability: "probable", HarmProbability: "remote"},
+			Residual: model.RiskEstimate{Severity: "critical", Probability: "improbable", HarmProbability: "frequent"}},
+		{ID: "HAZ-2", Initial: model.RiskEstimate{Severity: "critical", Probability: "probable", HarmProbability: "often"}},
+	}}
+	g := build(t, dhf)
+	h := g.Hazard("HAZ-1")
+	if h.Initial.Probability != "remote" || h.Initial.Acceptability != model.ALARP || h.Residual.Probability != "improbable" || h.Residual.Acceptability != model.ALARP {
+		t.Errorf("HAZ-1 initial %+v residual %+v", h.Initial, h.Residual)
+	}
+	h2 := g.Hazard("HAZ-2")
+	if h2.Initial.Acceptability != "" || len(h2.BadLevels) != 1 || h2.BadLevels[0] != `initial probability of harm (P2) "often" is not a level of the risk matrix (improbable, remote, occasional, probable, frequent)` {
+		t.Errorf("HAZ-2 %+v %q", h2.Initial, h2.BadLevels)
+	}
+}

@@ -42,7 +42,7 @@ func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (mod
 		return out, bad
 	}
 	s, si, sok := level(m.sev, e.Severity)
-	p, _, pok := level(m.prob, e.Probability)
+	p, pi, pok := level(m.prob, e.Probability)
 	if !sok {
 		bad = append(bad, notALevel(which+" severity", e.Severity, m.sev))
 		s = e.Severity
@@ -50,6 +50,19 @@ func (m *matrix) estimate(e model.RiskEstimate, which string, bad []string) (mod
 	if !pok {
 		bad = append(bad, notALevel(which+" probability", e.Probability, m.prob))
 		p = e.Probability
+	}
+	if e.HarmProbability != "" {
+		// P1 and P2 estimated apart: the probability of harm is P1 × P2,
+		// at most the less likely of the two, whose level is taken (the
+		// matrix's levels run from the least likely up).
+		p2, p2i, ok := level(m.prob, e.HarmProbability)
+		switch {
+		case !ok:
+			bad = append(bad, notALevel(which+" probability of harm (P2)", e.HarmProbability, m.prob))
+			pok = false
+		case pok && p2i < pi:
+			p = p2
+		}
 	}
 	out.Severity, out.Probability = s, p
 	if sok && pok {

@@ -126,7 +126,7 @@ func (d Doorstop) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	if body != nil {
 		// Markdown item: the first level-1 heading is the header, the
 		// rest of the body the text.
-		h, rest, found := firstHeading(*body, true)
+		h, rest, found := ingest.FirstHeading(*body, true)
 		if found {
 			header = h
 		}
@@ -160,14 +160,14 @@ func itemAttributes(p string, data []byte, markdown bool, log *report) (fields, 
 	var v any
 	pos := map[string]input.Pos{"": {File: p, Line: 1, Col: 1}}
 	if markdown {
-		fm, ok, err := splitFrontMatter(p, data)
+		fm, ok, err := ingest.SplitFrontMatter(p, data)
 		if err != nil {
 			return fields{}, nil, err
 		}
 		s := string(data)
 		if ok {
-			s = fm.body
-			if v, pos, err = fm.value(p); err != nil {
+			s = fm.Body
+			if v, pos, err = fm.Value(p); err != nil {
 				return fields{}, nil, err
 			}
 		}

@@ -28,6 +28,7 @@ func summary(r model.Requirement) string {
 		{"type", r.Type}, {"item", r.Item}, {"class", string(r.Class)}, {"status", r.Status},
 		{"verification", r.Verification},
 		{"parents", strings.Join(r.Parents, ",")}, {"rc", strings.Join(r.RiskControls, ",")},
+		{"introduces", strings.Join(r.Introduces, ",")},
 		{"evidence", strings.Join(r.Evidence, ",")}, {"tests", strings.Join(r.Tests, ",")},
 	} {
 		if f.v != "" {
@@ -197,8 +198,9 @@ func readFile(t *testing.T, r ingest.Reader, path string) *ingest.Items {
 var _ fs.FS = fstest.MapFS{}
 
 // docBlocks reads the yaml and markdown code blocks of one section of
-// docs/formats.md (from its heading to the next ### heading), so that
-// tests can hold the documented examples to the readers.
+// docs/formats.md, from its heading to the next heading of the page (a
+// "#" inside a code block is the example's own), so that tests can hold
+// the documented examples to the readers.
 func docBlocks(t *testing.T, heading string) (yamls, markdowns []string) {
 	t.Helper()
 	doc, err := fs.ReadFile(repo, "docs/formats.md")
@@ -206,9 +208,14 @@ func docBlocks(t *testing.T, heading string) (yamls, markdowns []string) {
 		t.Fatal(err)
 	}
 	_, sec, _ := strings.Cut(string(doc), heading)
-	sec, _, _ = strings.Cut(sec, "\n### ")
 	blocks := strings.Split(sec, "```")
-	for i := 1; i < len(blocks); i += 2 {
+	for i := 0; i < len(blocks); i++ {
+		if i%2 == 0 {
+			if j := strings.Index(blocks[i], "\n#"); j >= 0 {
+				break // the next section
+			}
+			continue
+		}
 		lang, body, _ := strings.Cut(blocks[i], "\n")
 		switch lang {
 		case "yaml":

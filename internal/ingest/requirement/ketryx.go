@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
@@ -64,21 +63,8 @@ type Ketryx struct{}
 func (Ketryx) Kind() ingest.Kind { return ingest.Requirements }
 func (Ketryx) Format() string    { return "ketryx" }
 
-// ketryxRelations are the relation fields of Markdown items that Ketryx
-// lists.
-var ketryxRelations = []string{
-	"itemAffects", "itemContainsTests", "itemFoundAnomaly", "itemFulfills", "itemHasParent",
-	"itemHasRootCause", "itemImplements", "itemIntroducesRisk", "itemIsRiskControlledBy",
-	"itemExecutes", "itemRelatesTo", "itemIsRelatedTo", "itemResolvedBy", "itemResultsIn",
-	"itemTests", "itemUses", "itemTriggers", "itemIsTriggeredBy",
-}
-
 // ketryxFields are the other item fields this reader knows.
 var ketryxFields = []string{"itemId", "itemType", "itemTitle", "itemRiskControls"}
-
-// ketryxNotRead are the Ketryx item types this reader reports and does not
-// read, lower-cased.
-var ketryxNotRead = []string{"task", "anomaly", "complaint", "change request", "capa", "risk"}
 
 // ketryxRequirementType is Ketryx's custom field that classifies a
 // requirement (Use case, FUNCTIONAL, stakeholder, software …).
@@ -86,27 +72,11 @@ const ketryxRequirementType = "Requirement type"
 
 // Detect accepts a Markdown file whose front matter has itemId or itemType.
 func (Ketryx) Detect(fsys fs.FS, p string, head []byte) bool {
-	if !isMarkdown(p) {
-		return false
-	}
-	keys, ok := frontMatterKeys(fsys, p, head)
-	return ok && (keys["itemId"] || keys["itemType"])
+	return ingest.IsKetryxItem(fsys, p, head)
 }
 
 func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
-	data, err := input.ReadAll(fsys, p, 0)
-	if err != nil {
-		return nil, err
-	}
-	fm, ok, err := splitFrontMatter(p, data)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, input.Errorf(input.Pos{File: p, Line: 1}, "no YAML front matter").
-			WithHint("a Ketryx item starts with ---, then itemId, itemType and its relations, then another ---")
-	}
-	v, pos, err := fm.value(p)
+	fm, v, pos, err := ingest.ReadFrontMatter(fsys, p, "a Ketryx item starts with ---, then itemId, itemType and its relations, then another ---")
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +91,16 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	}
 	typ := f.text("itemType")
 	lt := strings.ToLower(typ)
-	if slices.Contains(ketryxNotRead, lt) {
+	if lt == ingest.KetryxRisk {
+		// A risks source with format ketryx reads it (risk.Ketryx); the
+		// loader makes sure one does.
+		items, err := log.items(nil)
+		if err == nil {
+			items.Elsewhere = []ingest.Elsewhere{{Kind: ingest.Risks, Format: k.Format(), What: "Ketryx Risk item " + f.text("itemId"), Pos: f.self(), Required: true}}
+		}
+		return items, err
+	}
+	if slices.Contains(ingest.KetryxNotRead, lt) {
 		log.warnf(f.self(), "Ketryx %s item %s is not a requirement; not read", typ, f.text("itemId"))
 		return log.items(nil)
 	}
@@ -136,19 +115,19 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	}
 	for _, key := range keys {
 		switch {
-		case slices.Contains(ketryxRelations, key) && !slices.Contains(linked, key):
+		case slices.Contains(ingest.KetryxRelations, key) && !slices.Contains(linked, key):
 			if to := f.list(key, true); len(to) > 0 {
 				log.warnf(f.keyAt(key), "Ketryx relation %s (%s) of %s %s is not a link tracegate reads; it links nothing here",
 					key, strings.Join(to, ", "), typ, f.text("itemId"))
 			}
-		case looksLikeKetryxField(key) && !slices.Contains(ketryxFields, key) && !slices.Contains(ketryxRelations, key):
+		case ingest.LooksLikeKetryxField(key) && !slices.Contains(ketryxFields, key) && !slices.Contains(ingest.KetryxRelations, key):
 			log.warnf(f.keyAt(key), "%q is not a Ketryx item field; ignored", key)
 		}
 	}
 
-	title, text, found := firstHeading(fm.body, false)
+	title, text, found := ingest.FirstHeading(fm.Body, false)
 	if !found {
-		text = fm.body
+		text = fm.Body
 	}
 	if t := f.text("itemTitle"); t != "" || !found {
 		title = t
@@ -184,6 +163,7 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 		Type:         rtype,
 		Parents:      mergeLists(f.list("itemHasParent", true), f.list("itemFulfills", true)),
 		RiskControls: f.list("itemRiskControls", true),
+		Introduces:   f.list("itemIntroducesRisk", true),
 		Source:       f.self(),
 		Format:       k.Format(),
 	}
@@ -193,7 +173,7 @@ func (k Ketryx) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 // ketryxLinked lists, per item type, the relations this reader turns into
 // links; every other relation an item carries is reported.
 var ketryxLinked = map[string][]string{
-	"requirement":    {"itemHasParent", "itemFulfills"},
+	"requirement":    {"itemHasParent", "itemFulfills", "itemIntroducesRisk"},
 	"test case":      {"itemTests"},
 	"test execution": {"itemExecutes", "itemTests"},
 }
@@ -237,13 +217,6 @@ func ketryxExecution(f fields, id, title string) model.TestCase {
 			"Test result: %q is not a result tracegate knows", result)
 	}
 	return tc
-}
-
-// looksLikeKetryxField reports whether key is in Ketryx's metadata
-// namespace: "item" followed by a capital letter.
-func looksLikeKetryxField(key string) bool {
-	rest, ok := strings.CutPrefix(key, "item")
-	return ok && rest != "" && unicode.IsUpper([]rune(rest)[0])
 }
 
 // mergeLists appends the entries of b that a lacks.

@@ -1,18 +1,20 @@
 package requirement
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"testing/fstest"
 
 	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/ingest/risk"
 )
 
 func TestKetryxFixtures(t *testing.T) {
 	const dir = "testdata/formats/ketryx/"
 	cases := []struct {
 		file, want, title, text string
-		warn                    string
+		warn, elsewhere         string
 	}{
 		{file: "requirements/SYS-001.md", want: "SYS-001@2:1 type=performance", title: "Delivery accuracy",
 			text: "The pump shall deliver the programmed volume within ±5 % at rates from 0.1 to 999 mL/h."},
@@ -25,7 +27,9 @@ func TestKetryxFixtures(t *testing.T) {
 			text: "The dose engine shall reject a programmed rate whose conversion from mL/h to motor steps per\nsecond exceeds 32 767 steps/s.\n\n" +
 				"## Acceptance criteria\n\n1. A rate of 999.9 mL/h with the 20-drop set is rejected with \"rate out of range\".\n2. The rate entry screen keeps the previous valid rate."},
 		{file: "specs/dose-engine-rate-monitor.md", want: "SDS-010@2:1 type=software item spec parents=SRS-010,SRS-012", title: "Rate monitor on the safety processor"},
-		{file: "risks/RSK-001.md", warn: dir + "risks/RSK-001.md:2:1: Ketryx Risk item RSK-001 is not a requirement; not read"},
+		// A Risk is left to the risks sources (risk.Ketryx): the loader
+		// makes sure one reads it.
+		{file: "risks/RSK-001.md", elsewhere: "risks: Ketryx Risk item RSK-001 at " + dir + "risks/RSK-001.md:2:1"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -42,6 +46,16 @@ func TestKetryxFixtures(t *testing.T) {
 			}
 			if got := warnings(items.Warnings); !slices.Equal(got, warns) {
 				t.Errorf("warnings %q, want %q", got, warns)
+			}
+			var elsewhere string
+			for _, e := range items.Elsewhere {
+				elsewhere += fmt.Sprintf("%s: %s at %s", e.Kind, e.What, e.Pos)
+				if !e.Required {
+					t.Errorf("%+v is not required: a risk no source reads must fail the load", e)
+				}
+			}
+			if elsewhere != c.elsewhere {
+				t.Errorf("elsewhere %q, want %q", elsewhere, c.elsewhere)
 			}
 			if len(items.Requirements) == 1 {
 				r := items.Requirements[0]
@@ -68,10 +82,16 @@ func TestKetryxRead(t *testing.T) {
 			want: []string{"SRS-1@2:1 type=requirement"}, warns: []string{`items/x.md:4:1: "itemHasParnet" is not a Ketryx item field; ignored`}},
 		{name: "requirement type decides the type", files: mapFS(f, "---\nitemId: SHR-1\nitemType: Requirement\nRequirement type: Use case\n---\n"),
 			want: []string{"SHR-1@2:1 type=use case"}},
-		{name: "a spec's risk relation is named", files: mapFS(f, "---\nitemId: SPEC-1\nitemType: Software Item Spec\nitemFulfills: SRS-1\nitemIntroducesRisk: RSK-1, RSK-2\nitemUses: LIB-1\n---\n"),
-			want: []string{"SPEC-1@2:1 type=software item spec parents=SRS-1"},
-			warns: []string{"items/x.md:5:1: Ketryx relation itemIntroducesRisk (RSK-1, RSK-2) of Software Item Spec SPEC-1 is not a link tracegate reads; it links nothing here",
-				"items/x.md:6:1: Ketryx relation itemUses (LIB-1) of Software Item Spec SPEC-1 is not a link tracegate reads; it links nothing here"}},
+		// A design item introduces the risks it names (IEC 62304 7.1.2);
+		// a relation tracegate does not read stays named.
+		{name: "a spec introduces risks", files: mapFS(f, "---\nitemId: SPEC-1\nitemType: Software Item Spec\nitemFulfills: SRS-1\nitemIntroducesRisk: RSK-1, RSK-2\nitemUses: LIB-1\n---\n"),
+			want:  []string{"SPEC-1@2:1 type=software item spec parents=SRS-1 introduces=RSK-1,RSK-2"},
+			warns: []string{"items/x.md:6:1: Ketryx relation itemUses (LIB-1) of Software Item Spec SPEC-1 is not a link tracegate reads; it links nothing here"}},
+		// itemIsRiskControlledBy belongs on the Risk; on a requirement it
+		// says nothing tracegate reads.
+		{name: "a requirement's risk-controlled-by is named", files: mapFS(f, "---\nitemId: SRS-1\nitemType: Requirement\nitemIsRiskControlledBy: SRS-2\n---\n"),
+			want:  []string{"SRS-1@2:1 type=requirement"},
+			warns: []string{"items/x.md:4:1: Ketryx relation itemIsRiskControlledBy (SRS-2) of Requirement SRS-1 is not a link tracegate reads; it links nothing here"}},
 		{name: "non-requirement types any case", files: mapFS(f, "---\nitemId: CR-1\nitemType: change request\n---\n"),
 			warns: []string{"items/x.md:2:1: Ketryx change request item CR-1 is not a requirement; not read"}},
 		{name: "no itemId", files: mapFS(f, "---\nitemType: Requirement\n---\n# T\n"),
@@ -174,5 +194,35 @@ func TestKetryxDocumented(t *testing.T) {
 	}
 	if s := summaries(got.Requirements); !slices.Equal(s, []string{"SWR-AUTH-CODE-FLOW@2:1 type=functional parents=SHR-AUTH"}) {
 		t.Errorf("example read as %q", s)
+	}
+}
+
+// The documented Risk item and policy read as they say: the Risk is read by
+// the risks reader (risk.Ketryx), which this package leaves it to.
+func TestKetryxRiskDocumented(t *testing.T) {
+	policies, items := docBlocks(t, "### Ketryx Risk items (`ketryx`)")
+	if len(policies) != 1 || len(items) != 1 {
+		t.Fatalf("%d policies, %d items in the section", len(policies), len(items))
+	}
+	if _, err := config.Parse("p.yml", []byte("version: 1\n"+policies[0])); err != nil {
+		t.Errorf("policy %q: %v", policies[0], err)
+	}
+	fsys := fstest.MapFS{"RSK-1.md": {Data: []byte(items[0])}}
+	got, err := risk.Ketryx{}.Read(fsys, "RSK-1.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Hazards) != 1 || len(got.RiskControls) != 2 || len(got.Warnings) != 0 {
+		t.Fatalf("example read as %+v", got)
+	}
+	h := got.Hazards[0]
+	if h.ID != "RSK-1" || h.Title != "Over-infusion from a rate conversion overflow" || h.Harm != "Overdose." ||
+		h.Initial.Probability != "Medium" || h.Initial.HarmProbability != "High" || h.Residual.Declared != "alarp" ||
+		!slices.Equal(h.Controls, []string{"RSK-1/SRS-1", "RSK-1/SPEC-4"}) {
+		t.Errorf("hazard %+v", h)
+	}
+	req, err := Ketryx{}.Read(fsys, "RSK-1.md")
+	if err != nil || len(req.Requirements) != 0 || len(req.Elsewhere) != 1 {
+		t.Errorf("the requirements reader read the Risk as %+v, %v", req, err)
 	}
 }

@@ -26,24 +26,12 @@ func (Markdown) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isMarkdown(p) {
 		return false
 	}
-	keys, ok := frontMatterKeys(fsys, p, head)
+	keys, ok := ingest.FrontMatterKeys(fsys, p, head)
 	return ok && keys["id"]
 }
 
 func (md Markdown) Read(fsys fs.FS, p string) (*ingest.Items, error) {
-	data, err := input.ReadAll(fsys, p, 0)
-	if err != nil {
-		return nil, err
-	}
-	fm, ok, err := splitFrontMatter(p, data)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, input.Errorf(input.Pos{File: p, Line: 1}, "no YAML front matter").
-			WithHint("start the file with a line holding only ---, then the requirement's fields (id: SRS-001 ...), then another ---")
-	}
-	v, pos, err := fm.value(p)
+	fm, v, pos, err := ingest.ReadFrontMatter(fsys, p, "start the file with a line holding only ---, then the requirement's fields (id: SRS-001 ...), then another ---")
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +53,7 @@ func (md Markdown) Read(fsys fs.FS, p string) (*ingest.Items, error) {
 	f := fields{file: p, m: m, pos: pos, log: log}
 	r := nativeRequirement(f, defaults{}, md.Format())
 	if !f.set("text") {
-		r.Text = strings.TrimSpace(fm.body)
+		r.Text = strings.TrimSpace(fm.Body)
 	}
 	return log.items([]model.Requirement{r})
 }

@@ -56,7 +56,7 @@ func (MarkdownTable) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isMarkdown(p) {
 		return false
 	}
-	if keys, ok := frontMatterKeys(fsys, p, head); ok && (keys["id"] || keys["itemId"]) {
+	if keys, ok := ingest.FrontMatterKeys(fsys, p, head); ok && (keys["id"] || keys["itemId"]) {
 		return false
 	}
 	tables := mdtable.Scan(head)

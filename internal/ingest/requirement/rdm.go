@@ -62,7 +62,7 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 	if name := path.Base(p); name != "requirements.yml" && name != "requirements.yaml" {
 		return false
 	}
-	lines := headLines(yamlsrc.Head(fsys, p, head))
+	lines := ingest.HeadLines(yamlsrc.Head(fsys, p, head))
 	docs := scanHead(lines)
 	if len(docs) == 0 {
 		return false

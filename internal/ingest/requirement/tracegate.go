@@ -27,7 +27,7 @@ func (Tracegate) Detect(fsys fs.FS, p string, head []byte) bool {
 	if !isYAML(p) {
 		return false
 	}
-	for _, d := range scanHead(headLines(yamlsrc.Head(fsys, p, head))) {
+	for _, d := range scanHead(ingest.HeadLines(yamlsrc.Head(fsys, p, head))) {
 		if d.keys["id"] || (!d.list && d.keys["requirements"]) {
 			return true
 		}

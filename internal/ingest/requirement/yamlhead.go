@@ -1,13 +1,11 @@
 package requirement
 
 import (
-	"bytes"
-	"io/fs"
 	"path"
 	"regexp"
 	"strings"
 
-	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/ingest"
 )
 
 // Detection judges a file from its first bytes only (input.Open's head), so
@@ -17,37 +15,9 @@ import (
 // heuristics for choosing a reader, never for reading: the chosen reader
 // parses the file properly and reports what does not fit.
 
-const bom = "\xef\xbb\xbf"
-
-// headLines splits head into lines without their line ends or a byte order
-// mark. The last line may be cut short where the head ends.
-func headLines(head []byte) []string {
-	head = bytes.TrimPrefix(head, []byte(bom))
-	lines := strings.Split(string(head), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, "\r")
-	}
-	return lines
-}
-
-var (
-	// keyRE matches a mapping key at the start of s: plain (letters,
-	// digits, spaces, _ . -, as Ketryx's custom field names have them) or
-	// quoted, followed by a colon and white space or the end of the line.
-	keyRE = regexp.MustCompile(`^(?:"([^"]*)"|'([^']*)'|([A-Za-z_][A-Za-z0-9_. -]*?))\s*:(?:\s|$)`)
-	// itemRE matches the first line of a block sequence item at column 0
-	// ("- id: SRS-001"); the indentation of the key is the item's.
-	itemRE = regexp.MustCompile(`^-(\s+)`)
-)
-
-// keyOf returns the mapping key at the start of s, if any.
-func keyOf(s string) (string, bool) {
-	m := keyRE.FindStringSubmatch(s)
-	if m == nil {
-		return "", false
-	}
-	return m[1] + m[2] + m[3], true
-}
+// itemRE matches the first line of a block sequence item at column 0
+// ("- id: SRS-001"); the indentation of the key is the item's.
+var itemRE = regexp.MustCompile(`^-(\s+)`)
 
 // headDoc is the shape of one YAML document as seen in a file's head.
 type headDoc struct {
@@ -77,45 +47,25 @@ func scanHead(lines []string) []headDoc {
 			cur.list = strings.HasPrefix(l, "-")
 		}
 		if !cur.list {
-			if k, ok := keyOf(l); ok {
+			if k, ok := ingest.YAMLKey(l); ok {
 				cur.keys[k] = true
 			}
 			continue
 		}
 		if m := itemRE.FindStringSubmatch(l); m != nil {
 			indent = 1 + len(m[1])
-			if k, ok := keyOf(l[indent:]); ok {
+			if k, ok := ingest.YAMLKey(l[indent:]); ok {
 				cur.keys[k] = true
 			}
 			continue
 		}
 		if indent > 0 && len(l) > indent && strings.TrimLeft(l[:indent], " ") == "" && l[indent] != ' ' {
-			if k, ok := keyOf(l[indent:]); ok {
+			if k, ok := ingest.YAMLKey(l[indent:]); ok {
 				cur.keys[k] = true
 			}
 		}
 	}
 	return docs
-}
-
-// frontMatterKeys returns the top-level keys of the YAML front matter that
-// the file opens with ("---" on the first line after its prolog: a BOM,
-// blank lines, HTML comments), or false when it has none.
-func frontMatterKeys(fsys fs.FS, p string, head []byte) (map[string]bool, bool) {
-	lines := headLines(input.AfterProlog(fsys, p, head, markdownProlog))
-	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
-		return nil, false
-	}
-	keys := map[string]bool{}
-	for _, l := range lines[1:] {
-		if t := strings.TrimRight(l, " \t"); t == "---" || t == "..." {
-			break
-		}
-		if k, ok := keyOf(l); ok {
-			keys[k] = true
-		}
-	}
-	return keys, true
 }
 
 // ext returns the lower-cased extension of p.

@@ -3,6 +3,7 @@ package risk
 import (
 	"io/fs"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/tracegate/tracegate/internal/input"
@@ -22,6 +23,9 @@ func detectedBy(fsys fs.FS, path string, head []byte) []string {
 // Every file under testdata/formats is claimed by exactly the reader of its
 // format, and the fixtures of other kinds (requirements, test reports) by
 // none: format: auto must never read a requirement file as a risk file.
+// Ketryx items of every type are claimed by the ketryx reader, which reads
+// the Risks and hands the others to the requirements sources (TestKetryxElsewhere),
+// so that a risks glob over a directory of Ketryx items works.
 func TestDetectFixtures(t *testing.T) {
 	want := map[string]string{
 		nativeFixture:   "tracegate",
@@ -51,6 +55,9 @@ func TestDetectFixtures(t *testing.T) {
 		if w, ok := want[p]; ok {
 			expect = []string{w}
 			seen++
+		}
+		if strings.HasPrefix(p, "testdata/formats/ketryx") && strings.HasSuffix(p, ".md") {
+			expect = []string{"ketryx"}
 		}
 		if got := detectedBy(repo, p, head); !reflect.DeepEqual(got, expect) {
 			t.Errorf("%s detected by %v, want %v", p, got, expect)
@@ -89,6 +96,9 @@ func TestDetect(t *testing.T) {
 		{"csv without an ID column", "r.csv", "Hazard,Harm\n", nil},
 		{"csv cut inside a quoted header cell", "r.csv", "ID,\"Hazard", nil},
 		{"csv by content only", "r.txt", "ID,Hazard\n", nil},
+		{"Ketryx risk", "risks/RSK-1.md", "---\nitemId: RSK-1\nitemType: Risk\n---\n", []string{"ketryx"}},
+		{"Ketryx item of another type", "reqs/SRS-1.md", "<!-- licence -->\n---\nitemType: Requirement\n---\n", []string{"ketryx"}},
+		{"Markdown front matter, not Ketryx", "reqs/SRS-1.md", "---\nid: SRS-1\n---\n", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := detectedBy(nil, tc.path, []byte(tc.head)); !reflect.DeepEqual(got, tc.want) {

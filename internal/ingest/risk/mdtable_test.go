@@ -35,7 +35,7 @@ func TestMarkdownTableFMEA(t *testing.T) {
 	hz := items.Hazards[0]
 	got := fmt.Sprintf("%s %s|%s|%s|%s %+v %+v %v %s", hz.ID, hz.Hazard, hz.Situation, hz.Harm, hz.Source, hz.Initial, hz.Residual, hz.Controls, hz.Format)
 	want := "HAZ-1 Wrong Covid prediction|User thinks he is healthy, but has Covid|Disease progression|" + file +
-		":97 {Severity:S2 Probability:P4 Acceptability: Declared:unacceptable} {Severity:S2 Probability:P3 Acceptability: Declared:acceptable} [RCM-1] markdown-table"
+		":97 {Severity:S2 Probability:P4 HarmProbability: Acceptability: Declared:unacceptable} {Severity:S2 Probability:P3 HarmProbability: Acceptability: Declared:acceptable} [RCM-1] markdown-table"
 	if got != want {
 		t.Errorf("hazard:\n got %s\nwant %s", got, want)
 	}

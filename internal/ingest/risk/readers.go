@@ -6,6 +6,7 @@
 //   - rdm: the data/risk.yml of innolitics/rdm
 //   - csv: a risk register exported from a spreadsheet, one row per hazard
 //   - markdown-table: hazard and risk control tables in a Markdown file
+//   - ketryx: Ketryx's Risk items kept in Git, one Markdown file each
 //
 // The readers keep severity and probability as written: only the policy's
 // risk matrix gives them meaning, and acceptability is computed from it later
@@ -16,7 +17,9 @@ import "github.com/tracegate/tracegate/internal/ingest"
 
 // Readers returns the risk readers in the order format: auto tries them. rdm
 // and csv recognise their files by shape (a top-level risks list, a header
-// row); the native format comes last so that it never claims an rdm file.
+// row); Ketryx items by their front matter, before a Markdown file is tried
+// as a table; the native format comes last so that it never claims an rdm
+// file.
 func Readers() []ingest.Reader {
-	return []ingest.Reader{RDM{}, CSV{}, MarkdownTable{}, Native{}}
+	return []ingest.Reader{RDM{}, CSV{}, Ketryx{}, MarkdownTable{}, Native{}}
 }

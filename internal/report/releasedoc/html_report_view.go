@@ -152,7 +152,10 @@ type hazardRow struct {
 	Controls []string
 	// Unverified are the hazard's controls that are not verified.
 	Unverified []string
-	Findings   []*findingRow
+	// Introducers are the requirements and specifications whose design
+	// introduces the hazard.
+	Introducers []string
+	Findings    []*findingRow
 }
 
 type controlRow struct {
@@ -274,6 +277,9 @@ func newReleaseView(e *ReleaseEvidence) (*releaseView, error) {
 			if ctrlStatus[c.ID] != trace.Verified {
 				row.Unverified = append(row.Unverified, c.ID)
 			}
+		}
+		for _, r := range h.IntroducedBy {
+			row.Introducers = append(row.Introducers, r.ID)
 		}
 		if h.Residual.Acceptability == model.Unacceptable {
 			v.Counts.HazardsUnacceptable++

@@ -54,13 +54,16 @@ type MatrixReq struct {
 	Status trace.Status `json:"status"` // verified | failed | unverified
 	// RolledUp: the status is judged through the active children, as the
 	// policy's verification.parents asks (children or both).
-	RolledUp     bool         `json:"rolled_up,omitempty"`
-	Verification string       `json:"verification"`
-	Parents      []string     `json:"parents"`
-	Children     []string     `json:"children"`
-	RiskControls []string     `json:"risk_controls"`
-	Tests        []MatrixTest `json:"tests"`
-	Evidence     []string     `json:"evidence,omitempty"`
+	RolledUp     bool     `json:"rolled_up,omitempty"`
+	Verification string   `json:"verification"`
+	Parents      []string `json:"parents"`
+	Children     []string `json:"children"`
+	RiskControls []string `json:"risk_controls"`
+	// Introduces are the hazards whose causes lie in its design (IEC
+	// 62304 7.1.2; Ketryx's itemIntroducesRisk).
+	Introduces []string     `json:"introduces_risks,omitempty"`
+	Tests      []MatrixTest `json:"tests"`
+	Evidence   []string     `json:"evidence,omitempty"`
 	// External are the IDs among its links that are kept outside the
 	// repository (its parents in another tool).
 	External []string  `json:"external,omitempty"`
@@ -114,7 +117,10 @@ type MatrixHazard struct {
 	Initial      model.RiskEstimate `json:"initial"`
 	Residual     model.RiskEstimate `json:"residual"`
 	RiskControls []string           `json:"risk_controls"`
-	Source       input.Pos          `json:"source"`
+	// IntroducedBy are the requirements and specifications whose design
+	// introduces the hazard.
+	IntroducedBy []string  `json:"introduced_by,omitempty"`
+	Source       input.Pos `json:"source"`
 }
 
 // Coverage counts active requirements by verification status.
@@ -148,6 +154,9 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 		}
 		for _, c := range r.Children {
 			row.Children = append(row.Children, c.ID)
+		}
+		for _, h := range r.Introduces {
+			row.Introduces = append(row.Introduces, h.ID)
 		}
 		for _, l := range r.Tests {
 			row.Tests = append(row.Tests, MatrixTest{Name: l.Test.FullName(), Result: l.Test.Outcome, Evaluation: l.Test.Evaluation,
@@ -188,6 +197,9 @@ func NewMatrix(g *trace.Graph, class model.Class, warnings []input.Warning) *Mat
 		mh := MatrixHazard{ID: h.ID, Title: h.Title, Harm: h.Harm, Initial: h.Initial, Residual: h.Residual, Source: h.Source, RiskControls: []string{}}
 		for _, c := range h.Controls {
 			mh.RiskControls = append(mh.RiskControls, c.ID)
+		}
+		for _, r := range h.IntroducedBy {
+			mh.IntroducedBy = append(mh.IntroducedBy, r.ID)
 		}
 		m.Hazards = append(m.Hazards, mh)
 	}

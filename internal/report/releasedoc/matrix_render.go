@@ -67,6 +67,13 @@ func matrixText(w io.Writer, m *Matrix) error {
 		}
 		fmt.Fprintf(w, "%d risk controls for %d hazards: %d not verified\n", len(m.RiskControls), len(m.Hazards), unv)
 	}
+	if introduced := introducedHazards(m); len(introduced) > 0 {
+		fmt.Fprintf(w, "\nHazards introduced by the design (IEC 62304 7.1.2):\n")
+		for _, h := range introduced {
+			fmt.Fprintf(w, "  %s  introduced by %s; risk controls: %s\n", report.Text(h.ID), report.Text(strings.Join(h.IntroducedBy, ", ")),
+				report.Text(orNone(strings.Join(h.RiskControls, ", "))))
+		}
+	}
 	if len(m.External) > 0 {
 		fmt.Fprintf(w, "\n%d linked items kept outside the repository:\n", len(m.External))
 		for _, e := range m.External {
@@ -74,6 +81,18 @@ func matrixText(w io.Writer, m *Matrix) error {
 		}
 	}
 	return report.WriteWarnings(w, m.Warnings)
+}
+
+// introducedHazards are the hazards the design introduces: those with an
+// item that introduces them.
+func introducedHazards(m *Matrix) []MatrixHazard {
+	var out []MatrixHazard
+	for _, h := range m.Hazards {
+		if len(h.IntroducedBy) > 0 {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func countBad(ts []MatrixTest) int {
@@ -113,6 +132,16 @@ func matrixMarkdown(w io.Writer, m *Matrix) error {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", mdCell(title), r.Class, mdCell(statusLabel(r)),
 			mdCell(strings.Join(r.RiskControls, ", ")), mdCell(testSummary(r.Tests, "\n")), mdCell(r.Source.String()))
+	}
+	if introduced := introducedHazards(m); len(introduced) > 0 {
+		fmt.Fprint(w, "\n### Hazards introduced by the design (IEC 62304 7.1.2)\n\n| Hazard | Introduced by | Risk controls |\n|---|---|---|\n")
+		for _, h := range introduced {
+			title := h.ID
+			if h.Title != "" {
+				title += " " + h.Title
+			}
+			fmt.Fprintf(w, "| %s | %s | %s |\n", mdCell(title), mdCell(strings.Join(h.IntroducedBy, ", ")), mdCell(orNone(strings.Join(h.RiskControls, ", "))))
+		}
 	}
 	if len(m.External) > 0 {
 		fmt.Fprint(w, "\n### Items kept outside the repository\n\n| ID | Namespace | Linked from |\n|---|---|---|\n")

@@ -262,6 +262,7 @@ var hazardColumns = concat(
 		{Name: "cause", Width: 30, Value: func(h *hazardRow) string { return h.Cause }},
 		{Name: "hazardous_situation", Width: 30, Value: func(h *hazardRow) string { return h.Situation }},
 		{Name: "harm", Width: 24, Value: func(h *hazardRow) string { return h.Harm }},
+		{Name: "introduced_by", Width: 16, Value: func(h *hazardRow) string { return strings.Join(h.Introducers, report.ListSep) }},
 	},
 	estimateColumns("initial", func(h *hazardRow) model.RiskEstimate { return h.Initial }),
 	estimateColumns("residual", func(h *hazardRow) model.RiskEstimate { return h.Residual }),
