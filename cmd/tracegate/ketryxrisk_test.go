@@ -94,12 +94,14 @@ func TestKetryxRiskRelease(t *testing.T) {
 
 // What the Ketryx items write wrong is said with its file and line: a level
 // the risk matrix lacks (TG115), a control or an introducing item that does
-// not exist (TG103), unless an external namespace holds it.
+// not exist (TG103), unless an external namespace holds it, and a Test Case
+// named as a control (TG103, saying what it is).
 func TestKetryxRiskFindings(t *testing.T) {
 	r := ketryxRiskRepo(t, "", func(r *gittest.Repo) {
 		s := strings.Replace(readFile(t, "../../testdata/ketryx-risk/items/risks/RSK-1.md"), "Residual severity: Critical", "Residual severity: Severe", 1)
-		s = strings.Replace(s, "itemIsRiskControlledBy: SRS-1", "itemIsRiskControlledBy: SRS-1, SRS-7, JIRA-12", 1)
+		s = strings.Replace(s, "itemIsRiskControlledBy: SRS-1", "itemIsRiskControlledBy: SRS-1, SRS-7, JIRA-12, TC-1", 1)
 		r.Write("items/risks/RSK-1.md", s)
+		r.Write("items/tests/TC-1.md", "---\nitemId: TC-1\nitemType: Test Case\nitemTests: SRS-1\n---\n# Volume check stops the pump\n")
 		r.Write("items/specs/SDS-1.md", strings.Replace(readFile(t, "../../testdata/ketryx-risk/items/specs/SDS-1.md"), "itemIntroducesRisk: RSK-1", "itemIntroducesRisk: RSK-1, RSK-9", 1))
 		r.Write(".github/tracegate.yml", readFile(t, "../../testdata/ketryx-risk/.github/tracegate.yml")+
 			"external:\n  - name: Jira\n    pattern: 'JIRA-\\d+'\n")
@@ -119,6 +121,8 @@ func TestKetryxRiskFindings(t *testing.T) {
 		`TG115 RSK-1: RSK-1: residual severity "Severe" is not a level of the risk matrix (Minor, Major, Critical)`,
 		`TG103 RSK-1/SRS-7: risk control RSK-1/SRS-7 links to requirement "SRS-7" in requirements, which does not exist`,
 		`TG103 SDS-1: requirement SDS-1 links to hazard "RSK-9" in introduces_risks, which does not exist`,
+		// A Test Case among the controlling items verifies; it implements nothing.
+		`TG103 RSK-1/TC-1: risk control RSK-1/TC-1 links to requirement "TC-1" in requirements, which is no requirement: it is a test case, which verifies requirements; a risk control is implemented by requirements`,
 	} {
 		found := false
 		for _, g := range got {

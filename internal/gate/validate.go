@@ -246,7 +246,9 @@ func checkDangling(m *Model, c *check) {
 		if l.FromKind == "test" && l.Field == trace.ViaProperty && len(m.IDs.Find(config.KindRequirement, l.To)) == 0 {
 			msg = fmt.Sprintf("test %s has a requirement property %q that holds no requirement ID", l.From, l.To)
 		}
-		if kinds := m.IDs.KindOf(l.To); len(kinds) > 0 && !contains(kinds, l.ToKind) {
+		if kinds := m.IDs.KindOf(l.To); l.Note != "" {
+			msg = fmt.Sprintf("%s %s links to %s %q in %s, which is no %s: %s", from, l.From, to, l.To, l.Field, to, l.Note)
+		} else if len(kinds) > 0 && !contains(kinds, l.ToKind) {
 			msg += fmt.Sprintf(" (it looks like a %s ID)", strings.ReplaceAll(kinds[0], "_", " "))
 		}
 		c.report(class, l.From, l.Pos, "%s", msg)

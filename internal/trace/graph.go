@@ -151,6 +151,9 @@ type BrokenLink struct {
 	// ToKind is the kind the field expects.
 	ToKind string
 	Pos    input.Pos
+	// Note says what the target is when it exists as another kind of item
+	// (a test case named where a requirement belongs).
+	Note string
 }
 
 // Duplicate is an ID defined more than once.

@@ -19,6 +19,13 @@ import (
 func (g *Graph) linkTests(dhf *model.DHF, ids *IDs) {
 	tags := indexTags(dhf.Tags)
 	defs := g.testDefinitions(dhf)
+	for i, b := range g.Dangling {
+		if b.FromKind == config.KindRiskControl && b.ToKind == config.KindRequirement && defs[b.To] != nil {
+			// Ketryx lets a Risk name a Test Case among the items that
+			// control it: it verifies, it does not implement.
+			g.Dangling[i].Note = "it is a test case, which verifies requirements; a risk control is implemented by requirements"
+		}
+	}
 	byName := map[string][]*Test{}
 	g.TestTotals = dhf.Unkept
 	for i := range dhf.Tests {
