@@ -211,7 +211,8 @@ const releaseHTMLBody = `<p class="verdict {{.R.Verdict}}">{{verdictText .R}}</p
 {{- range .Hazards}}{{$row := .}}
 <tr id="{{.Anchor}}"{{if eq .Residual.Acceptability "unacceptable"}} class="gap"{{else if .Unverified}} class="gap-warn"{{end}}><td><strong>{{visible .ID}}</strong> {{visible .Title}}{{with .Text}}
 <span class="muted">{{visible .}}</span>{{end}}</td><td>{{with .Situation}}{{visible .}}{{end}}{{with .Harm}}
-<em>Harm:</em> {{visible .}}{{end}}</td><td>{{template "r-estimate" .Initial}}</td><td>{{template "r-estimate" .Residual}}{{with .BenefitRisk}}
+<em>Harm:</em> {{visible .}}{{end}}{{with .Introducers}}
+<em>Introduced by:</em> {{range $i, $r := .}}{{if $i}}, {{end}}<a href="#{{reqAnchor $r}}">{{visible $r}}</a>{{end}}{{end}}</td><td>{{template "r-estimate" .Initial}}</td><td>{{template "r-estimate" .Residual}}{{with .BenefitRisk}}
 <span class="muted">benefit-risk: {{visible .}}</span>{{end}}</td><td>{{range $i, $c := .Controls}}{{if $i}}
 {{end}}<a href="#{{rcAnchor $c}}">{{visible $c}}</a>{{if isIn $c $row.Unverified}} <span class="tag bad">not verified</span>{{end}}{{else}}<span class="muted">—</span>{{end}}{{range .Findings}}
 <a class="ref" href="#{{.Anchor}}">{{visible .Rule}} #{{.N}}</a>{{end}}</td><td class="mono">{{pos .Source}}</td></tr>

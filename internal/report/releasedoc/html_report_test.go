@@ -492,3 +492,26 @@ func TestChangeApprovals(t *testing.T) {
 		t.Errorf("the report's row of the change:\n%s", row)
 	}
 }
+
+// The hazard table says which items' design introduces each hazard
+// (Ketryx's itemIntroducesRisk), linked to their rows, as the trace does.
+func TestReleaseHTMLIntroducedBy(t *testing.T) {
+	for _, introduced := range []bool{false, true} {
+		_, page := renderRelease(t, releaseEvidenceWith(t, func(_ *config.Config, d *model.DHF) *soup.List {
+			if introduced {
+				d.Requirements[1].Introduces = []string{"HAZ-1"}
+				d.Hazards[0].IntroducedBy = []string{"SRS-2"}
+			}
+			return nil
+		}))
+		i := strings.Index(page, `<tr id="haz-HAZ-1"`)
+		if i < 0 {
+			t.Fatal("no row haz-HAZ-1")
+		}
+		row := page[i : i+strings.Index(page[i:], "</tr>")]
+		want := `<em>Introduced by:</em> <a href="#req-SRS-1">SRS-1</a>, <a href="#req-SRS-2">SRS-2</a>`
+		if got := strings.Contains(row, want); got != introduced {
+			t.Errorf("introduced %v: %q in the row is %v:\n%s", introduced, want, got, row)
+		}
+	}
+}
