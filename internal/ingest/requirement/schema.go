@@ -3,8 +3,6 @@ package requirement
 import (
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/tracegate/tracegate/internal/yamlsrc"
 	"github.com/tracegate/tracegate/schema"
 )
@@ -19,13 +17,13 @@ var (
 	schemaOnce sync.Once
 	// fileSchema validates a whole native document; itemSchema one
 	// requirement (the front matter of a Markdown requirement).
-	fileSchema, itemSchema *jsonschema.Schema
+	fileSchema, itemSchema *yamlsrc.Schema
 	schemaErr              error
 )
 
 // schemas compiles the embedded schema once: the binary validates with
 // exactly the schema published in the repository.
-func schemas() (file, item *jsonschema.Schema, err error) {
+func schemas() (file, item *yamlsrc.Schema, err error) {
 	schemaOnce.Do(func() {
 		c, err := yamlsrc.Compiler(schemaURL, schema.Requirements)
 		if err != nil {
