@@ -98,9 +98,15 @@ func Build(docs []*model.SBOM, register []model.SOUPItem, registerFile string) *
 	for _, d := range docs {
 		n += len(d.Components)
 	}
-	// Sized up front: components are large, and growing these by doubling
-	// cost more than the rest of the list.
-	all := make([]model.Component, 0, n)
+	// all are the components not already taken. Sized up front: components
+	// are large, and growing it by doubling cost more than the rest of the
+	// list. One document's own list is taken as it is while it holds no
+	// key twice (its reader merged them), without a copy.
+	var all []model.Component
+	copied := len(docs) != 1
+	if copied {
+		all = make([]model.Component, 0, n)
+	}
 	// docsOf holds, per component, the documents naming it; its keys are
 	// the components already taken.
 	docsOf := make(map[model.ComponentKey][]string, n)
@@ -115,14 +121,22 @@ func Build(docs []*model.SBOM, register []model.SOUPItem, registerFile string) *
 		}
 		l.Documents = append(l.Documents, doc)
 		l.Warnings = append(l.Warnings, d.Warnings...)
-		for _, c := range d.Components {
+		for i := range d.Components {
+			c := &d.Components[i]
 			k := c.Key()
 			prev, ok := docsOf[k]
 			docsOf[k] = append(prev, d.File)
-			if !ok {
-				all = append(all, c)
+			switch {
+			case ok && !copied:
+				all = append(make([]model.Component, 0, n), d.Components[:i]...)
+				copied = true
+			case !ok && copied:
+				all = append(all, *c)
 			}
 		}
+	}
+	if !copied {
+		all = docs[0].Components
 	}
 	entries, stale := Match(all, register)
 	SortEntries(entries)

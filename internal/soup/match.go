@@ -46,9 +46,14 @@ func Match(components []model.Component, register []model.SOUPItem) (entries []E
 		}
 	}
 	used := map[*model.SOUPItem]bool{}
-	entries = make([]Entry, 0, len(components))
-	for _, c := range components {
-		e := Entry{Component: c}
+	entries = make([]Entry, len(components))
+	for i := range components {
+		e := &entries[i]
+		e.Component = components[i]
+		if len(register) == 0 {
+			continue // nothing to match: no key to compute
+		}
+		c := &e.Component
 		if it := byPURL[canonicalKey(c.PURL)]; it != nil && c.PURL != "" {
 			e.Item, e.By = it, "purl"
 		} else {
@@ -70,7 +75,6 @@ func Match(components []model.Component, register []model.SOUPItem) (entries []E
 		if e.Item != nil {
 			used[e.Item] = true
 		}
-		entries = append(entries, e)
 	}
 	for i := range register {
 		if !used[&register[i]] {
@@ -81,7 +85,7 @@ func Match(components []model.Component, register []model.SOUPItem) (entries []E
 }
 
 // names are the names a register entry may use for a component.
-func names(c model.Component) []string {
+func names(c *model.Component) []string {
 	if c.Group != "" {
 		sep := "/"
 		if strings.HasPrefix(c.PURL, "pkg:maven/") {

@@ -199,12 +199,13 @@ func compareComponents(a, b *model.Component) int {
 }
 
 // dedupe merges components with the same Key, keeping document order of
-// first occurrence.
+// first occurrence. It compacts in in place (the components are large, and
+// build has no other use for in): out[j] with j < i is never in[i].
 func dedupe(ns *notes, in []model.Component) []model.Component {
 	if len(in) == 0 {
 		return nil
 	}
-	out := make([]model.Component, 0, len(in))
+	out := in[:0]
 	index := make(map[model.ComponentKey]int, len(in))
 	for i := range in {
 		k := in[i].Key()
