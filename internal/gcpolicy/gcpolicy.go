@@ -1,8 +1,8 @@
 // Package gcpolicy holds the binary's garbage-collection setting for the
 // start of a run. cmd/tracegate imports it for its effect, and it has no
 // dependency outside the standard library: it is initialised before the
-// packages that allocate at initialisation (jsonschema compiles its
-// metaschemas then), so the setting holds from there on.
+// packages that allocate at initialisation (the libraries' tables and
+// expressions), so the setting holds from there on.
 //
 // A tracegate command is a short process: it reads its inputs, judges and
 // writes, and most of what it allocates is live until it writes. With the
