@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
@@ -184,7 +185,7 @@ func (f *Found) file(fsys fs.FS, set ingest.Set, p string) error {
 			}
 		}
 	}
-	if (ext == ".md" || ext == ".markdown") && mdTable.Match(head) {
+	if (ext == ".md" || ext == ".markdown") && mdTable().Match(head) {
 		if f.Register == "" && strings.Contains(strings.ToLower(base), "soup") && !inTestData(dir) {
 			f.Register = p // a .md register is read as a table (docs/formats.md)
 			return nil
@@ -236,13 +237,19 @@ func sbomName(base string) bool {
 }
 
 // mdTable is a Markdown table whose header row names an ID column.
-var mdTable = regexp.MustCompile(`(?mi)^\s*\|?\s*(?:id|req(?:uirement)?[ ._-]?id|item[ ._-]?id|soup[ ._-]?id|hazard[ ._-]?id|risk[ ._-]?id)\s*\|.*\n\s*\|?\s*:?-{3,}`)
+var mdTable = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?mi)^\s*\|?\s*(?:id|req(?:uirement)?[ ._-]?id|item[ ._-]?id|soup[ ._-]?id|hazard[ ._-]?id|risk[ ._-]?id)\s*\|.*\n\s*\|?\s*:?-{3,}`)
+})
 
 // reportPath is a test report path in a workflow: a file or glob ending in
 // .xml or .jsonl, on a line that speaks of tests or reports.
 var (
-	reportPath = regexp.MustCompile(`[A-Za-z0-9_./*{},-]*[A-Za-z0-9_*}-]\.(?:xml|jsonl)\b`)
-	reportLine = regexp.MustCompile(`(?i)junit|xunit|report|test-results|gotestsum|go test -json`)
+	reportPath = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`[A-Za-z0-9_./*{},-]*[A-Za-z0-9_*}-]\.(?:xml|jsonl)\b`)
+	})
+	reportLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)junit|xunit|report|test-results|gotestsum|go test -json`)
+	})
 )
 
 // workflow reads where a workflow writes its test reports.
@@ -253,10 +260,10 @@ func (f *Found) workflow(fsys fs.FS, p string) error {
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		code, _, _ := strings.Cut(line, " #")
-		if strings.HasPrefix(strings.TrimSpace(code), "#") || !reportLine.MatchString(code) || strings.Contains(code, "${{") {
+		if strings.HasPrefix(strings.TrimSpace(code), "#") || !reportLine().MatchString(code) || strings.Contains(code, "${{") {
 			continue
 		}
-		for _, m := range reportPath.FindAllString(code, -1) {
+		for _, m := range reportPath().FindAllString(code, -1) {
 			m = strings.TrimPrefix(strings.TrimPrefix(m, "./"), "=")
 			if m == "" || strings.HasPrefix(m, "/") || strings.Contains(m, "..") || inTestData(path.Dir(m)) {
 				continue

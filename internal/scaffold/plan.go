@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/tracegate/tracegate/internal/config"
@@ -58,10 +59,10 @@ type File struct {
 }
 
 // fullSHA is a commit ID as the action's ref must be to be pinned.
-var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
 
 // Pinned reports whether ref pins a commit.
-func Pinned(ref string) bool { return fullSHA.MatchString(ref) }
+func Pinned(ref string) bool { return fullSHA().MatchString(ref) }
 
 // Plan renders the files for what f found. The policy it writes is
 // loaded against the schema before Plan returns it: a plan whose policy
@@ -406,16 +407,16 @@ func commonDir(paths []string) string {
 // idShape turns an ID into the pattern of its shape: each run of digits
 // \d+, the rest literal.
 var (
-	digits = regexp.MustCompile(`[0-9]+`)
-	letter = regexp.MustCompile(`[A-Za-z]`)
+	digits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+`) })
+	letter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z]`) })
 )
 
 // idPattern is the pattern of the IDs' shapes, when they are few.
 func idPattern(ids []string) (string, bool) {
 	shapes := map[string]bool{}
 	for _, id := range ids {
-		parts := digits.Split(id, -1)
-		if len(parts) < 2 || !letter.MatchString(id) {
+		parts := digits().Split(id, -1)
+		if len(parts) < 2 || !letter().MatchString(id) {
 			// An ID without a number has no shape to write; one that is
 			// only a number (a table's row number) would match any number.
 			return "", false

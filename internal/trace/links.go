@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 )
@@ -30,18 +31,24 @@ const LinkIssue = "issue"
 var (
 	// HTML comments hold PR-template instructions ("<!-- e.g. Fixes #123 -->")
 	// and code holds examples: neither is a link the author made.
-	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-	fenced      = regexp.MustCompile("(?ms)^[ \t]*(```|~~~).*?^[ \t]*(```|~~~)[ \t]*$")
-	inlineCode  = regexp.MustCompile("`[^`\n]*`")
+	htmlComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
+	fenced      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(?ms)^[ \t]*(```|~~~).*?^[ \t]*(```|~~~)[ \t]*$") })
+	inlineCode  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`[^`\n]*`") })
 
 	// owner/repo#12, #12, GH-12 — GitHub's autolinked references.
-	issueRef = regexp.MustCompile(`(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#|GH-)(\d+)\b`)
+	issueRef = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#|GH-)(\d+)\b`)
+	})
 	// https://host/owner/repo/issues/12
-	issueURL = regexp.MustCompile(`https?://([A-Za-z0-9.-]+(?::\d+)?)/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)/issues/(\d+)\b`)
+	issueURL = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`https?://([A-Za-z0-9.-]+(?::\d+)?)/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)/issues/(\d+)\b`)
+	})
 	// GitHub's closing keywords, before a reference.
-	closing = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+$`)
+	closing = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+$`)
+	})
 	// A branch GitHub creates from an issue: "123-short-title".
-	issueBranch = regexp.MustCompile(`^(?:[^/]+/)?(\d+)-`)
+	issueBranch = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[^/]+/)?(\d+)-`) })
 )
 
 // LinkFinder finds links with the policy's ID patterns. Hosts are the
@@ -90,15 +97,15 @@ func (l *Links) add(n Link, where string) {
 
 // Text finds the links in a title, body or commit message.
 func (f *LinkFinder) Text(into *Links, text, where string) {
-	text = htmlComment.ReplaceAllString(text, " ")
-	text = fenced.ReplaceAllString(text, " ")
-	text = inlineCode.ReplaceAllString(text, " ")
+	text = htmlComment().ReplaceAllString(text, " ")
+	text = fenced().ReplaceAllString(text, " ")
+	text = inlineCode().ReplaceAllString(text, " ")
 	for _, kind := range []string{config.KindRequirement, config.KindChangeRequest, config.KindProblemReport} {
 		for _, id := range f.IDs.Find(kind, text) {
 			into.add(Link{Kind: kind, ID: id}, where)
 		}
 	}
-	for _, m := range issueRef.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range issueRef().FindAllStringSubmatchIndex(text, -1) {
 		repo := ""
 		if m[2] >= 0 {
 			repo = text[m[2]:m[3]]
@@ -107,9 +114,9 @@ func (f *LinkFinder) Text(into *Links, text, where string) {
 		if err != nil || n <= 0 {
 			continue
 		}
-		f.addIssue(into, repo, n, closing.MatchString(text[:m[0]+1]), where)
+		f.addIssue(into, repo, n, closing().MatchString(text[:m[0]+1]), where)
 	}
-	for _, m := range issueURL.FindAllStringSubmatch(text, -1) {
+	for _, m := range issueURL().FindAllStringSubmatch(text, -1) {
 		if !f.host(m[1]) {
 			continue
 		}
@@ -118,7 +125,7 @@ func (f *LinkFinder) Text(into *Links, text, where string) {
 			continue
 		}
 		idx := strings.Index(text, m[0])
-		f.addIssue(into, m[2]+"/"+m[3], n, closing.MatchString(text[:idx]), where)
+		f.addIssue(into, m[2]+"/"+m[3], n, closing().MatchString(text[:idx]), where)
 	}
 }
 
@@ -130,7 +137,7 @@ func (f *LinkFinder) Branch(into *Links, branch string) {
 			into.add(Link{Kind: kind, ID: id}, "branch")
 		}
 	}
-	if m := issueBranch.FindStringSubmatch(branch); m != nil {
+	if m := issueBranch().FindStringSubmatch(branch); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 			f.addIssue(into, "", n, false, "branch")
 		}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	goccy "github.com/goccy/go-yaml"
 	goccyparser "github.com/goccy/go-yaml/parser"
@@ -43,7 +44,7 @@ func Documents(path string, data []byte) (docs []*yaml.Node, err error) {
 	}
 }
 
-var lineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) })
 
 // parseError turns a yaml.v3 syntax error into an input error. yaml.v3
 // reports scanner errors at the right line, but parser errors ("did not
@@ -54,7 +55,7 @@ var lineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 func parseError(path string, data []byte, err error) *input.Error {
 	pos := input.Pos{File: path}
 	msg := err.Error()
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
+	if m := lineRE().FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}

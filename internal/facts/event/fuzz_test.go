@@ -47,7 +47,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("pull request event %+v", ev)
 			}
 			if pr.Number <= 0 || pr.Title == "" || pr.URL == "" || pr.Author == "" || pr.HeadRef == "" || pr.BaseRef == "" ||
-				!sha.MatchString(pr.HeadSHA) || !sha.MatchString(pr.BaseSHA) || pr.Repo != ev.Repo {
+				!sha().MatchString(pr.HeadSHA) || !sha().MatchString(pr.BaseSHA) || pr.Repo != ev.Repo {
 				t.Fatalf("incomplete pull request %+v", pr)
 			}
 			for _, l := range pr.Labels {
@@ -57,7 +57,7 @@ func FuzzParse(f *testing.F) {
 			}
 		case Push:
 			p := ev.Push
-			if p == nil || ev.PullRequest != nil || ev.Release != nil || p.Ref == "" || !sha.MatchString(p.Before) || !sha.MatchString(p.After) {
+			if p == nil || ev.PullRequest != nil || ev.Release != nil || p.Ref == "" || !sha().MatchString(p.Before) || !sha().MatchString(p.After) {
 				t.Fatalf("push event %+v", ev)
 			}
 		case Release:

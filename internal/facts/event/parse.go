@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sync"
 
 	"github.com/google/go-github/v60/github"
 
@@ -37,7 +38,7 @@ func Load(path string, name Name) (*Event, error) {
 	return Parse(path, data, name)
 }
 
-var sha = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+var sha = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`) })
 
 // Parse reads the payload data of event name; file names it in errors.
 func Parse(file string, data []byte, name Name) (*Event, error) {
@@ -134,7 +135,7 @@ func (m *fields) str(s *string, field string) string {
 
 func (m *fields) sha(s *string, field string) string {
 	v := m.str(s, field)
-	if v != "" && !sha.MatchString(v) {
+	if v != "" && !sha().MatchString(v) {
 		m.add(field, fmt.Sprintf("is %q, not a commit SHA", v))
 	}
 	return v

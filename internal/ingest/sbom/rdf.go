@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spdx/gordf/rdfloader"
 	gordf "github.com/spdx/gordf/rdfloader/parser"
@@ -74,7 +75,7 @@ func (spdxRDF) decode(src *source) (*parsed, error) {
 		if strings.Contains(err.Error(), "checksum algorithm") && !removed["checksum"] {
 			removed["checksum"] = true
 			more = checksumEdits(src.data)
-		} else if rt := unknownRelType.FindStringSubmatch(err.Error()); rt != nil && !removed["type:"+rt[1]] {
+		} else if rt := unknownRelType().FindStringSubmatch(err.Error()); rt != nil && !removed["type:"+rt[1]] {
 			removed["type:"+rt[1]] = true
 			more = relTypeEdits(src.data, rt[1])
 		} else if iri := unknownPredicate(err); iri != "" && !removed[iri] {
@@ -126,7 +127,7 @@ func noteEdits(src *source, edits []edit) {
 	}
 }
 
-var predicateIRI = regexp.MustCompile(`https?://[^\s()'"<>]+`)
+var predicateIRI = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s()'"<>]+`) })
 
 // unknownPredicate returns the IRI of the property tools-golang's RDF reader
 // stopped at, if that is why it failed.
@@ -136,7 +137,7 @@ func unknownPredicate(err error) string {
 	if i < 0 {
 		return ""
 	}
-	return predicateIRI.FindString(msg[i:])
+	return predicateIRI().FindString(msg[i:])
 }
 
 // rdfChecksumAlgorithms are the algorithms tools-golang's RDF readers know.
@@ -164,7 +165,7 @@ func checksumEdits(data []byte) []edit {
 	})
 }
 
-var unknownRelType = regexp.MustCompile(`unknown relationshipType: '([A-Za-z]+)'`)
+var unknownRelType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`unknown relationshipType: '([A-Za-z]+)'`) })
 
 // relTypeEdits rewrites the relationship type name to "other".
 func relTypeEdits(data []byte, name string) []edit {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/input"
 )
@@ -134,7 +135,7 @@ func detectJSON(file string, data []byte, start int, ns *notes) (*detected, erro
 	has := func(k string) bool { _, ok := first[k]; return ok }
 
 	if m, ok := first["@context"]; ok {
-		v := spdx3ContextRE.FindSubmatch(m.val)
+		v := spdx3ContextRE().FindSubmatch(m.val)
 		if v == nil {
 			return nil, input.Errorf(at(m.off), "JSON-LD document whose @context is not SPDX 3 (%s)", quote(string(m.val))).
 				WithHint("tracegate reads SPDX 3 JSON-LD (@context https://spdx.org/rdf/3.0.x/spdx-context.jsonld)")
@@ -307,7 +308,7 @@ func truncationHint(data []byte, off int) string {
 	return ""
 }
 
-var spdx3ContextRE = regexp.MustCompile(`spdx\.org/rdf/(3\.[0-9]+(?:\.[0-9]+)?)/`)
+var spdx3ContextRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`spdx\.org/rdf/(3\.[0-9]+(?:\.[0-9]+)?)/`) })
 
 func supportedSPDX3(v string) bool { return v == "3.0.0" || v == "3.0.1" || v == "3.0" }
 
@@ -489,7 +490,7 @@ func contains(list []string, s string) bool {
 }
 
 // tagLineRE matches a tag-value line ("Tag: value"); YAML keys match it too.
-var tagLineRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)[ \t]*:`)
+var tagLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)[ \t]*:`) })
 
 // headerTags are the tags an SPDX tag-value document starts with.
 var headerTags = map[string]bool{
@@ -520,9 +521,9 @@ func detectText(file string, data []byte) (*detected, error) {
 			yamlish = true
 			continue
 		}
-		m := tagLineRE.FindSubmatch(line)
+		m := tagLineRE().FindSubmatch(line)
 		if m == nil {
-			m = quotedKeyRE.FindSubmatch(line)
+			m = quotedKeyRE().FindSubmatch(line)
 			if m != nil {
 				yamlish = true
 			}
@@ -576,7 +577,7 @@ func detectText(file string, data []byte) (*detected, error) {
 	return nil, input.Errorf(pos, "unrecognised file format: not SPDX (JSON, tag-value, YAML, RDF/XML, RDF Turtle, 3.0 JSON-LD) nor CycloneDX (JSON, XML)")
 }
 
-var quotedKeyRE = regexp.MustCompile(`^["']([A-Za-z][A-Za-z0-9_]*)["'][ \t]*:`)
+var quotedKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^["']([A-Za-z][A-Za-z0-9_]*)["'][ \t]*:`) })
 
 // yamlScalar reads a plain or quoted YAML scalar written on one line.
 func yamlScalar(s string) string {

@@ -60,7 +60,7 @@ func (spdxTurtle) decode(src *source) (*parsed, error) {
 			return p, lost
 		}
 		var kept []*gordf.Triple
-		switch rt := unknownRelType.FindStringSubmatch(err.Error()); {
+		switch rt := unknownRelType().FindStringSubmatch(err.Error()); {
 		case strings.Contains(err.Error(), "checksum algorithm") && !removed["checksum"]:
 			removed["checksum"] = true
 			kept = skipChecksums(src, triples, posOf)

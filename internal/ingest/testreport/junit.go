@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/ingest"
@@ -451,7 +452,7 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 		case xml.Comment:
 			// QtTest's -xunitxml writes a skip (QSKIP) only as a comment
 			// in the case: <!-- message="…" type="skip" -->.
-			if m := qtCommentRE.FindSubmatch(c); m != nil && string(m[2]) == "skip" {
+			if m := qtCommentRE().FindSubmatch(c); m != nil && string(m[2]) == "skip" {
 				res.elems = append(res.elems, resultElem{kind: "skipped", message: html.UnescapeString(string(m[1]))})
 			}
 		case xml.EndElement:
@@ -473,7 +474,7 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 
 // qtCommentRE reads the comment QtTest's -xunitxml writes for a message
 // of a test case: message="…" type="skip".
-var qtCommentRE = regexp.MustCompile(`^\s*message="([^"]*)"\s+type="([a-z]+)"\s*$`)
+var qtCommentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*message="([^"]*)"\s+type="([a-z]+)"\s*$`) })
 
 // output reads a <system-out> or <system-err> into tail.
 func (r *junitReader) output(tail *tailText) error {

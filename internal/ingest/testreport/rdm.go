@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
@@ -63,9 +64,9 @@ var (
 	rdmManualKeys = []string{"name", "steps"}
 	rdmStepKeys   = []string{"step", "result", "req_ids", "note"}
 
-	rdmResultRE = regexp.MustCompile(`^\s+result\s*:`)
-	rdmLinkRE   = regexp.MustCompile(`^\s+(?:req_ids|message)\s*:`)
-	rdmStepsRE  = regexp.MustCompile(`^\s+steps\s*:`)
+	rdmResultRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+result\s*:`) })
+	rdmLinkRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+(?:req_ids|message)\s*:`) })
+	rdmStepsRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+steps\s*:`) })
 )
 
 // Detect accepts a YAML file named as rdm names its test records, or whose
@@ -78,7 +79,7 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 		return false
 	}
 	lines := strings.Split(string(yamlsrc.Head(fsys, p, head)), "\n")
-	result := slices.ContainsFunc(lines, rdmResultRE.MatchString)
+	result := slices.ContainsFunc(lines, rdmResultRE().MatchString)
 	if !result {
 		return false
 	}
@@ -86,7 +87,7 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 	if strings.Contains(base, "test_record") || strings.HasPrefix(base, "manual_tests.") {
 		return true
 	}
-	return slices.ContainsFunc(lines, rdmLinkRE.MatchString) || slices.ContainsFunc(lines, rdmStepsRE.MatchString)
+	return slices.ContainsFunc(lines, rdmLinkRE().MatchString) || slices.ContainsFunc(lines, rdmStepsRE().MatchString)
 }
 
 func (r RDM) Read(fsys fs.FS, p string) (*ingest.Items, error) {

@@ -18,14 +18,15 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	alpineNumberComponentsFinder     = regexp.MustCompile(`^((\d+)\.?)*`)
-	alpineIsFirstCharLowercaseLetter = regexp.MustCompile(`^[a-z]`)
-	alpineSuffixesFinder             = regexp.MustCompile(`_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\d*)`)
-	alpineHashFinder                 = regexp.MustCompile(`^~([0-9a-f]+)`)
-	alpineBuildComponentFinder       = regexp.MustCompile(`^-r(\d*)`)
+	alpineNumberComponentsFinder     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^((\d+)\.?)*`) })
+	alpineIsFirstCharLowercaseLetter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]`) })
+	alpineSuffixesFinder             = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\d*)`) })
+	alpineHashFinder                 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^~([0-9a-f]+)`) })
+	alpineBuildComponentFinder       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-r(\d*)`) })
 )
 
 type alpineNumberComponent struct {
@@ -259,7 +260,7 @@ func (v AlpineVersion) CompareStr(str string) (int, error) {
 //
 // This parser must be applied *before* any other parser.
 func parseAlpineNumberComponents(v *AlpineVersion, str string) (string, error) {
-	sub := alpineNumberComponentsFinder.FindString(str)
+	sub := alpineNumberComponentsFinder().FindString(str)
 
 	if sub == "" {
 		return str, nil
@@ -296,7 +297,7 @@ func parseAlpineNumberComponents(v *AlpineVersion, str string) (string, error) {
 //
 // This parser must be applied *after* parseAlpineNumberComponents.
 func parseAlpineLetter(v *AlpineVersion, str string) string {
-	if alpineIsFirstCharLowercaseLetter.MatchString(str) {
+	if alpineIsFirstCharLowercaseLetter().MatchString(str) {
 		v.letter = str[:1]
 	}
 
@@ -310,7 +311,7 @@ func parseAlpineLetter(v *AlpineVersion, str string) string {
 //
 // This parser must be applied *after* parseAlpineLetter.
 func parseAlpineSuffixes(v *AlpineVersion, str string) (string, error) {
-	for _, match := range alpineSuffixesFinder.FindAllStringSubmatch(str, -1) {
+	for _, match := range alpineSuffixesFinder().FindAllStringSubmatch(str, -1) {
 		if match[2] == "" {
 			match[2] = "0"
 		}
@@ -340,7 +341,7 @@ func parseAlpineSuffixes(v *AlpineVersion, str string) (string, error) {
 //
 // This parser must be applied *after* parseAlpineSuffixes.
 func parseAlpineHash(v *AlpineVersion, str string) string {
-	v.hash = alpineHashFinder.FindString(str)
+	v.hash = alpineHashFinder().FindString(str)
 
 	return strings.TrimPrefix(str, v.hash)
 }
@@ -357,7 +358,7 @@ func parseAlpineBuildComponent(v *AlpineVersion, str string) (string, error) {
 		return str, nil
 	}
 
-	matches := alpineBuildComponentFinder.FindStringSubmatch(str)
+	matches := alpineBuildComponentFinder().FindStringSubmatch(str)
 
 	if matches == nil {
 		// since this is the last part of parsing, anything other than an empty string

@@ -18,12 +18,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 var (
-	packagistVersionSeperatorFinder = regexp.MustCompile(`[-_+]`)
-	packagistNonDigitToDigitFinder  = regexp.MustCompile(`([^\d.])(\d)`)
-	packagistDigitToNonDigitFinder  = regexp.MustCompile(`(\d)([^\d.])`)
+	packagistVersionSeperatorFinder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-_+]`) })
+	packagistNonDigitToDigitFinder  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([^\d.])(\d)`) })
+	packagistDigitToNonDigitFinder  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d)([^\d.])`) })
 )
 
 func canonicalizePackagistVersion(v string) string {
@@ -35,9 +36,9 @@ func canonicalizePackagistVersion(v string) string {
 	//   the trimming...)
 	v = strings.TrimPrefix(strings.TrimPrefix(v, "v"), "V")
 
-	v = packagistVersionSeperatorFinder.ReplaceAllString(v, ".")
-	v = packagistNonDigitToDigitFinder.ReplaceAllString(v, "$1.$2")
-	v = packagistDigitToNonDigitFinder.ReplaceAllString(v, "$1.$2")
+	v = packagistVersionSeperatorFinder().ReplaceAllString(v, ".")
+	v = packagistNonDigitToDigitFinder().ReplaceAllString(v, "$1.$2")
+	v = packagistDigitToNonDigitFinder().ReplaceAllString(v, "$1.$2")
 
 	return v
 }

@@ -19,13 +19,16 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	pypiLocalVersionSplitter = regexp.MustCompile(`[._-]`)
-	pypiVersionPartsFinder   = regexp.MustCompile(`(\d+|[a-z]+|\.|-)`)
+	pypiLocalVersionSplitter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[._-]`) })
+	pypiVersionPartsFinder   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+|[a-z]+|\.|-)`) })
 	// from https://peps.python.org/pep-0440/#appendix-b-parsing-version-strings-with-regular-expressions
-	pypiVersionFinder = regexp.MustCompile(`^\s*v?(?:(?:(?P<epoch>[0-9]+)!)?(?P<release>[0-9]+(?:\.[0-9]+)*)(?P<pre>[-_\.]?(?P<pre_l>(a|b|c|rc|alpha|beta|pre|preview))[-_\.]?(?P<pre_n>[0-9]+)?)?(?P<post>(?:-(?P<post_n1>[0-9]+))|(?:[-_\.]?(?P<post_l>post|rev|r)[-_\.]?(?P<post_n2>[0-9]+)?))?(?P<dev>[-_\.]?(?P<dev_l>dev)[-_\.]?(?P<dev_n>[0-9]+)?)?)(?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?\s*$`)
+	pypiVersionFinder = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*v?(?:(?:(?P<epoch>[0-9]+)!)?(?P<release>[0-9]+(?:\.[0-9]+)*)(?P<pre>[-_\.]?(?P<pre_l>(a|b|c|rc|alpha|beta|pre|preview))[-_\.]?(?P<pre_n>[0-9]+)?)?(?P<post>(?:-(?P<post_n1>[0-9]+))|(?:[-_\.]?(?P<post_l>post|rev|r)[-_\.]?(?P<post_n2>[0-9]+)?))?(?P<dev>[-_\.]?(?P<dev_l>dev)[-_\.]?(?P<dev_n>[0-9]+)?)?)(?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?\s*$`)
+	})
 )
 
 // PyPIVersion is the representation of a version of a package that is held
@@ -106,7 +109,7 @@ func parseLetterVersion(letter, number string) (letterAndNumber, error) {
 }
 
 func parseLocalVersion(local string) (parts []string) {
-	for _, part := range pypiLocalVersionSplitter.Split(local, -1) {
+	for _, part := range pypiLocalVersionSplitter().Split(local, -1) {
 		parts = append(parts, strings.ToLower(part))
 	}
 
@@ -136,7 +139,7 @@ func normalizePyPILegacyPart(part string) string {
 }
 
 func parsePyPIVersionParts(str string) (parts []string) {
-	splits := pypiVersionPartsFinder.FindAllString(str, -1)
+	splits := pypiVersionPartsFinder().FindAllString(str, -1)
 	splits = append(splits, "final")
 
 	for _, part := range splits {
@@ -174,7 +177,7 @@ func parsePyPILegacyVersion(str string) PyPIVersion {
 func ParsePyPIVersion(str string) (PyPIVersion, error) {
 	str = strings.ToLower(str)
 
-	match := pypiVersionFinder.FindStringSubmatch(str)
+	match := pypiVersionFinder().FindStringSubmatch(str)
 
 	if len(match) == 0 {
 		return parsePyPILegacyVersion(str), nil
@@ -184,7 +187,7 @@ func ParsePyPIVersion(str string) (PyPIVersion, error) {
 
 	version.epoch = big.NewInt(0)
 
-	if epStr := match[pypiVersionFinder.SubexpIndex("epoch")]; epStr != "" {
+	if epStr := match[pypiVersionFinder().SubexpIndex("epoch")]; epStr != "" {
 		epoch, err := convertToBigInt(epStr)
 
 		if err != nil {
@@ -194,7 +197,7 @@ func ParsePyPIVersion(str string) (PyPIVersion, error) {
 		version.epoch = epoch
 	}
 
-	for r := range strings.SplitSeq(match[pypiVersionFinder.SubexpIndex("release")], ".") {
+	for r := range strings.SplitSeq(match[pypiVersionFinder().SubexpIndex("release")], ".") {
 		release, err := convertToBigInt(r)
 
 		if err != nil {
@@ -204,7 +207,7 @@ func ParsePyPIVersion(str string) (PyPIVersion, error) {
 		version.release = append(version.release, release)
 	}
 
-	pre, err := parseLetterVersion(match[pypiVersionFinder.SubexpIndex("pre_l")], match[pypiVersionFinder.SubexpIndex("pre_n")])
+	pre, err := parseLetterVersion(match[pypiVersionFinder().SubexpIndex("pre_l")], match[pypiVersionFinder().SubexpIndex("pre_n")])
 
 	if err != nil {
 		return PyPIVersion{}, err
@@ -212,13 +215,13 @@ func ParsePyPIVersion(str string) (PyPIVersion, error) {
 
 	version.pre = pre
 
-	post := match[pypiVersionFinder.SubexpIndex("post_n1")]
+	post := match[pypiVersionFinder().SubexpIndex("post_n1")]
 
 	if post == "" {
-		post = match[pypiVersionFinder.SubexpIndex("post_n2")]
+		post = match[pypiVersionFinder().SubexpIndex("post_n2")]
 	}
 
-	post2, err := parseLetterVersion(match[pypiVersionFinder.SubexpIndex("post_l")], post)
+	post2, err := parseLetterVersion(match[pypiVersionFinder().SubexpIndex("post_l")], post)
 
 	if err != nil {
 		return PyPIVersion{}, err
@@ -226,14 +229,14 @@ func ParsePyPIVersion(str string) (PyPIVersion, error) {
 
 	version.post = post2
 
-	dev, err := parseLetterVersion(match[pypiVersionFinder.SubexpIndex("dev_l")], match[pypiVersionFinder.SubexpIndex("dev_n")])
+	dev, err := parseLetterVersion(match[pypiVersionFinder().SubexpIndex("dev_l")], match[pypiVersionFinder().SubexpIndex("dev_n")])
 
 	if err != nil {
 		return PyPIVersion{}, err
 	}
 
 	version.dev = dev
-	version.local = parseLocalVersion(match[pypiVersionFinder.SubexpIndex("local")])
+	version.local = parseLocalVersion(match[pypiVersionFinder().SubexpIndex("local")])
 
 	return version, nil
 }

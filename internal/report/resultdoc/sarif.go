@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -186,11 +187,11 @@ func (b *sarifBuilder) build(keep int) *sarif.Report {
 	run := &sarif.Run{Tool: sarif.Tool{Driver: driver}, Results: []*sarif.Result{}}
 	if r.Tool.Version != "" {
 		driver.Version = new(r.Tool.Version)
-		if v := strings.TrimPrefix(r.Tool.Version, "v"); semverRE.MatchString(v) {
+		if v := strings.TrimPrefix(r.Tool.Version, "v"); semverRE().MatchString(v) {
 			driver.SemanticVersion = new(v)
 		}
 	}
-	if g := r.Gate; gateIDRE.MatchString(g) {
+	if g := r.Gate; gateIDRE().MatchString(g) {
 		// One category per gate, so that the pr and release results of one
 		// commit do not overwrite each other in code scanning.
 		run.AutomationDetails = &sarif.RunAutomationDetails{ID: new("tracegate/" + g + "/")}
@@ -236,18 +237,20 @@ func (b *sarifBuilder) build(keep int) *sarif.Report {
 
 var (
 	// Semantic Versioning 2.0.0, the regular expression semver.org gives.
-	semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
-	gateIDRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	semverRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
+	})
+	gateIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`) })
 	// posInText matches ":12" and ":12:5" after a file name in a message,
 	// which a fingerprint must not depend on.
-	posInText = regexp.MustCompile(`:\d+(?::\d+)?`)
+	posInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`:\d+(?::\d+)?`) })
 )
 
 // fingerprint identifies a finding across runs by what it is about (rule,
 // subject, message), not by where it is: line numbers in the message are
 // dropped, so that an edit above it does not open a new alert.
 func fingerprint(rule, subject, message string) string {
-	h := sha256.Sum256([]byte(rule + "\x00" + subject + "\x00" + posInText.ReplaceAllString(message, "")))
+	h := sha256.Sum256([]byte(rule + "\x00" + subject + "\x00" + posInText().ReplaceAllString(message, "")))
 	return hex.EncodeToString(h[:8])
 }
 
