@@ -114,7 +114,9 @@ func (e *ListEntry) AppendJSON(b []byte) ([]byte, error) {
 	b = strconv.AppendInt(b, int64(e.Elements), 10)
 	b = append(b, `,"register":`...)
 	var err error
-	if b, err = appendValue(b, e.Register); err != nil {
+	if e.Register == nil {
+		b = append(b, "null"...)
+	} else if b, err = appendValue(b, e.Register); err != nil {
 		return nil, err
 	}
 	if e.MatchedBy != "" {
