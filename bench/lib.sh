@@ -1,8 +1,10 @@
 # Shared by the bench/*.sh scripts: sourced, not run.
 #
 #   bench_init NAME RUNS     checks RUNS, moves to the module's root, builds
-#                            tracegate into $bin and bench/proctime (the
-#                            measuring wrapper) into $out, makes $tmp
+#                            tracegate into $bin as every shipped binary is
+#                            built (scripts/build.sh: static, -trimpath,
+#                            stripped) and bench/proctime (the measuring
+#                            wrapper) into $out, makes $tmp
 #   bench_header TEXT        one line naming the runs, Go, CPUs and commit
 #   measure DIR CMD...       runs CMD RUNS times in DIR under bench/proctime
 #                            and prints wall time, CPU time (user + system,
@@ -32,7 +34,7 @@ bench_init() {
 	out=bench/out
 	bin="$PWD/$out/tracegate"
 	mkdir -p "$out"
-	go build -o "$bin" ./cmd/tracegate
+	sh scripts/build.sh "$bin"
 	proctime="$PWD/$out/proctime"
 	go build -o "$proctime" ./bench/proctime
 	tmp="$(mktemp -d)"
