@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/input"
@@ -32,17 +33,17 @@ func itemPos(iss *Issue) input.Pos {
 
 // formTitle is the issue title without the form's tag ("[REQ] Stop the
 // pump" → "Stop the pump").
-var formTag = regexp.MustCompile(`^\s*\[[A-Za-z-]+\]\s*`)
+var formTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[[A-Za-z-]+\]\s*`) })
 
-func formTitle(t string) string { return strings.TrimSpace(formTag.ReplaceAllString(t, "")) }
+func formTitle(t string) string { return strings.TrimSpace(formTag().ReplaceAllString(t, "")) }
 
 // issueRefs are the issue numbers a text references (#12, owner/repo#12 in
 // the same repository is not told apart: only bare #12 is taken).
-var issueRefRE = regexp.MustCompile(`(?:^|[^\w/])#(\d+)\b`)
+var issueRefRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^\w/])#(\d+)\b`) })
 
 func issueRefs(text string) []int {
 	var out []int
-	for _, m := range issueRefRE.FindAllStringSubmatch(text, -1) {
+	for _, m := range issueRefRE().FindAllStringSubmatch(text, -1) {
 		n, err := strconv.Atoi(m[1])
 		if err == nil && !slices.Contains(out, n) {
 			out = append(out, n)
@@ -117,9 +118,9 @@ func RequirementFromIssue(iss *Issue, src config.IssueSource) (model.Requirement
 var TierKinds = map[string]string{"1": "inherent-safety", "2": "protective-measure", "3": "information-for-safety"}
 
 var (
-	tierRE     = regexp.MustCompile(`(?i)\(\s*tier\s*([123])\s*\)`)
-	numberedRE = regexp.MustCompile(`^\s*(?:\d+[.)]|[-*+])\s+`)
-	scoreRE    = regexp.MustCompile(`(?i)\b([SP])\s*[=:]\s*(\d+)\b`)
+	tierRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\(\s*tier\s*([123])\s*\)`) })
+	numberedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:\d+[.)]|[-*+])\s+`) })
+	scoreRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b([SP])\s*[=:]\s*(\d+)\b`) })
 )
 
 // HazardFromIssue reads a harm risk from an issue of a risk source: the
@@ -152,7 +153,7 @@ func HazardFromIssue(iss *Issue, src config.IssueSource, requirementID func(int)
 	var warns []input.Warning
 	if res := sec("residual"); res != "" {
 		scores := map[string][]string{}
-		for _, m := range scoreRE.FindAllStringSubmatch(res, -1) {
+		for _, m := range scoreRE().FindAllStringSubmatch(res, -1) {
 			k := strings.ToUpper(m[1])
 			scores[k] = append(scores[k], m[2])
 		}
@@ -175,18 +176,18 @@ func HazardFromIssue(iss *Issue, src config.IssueSource, requirementID func(int)
 	var controls []model.RiskControl
 	n := 0
 	for _, line := range strings.Split(sec("risk_controls"), "\n") {
-		if !numberedRE.MatchString(line) && n > 0 {
+		if !numberedRE().MatchString(line) && n > 0 {
 			continue // a continuation of the measure above
 		}
-		text := strings.TrimSpace(numberedRE.ReplaceAllString(line, ""))
+		text := strings.TrimSpace(numberedRE().ReplaceAllString(line, ""))
 		if text == "" {
 			continue
 		}
 		n++
 		rc := model.RiskControl{ID: fmt.Sprintf("%s.%d", id, n), Description: text, Hazards: []string{id}, Requirements: reqs, Source: pos, Format: IssueFormat}
-		if m := tierRE.FindStringSubmatch(text); m != nil {
+		if m := tierRE().FindStringSubmatch(text); m != nil {
 			rc.Kind = TierKinds[m[1]]
-			rc.Title = strings.TrimSpace(tierRE.ReplaceAllString(text, ""))
+			rc.Title = strings.TrimSpace(tierRE().ReplaceAllString(text, ""))
 		}
 		controls = append(controls, rc)
 		hz.Controls = append(hz.Controls, rc.ID)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/model"
@@ -67,13 +68,13 @@ func RecordFromIssue(iss *Issue, kind string, cfg *config.Config) model.Record {
 // the commits it traces after the fact (model.Record.Commits).
 const CommitsHeading = "Commits"
 
-var shaRE = regexp.MustCompile(`\b[0-9a-fA-F]{7,40}\b`)
+var shaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b[0-9a-fA-F]{7,40}\b`) })
 
 // commitSHAs are the SHAs a section names, in order, each once.
 func commitSHAs(section string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range shaRE.FindAllString(section, -1) {
+	for _, s := range shaRE().FindAllString(section, -1) {
 		s = strings.ToLower(s)
 		if !seen[s] {
 			seen[s] = true

@@ -3,13 +3,16 @@ package facts
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	atxHeading = regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$`)
-	fenceLine  = regexp.MustCompile("^ {0,3}(```|~~~)")
-	mdComment  = regexp.MustCompile(`(?s)<!--.*?-->`)
-	keyLine    = regexp.MustCompile(`^[ \t>*-]*\**([A-Za-z][A-Za-z0-9 /_-]{0,39}?)\**[ \t]*:\**[ \t]+(\S.*)$`)
+	atxHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$`) })
+	fenceLine  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^ {0,3}(```|~~~)") })
+	mdComment  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
+	keyLine    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[ \t>*-]*\**([A-Za-z][A-Za-z0-9 /_-]{0,39}?)\**[ \t]*:\**[ \t]+(\S.*)$`)
+	})
 )
 
 // noResponse is what GitHub issue forms write for an optional field left
@@ -35,7 +38,7 @@ func Section(body, heading string) string {
 // each by normalised title.
 func Sections(body string) (headed, keyed map[string]string) {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
-	body = mdComment.ReplaceAllString(body, "")
+	body = mdComment().ReplaceAllString(body, "")
 	headed, keyed = map[string]string{}, map[string]string{}
 	var cur string
 	var level int
@@ -54,16 +57,16 @@ func Sections(body string) (headed, keyed map[string]string) {
 		}
 	}
 	for _, line := range strings.Split(body, "\n") {
-		if fenceLine.MatchString(line) {
+		if fenceLine().MatchString(line) {
 			inFence = !inFence
 		}
 		if !inFence {
-			if m := atxHeading.FindStringSubmatch(line); m != nil && (cur == "" || len(m[1]) <= level) {
+			if m := atxHeading().FindStringSubmatch(line); m != nil && (cur == "" || len(m[1]) <= level) {
 				flush()
 				cur, level, buf = normHeading(m[2]), len(m[1]), nil
 				continue
 			}
-			if m := keyLine.FindStringSubmatch(line); m != nil {
+			if m := keyLine().FindStringSubmatch(line); m != nil {
 				if k := normHeading(m[1]); keyed[k] == "" && strings.TrimSpace(m[2]) != noResponse {
 					keyed[k] = strings.TrimSpace(m[2])
 				}

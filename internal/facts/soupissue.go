@@ -120,7 +120,7 @@ func soupReview(sec, oneLine func(string) string, bad func(f, format string, arg
 func lineItems(section string) []string {
 	var out []string
 	for _, line := range strings.Split(section, "\n") {
-		if line = strings.TrimSpace(numberedRE.ReplaceAllString(line, "")); line != "" {
+		if line = strings.TrimSpace(numberedRE().ReplaceAllString(line, "")); line != "" {
 			out = append(out, line)
 		}
 	}
@@ -139,7 +139,7 @@ func anomalyLines(section string) ([]model.ReviewedAnomaly, string) {
 	var out []model.ReviewedAnomaly
 	var summary []string
 	for _, line := range strings.Split(section, "\n") {
-		line = strings.TrimSpace(numberedRE.ReplaceAllString(line, ""))
+		line = strings.TrimSpace(numberedRE().ReplaceAllString(line, ""))
 		if line == "" {
 			continue
 		}

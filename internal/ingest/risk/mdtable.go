@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/ingest"
@@ -71,7 +72,7 @@ var controlColumns = mdtable.Synonyms{
 // only a hazard table has.
 var controlOnly = []string{"description", "kind", "hazards", "requirements"}
 
-var controlHeading = regexp.MustCompile(`(?i)control|mitigation|measure`)
+var controlHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)control|mitigation|measure`) })
 
 func (mt MarkdownTable) ReadTable(fsys fs.FS, path string, m config.Table) (*ingest.Items, error) {
 	data, err := input.ReadAll(fsys, path, 0)
@@ -227,7 +228,7 @@ func controlTable(t mdtable.Table, m config.Table) (*mdtable.Columns, *input.Err
 	if !c.Has("id") {
 		return nil, nil
 	}
-	if !c.Has("kind") && !(controlHeading.MatchString(t.Heading) && c.Has("description", "title")) {
+	if !c.Has("kind") && !(controlHeading().MatchString(t.Heading) && c.Has("description", "title")) {
 		return nil, nil
 	}
 	if err != nil {

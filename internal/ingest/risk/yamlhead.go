@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // isYAML reports whether name has a YAML extension.
@@ -20,10 +21,14 @@ func isYAML(name string) bool {
 var (
 	// topKeyRE matches a key of the top-level block mapping: at column 0,
 	// optionally quoted, followed by a colon and white space or the end.
-	topKeyRE = regexp.MustCompile(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_-]*))\s*:(?:\s+(.*))?$`)
+	topKeyRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_-]*))\s*:(?:\s+(.*))?$`)
+	})
 	// mappingItemRE matches the first line of a sequence item that is a
 	// mapping ("- id: HAZ-001", "  - hazard: ...").
-	mappingItemRE = regexp.MustCompile(`^\s*-\s+(?:"[^"]+"|'[^']+'|[A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)`)
+	mappingItemRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*-\s+(?:"[^"]+"|'[^']+'|[A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)`)
+	})
 )
 
 // hasTopLevelList reports whether the YAML text in head has one of keys at
@@ -35,7 +40,7 @@ func hasTopLevelList(head []byte, keys ...string) bool {
 	lines := strings.Split(string(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))), "\n")
 	for i, line := range lines {
 		line = strings.TrimRight(line, "\r")
-		m := topKeyRE.FindStringSubmatch(line)
+		m := topKeyRE().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
@@ -57,7 +62,7 @@ func hasTopLevelList(head []byte, keys ...string) bool {
 			if t == "" || strings.HasPrefix(t, "#") {
 				continue
 			}
-			if mappingItemRE.MatchString(strings.TrimRight(next, "\r")) {
+			if mappingItemRE().MatchString(strings.TrimRight(next, "\r")) {
 				return true
 			}
 			break
