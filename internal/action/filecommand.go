@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Output is one step output.
@@ -15,7 +16,7 @@ type Output struct{ Name, Value string }
 
 // outputName is what an output's name may be: the runner reads a name up
 // to the first "=" or "<<", and action.yml refers to it in expressions.
-var outputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var outputName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`) })
 
 // delimiter returns a fresh heredoc delimiter, as actions/toolkit's
 // prepareKeyValueMessage makes one (ghadelimiter_ and a random UUID): a
@@ -42,7 +43,7 @@ var delimiter = func() (string, error) {
 func formatOutputs(outs []Output) (string, error) {
 	var b strings.Builder
 	for _, o := range outs {
-		if !outputName.MatchString(o.Name) {
+		if !outputName().MatchString(o.Name) {
 			return "", fmt.Errorf("output name %q: not a name the runner reads back", o.Name)
 		}
 		d, err := delimiter()

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -118,7 +119,7 @@ func (d *doctor) source(ctx context.Context, tree fs.FS) sourceFacts {
 	return out
 }
 
-var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
 
 // workflows finds the jobs named tracegate/pr and tracegate/release that
 // run the action, and their refs.
@@ -158,7 +159,7 @@ func (d *doctor) workflows(tree fs.FS) Check {
 					continue
 				}
 				jobs[j.Name] = append(jobs[j.Name], p)
-				if !fullSHA.MatchString(ref) {
+				if !fullSHA().MatchString(ref) {
 					unpinned = append(unpinned, p+" uses tracegate/tracegate@"+ref)
 				}
 			}

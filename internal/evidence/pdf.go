@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -125,7 +126,9 @@ func tail(s string) string {
 	return "\n" + s
 }
 
-var pdfDate = regexp.MustCompile(`/(?:CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)`)
+var pdfDate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/(?:CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)`)
+})
 
 // pdfDated sets the PDF's creation and modification dates to date. The
 // date strings keep their length, so that no offset of the file moves.
@@ -134,7 +137,7 @@ func pdfDated(data []byte, date time.Time) []byte {
 		return data
 	}
 	stamp := date.UTC().Format("20060102150405") + "+00'00'"
-	return pdfDate.ReplaceAllFunc(data, func(m []byte) []byte {
+	return pdfDate().ReplaceAllFunc(data, func(m []byte) []byte {
 		key := m[:bytes.IndexByte(m, '(')]
 		out := append(append(append([]byte{}, key...), "(D:"...), stamp...)
 		out = append(out, ')')

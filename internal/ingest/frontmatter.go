@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/input"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
@@ -118,11 +119,13 @@ func HeadLines(head []byte) []string {
 // keyRE matches a mapping key at the start of s: plain (letters, digits,
 // spaces, _ . -, as Ketryx's custom field names have them) or quoted,
 // followed by a colon and white space or the end of the line.
-var keyRE = regexp.MustCompile(`^(?:"([^"]*)"|'([^']*)'|([A-Za-z_][A-Za-z0-9_. -]*?))\s*:(?:\s|$)`)
+var keyRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:"([^"]*)"|'([^']*)'|([A-Za-z_][A-Za-z0-9_. -]*?))\s*:(?:\s|$)`)
+})
 
 // YAMLKey returns the mapping key at the start of s, if any.
 func YAMLKey(s string) (string, bool) {
-	m := keyRE.FindStringSubmatch(s)
+	m := keyRE().FindStringSubmatch(s)
 	if m == nil {
 		return "", false
 	}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // SplitLinks splits a property value that may list several IDs
@@ -19,13 +20,13 @@ func SplitLinks(v string) []string {
 // ketryxNameTag finds Ketryx's @tests:ID in a test's name: Jest titles
 // carry it ("describe('Sensor module @tests:KXITM4XS…', …)"), and the
 // report names the test after its titles.
-var ketryxNameTag = regexp.MustCompile(`(?i)(?:^|\s)@tests:([^\s,]+(?:,[^\s,]+)*)`)
+var ketryxNameTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(?:^|\s)@tests:([^\s,]+(?:,[^\s,]+)*)`) })
 
 // KetryxNameTags returns the IDs of the @tests: tags in a test's name, as
 // written.
 func KetryxNameTags(name string) []string {
 	var out []string
-	for _, m := range ketryxNameTag.FindAllStringSubmatch(name, -1) {
+	for _, m := range ketryxNameTag().FindAllStringSubmatch(name, -1) {
 		for _, id := range strings.Split(m[1], ",") {
 			if !slices.Contains(out, id) {
 				out = append(out, id)

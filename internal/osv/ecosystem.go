@@ -3,6 +3,7 @@ package osv
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // ecosystems are the ecosystem names the OSV schema defines
@@ -75,7 +76,7 @@ func ecosystemApplies(recordEco, pkgEco string) bool {
 	return !strings.Contains(recordEco, ":") && baseEcosystem(pkgEco) == recordEco
 }
 
-var pep503Separators = regexp.MustCompile(`[-_.]+`)
+var pep503Separators = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-_.]+`) })
 
 // normalizeName folds a package name the way the ecosystem's registry
 // identifies packages, so that a name written differently in an SBOM and in
@@ -88,7 +89,7 @@ func normalizeName(eco, name string) string {
 	case "PyPI":
 		// PEP 503: names compare case-insensitively with runs of -, _ and .
 		// equal; OSV PyPI names are stored normalised (schema: PyPI).
-		return pep503Separators.ReplaceAllString(strings.ToLower(name), "-")
+		return pep503Separators().ReplaceAllString(strings.ToLower(name), "-")
 	case "NuGet", "Packagist", "GitHub Actions", "Pub", "Hex":
 		// Case-insensitive registries (nuget.org, packagist.org, github.com,
 		// pub.dev and hex.pm take names case-insensitively).

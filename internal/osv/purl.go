@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/package-url/packageurl-go"
 )
@@ -163,8 +164,8 @@ func rawNamespaceName(s string) (ns, name string, err error) {
 }
 
 var (
-	majorMinor = regexp.MustCompile(`(\d+)\.(\d+)`)
-	leadingNum = regexp.MustCompile(`^\D*?(\d+)`)
+	majorMinor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\.(\d+)`) })
+	leadingNum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\D*?(\d+)`) })
 )
 
 // debianReleases maps code names to the numeric releases OSV uses
@@ -194,7 +195,7 @@ func distroEcosystem(typ, namespace, distro string) (eco, why string) {
 		if strings.Contains(distro, "edge") {
 			return "Alpine", "Alpine edge is a rolling branch without OSV release advisories"
 		}
-		if m := majorMinor.FindStringSubmatch(distro); m != nil {
+		if m := majorMinor().FindStringSubmatch(distro); m != nil {
 			return "Alpine:v" + m[1] + "." + m[2], ""
 		}
 		return noRelease("Alpine")
@@ -208,12 +209,12 @@ func distroEcosystem(typ, namespace, distro string) (eco, why string) {
 				return "Debian:" + num, ""
 			}
 		}
-		if m := leadingNum.FindStringSubmatch(distro); m != nil {
+		if m := leadingNum().FindStringSubmatch(distro); m != nil {
 			return "Debian:" + m[1], ""
 		}
 		return noRelease("Debian")
 	case typ == "deb" && ns == "ubuntu":
-		m := majorMinor.FindStringSubmatch(distro)
+		m := majorMinor().FindStringSubmatch(distro)
 		if m == nil {
 			return noRelease("Ubuntu")
 		}
@@ -230,7 +231,7 @@ func distroEcosystem(typ, namespace, distro string) (eco, why string) {
 	case typ == "rpm" && (ns == "rocky" || ns == "rockylinux"):
 		return optionalRelease("Rocky Linux", distro)
 	case typ == "rpm" && ns == "mageia":
-		if m := leadingNum.FindStringSubmatch(distro); m != nil {
+		if m := leadingNum().FindStringSubmatch(distro); m != nil {
 			return "Mageia:" + m[1], ""
 		}
 		return noRelease("Mageia")
@@ -248,7 +249,7 @@ var rpmStreams = map[string]string{"redhat": "Red Hat", "suse": "SUSE", "opensus
 // optionalRelease scopes an ecosystem whose release suffix is optional to
 // the major release in distro when there is one ("almalinux-8.6" → ":8").
 func optionalRelease(base, distro string) (string, string) {
-	if m := leadingNum.FindStringSubmatch(distro); m != nil {
+	if m := leadingNum().FindStringSubmatch(distro); m != nil {
 		return base + ":" + m[1], ""
 	}
 	return base, ""

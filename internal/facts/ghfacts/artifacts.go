@@ -91,7 +91,7 @@ func (a *Artifacts) byFile() bool {
 // without a named artifact, an expired artifact, or one past the limits is
 // an error: the evidence cannot be read, and a gate must not pass for it.
 func (a *Artifacts) Evidence(ctx context.Context, sha string) (fs.FS, error) {
-	if !fullSHA.MatchString(sha) {
+	if !fullSHA().MatchString(sha) {
 		return nil, fmt.Errorf("evidence of %q: want a commit SHA", sha)
 	}
 	start := time.Now()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -121,7 +122,7 @@ func (r *remote) key(kind string, parts ...string) string {
 	return k
 }
 
-var fullSHA = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`) })
 
 // Resolve turns a branch, tag or SHA into the commit SHA GitHub has for
 // it (one request; none for a SHA already seen). git's revision syntax
@@ -130,7 +131,7 @@ func (r *Repo) Resolve(ctx context.Context, ref string) (string, error) {
 	if ref == "" {
 		return "", fmt.Errorf("resolving an empty ref in %s: %w", r.repo, facts.ErrNotFound)
 	}
-	if fullSHA.MatchString(ref) {
+	if fullSHA().MatchString(ref) {
 		// A SHA names the same commit forever: ask once.
 		_, _, err := cached(ctx, r.cache, r.key("commit", ref), func(ctx context.Context) (bool, int64, error) {
 			sha, err := r.resolve(ctx, ref)
@@ -155,7 +156,7 @@ func (r *Repo) Resolve(ctx context.Context, ref string) (string, error) {
 // known notes a commit GitHub listed, which Resolve then need not ask
 // about.
 func (r *Repo) known(sha string) {
-	if fullSHA.MatchString(sha) {
+	if fullSHA().MatchString(sha) {
 		r.cache.add(r.key("commit", sha), true, 0)
 	}
 }
@@ -170,7 +171,7 @@ func (r *Repo) resolve(ctx context.Context, ref string) (string, error) {
 		}
 		return "", apiError(fmt.Sprintf("ref %s of %s", ref, r.repo), resp, err)
 	}
-	if !fullSHA.MatchString(sha) {
+	if !fullSHA().MatchString(sha) {
 		return "", fmt.Errorf("ref %s of %s: GitHub answered %q, not a commit SHA", ref, r.repo, snippet(sha))
 	}
 	logctx.From(ctx).Debug("github: resolved", "repo", r.repo, "ref", ref, "sha", sha, "took", time.Since(start))
@@ -222,7 +223,7 @@ func (r *Repo) compare(ctx context.Context, base, head string) (*comparison, err
 			return nil, 0, err
 		}
 		out := &comparison{mergeBase: first.GetMergeBaseCommit().GetSHA()}
-		if !fullSHA.MatchString(out.mergeBase) {
+		if !fullSHA().MatchString(out.mergeBase) {
 			return nil, 0, fmt.Errorf("comparing %s...%s in %s: GitHub gave no merge base", base, head, r.repo)
 		}
 		if total := first.GetTotalCommits(); total != len(list) {

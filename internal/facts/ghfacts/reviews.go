@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -29,7 +30,7 @@ func (t *Tracker) CommitPullRequests(ctx context.Context, sha string) ([]facts.P
 	if err != nil {
 		return nil, err
 	}
-	if !fullSHA.MatchString(sha) {
+	if !fullSHA().MatchString(sha) {
 		return nil, fmt.Errorf("pull requests of %q: want a commit SHA", sha)
 	}
 	what := fmt.Sprintf("pull requests of commit %s in %s", sha, t.repo)
@@ -138,7 +139,7 @@ type environmentApproval struct {
 	Comment string       `json:"comment"`
 }
 
-var runInURL = regexp.MustCompile(`/actions/runs/(\d+)(?:/|$)`)
+var runInURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/actions/runs/(\d+)(?:/|$)`) })
 
 // DeploymentApprovals lists the reviews of deployments of sha to
 // environment: the runs of workflow for the commit, each run's review
@@ -150,7 +151,7 @@ func (t *Tracker) DeploymentApprovals(ctx context.Context, sha, environment, wor
 	if err != nil {
 		return nil, err
 	}
-	if !fullSHA.MatchString(sha) {
+	if !fullSHA().MatchString(sha) {
 		return nil, fmt.Errorf("deployment approvals of %q: want a commit SHA", sha)
 	}
 	if environment == "" {
@@ -254,7 +255,7 @@ func (t *Tracker) deploymentTimes(ctx context.Context, owner, name, sha, environ
 		var at time.Time
 		for _, st := range sts {
 			for _, u := range []string{st.GetLogURL(), st.GetTargetURL()} {
-				if m := runInURL.FindStringSubmatch(u); m != nil && run == 0 {
+				if m := runInURL().FindStringSubmatch(u); m != nil && run == 0 {
 					run, _ = strconv.ParseInt(m[1], 10, 64)
 				}
 			}

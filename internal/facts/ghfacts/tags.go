@@ -37,7 +37,7 @@ func (r *Repo) Tags(ctx context.Context) ([]facts.Tag, error) {
 	byCommit := map[string]int{}
 	for _, t := range list {
 		sha := t.GetCommit().GetSHA()
-		if t.GetName() == "" || !fullSHA.MatchString(sha) {
+		if t.GetName() == "" || !fullSHA().MatchString(sha) {
 			return nil, fmt.Errorf("tags of %s: GitHub listed a tag without a name or commit (%q, %q)", r.repo, t.GetName(), sha)
 		}
 		r.known(sha)

@@ -109,7 +109,7 @@ func treeFile(e *github.TreeEntry) (memfs.File, error) {
 	default:
 		return f, fmt.Errorf("entry %q has mode %s, which does not fit a %s", f.Path, mode, typ)
 	}
-	if !fullSHA.MatchString(e.GetSHA()) {
+	if !fullSHA().MatchString(e.GetSHA()) {
 		return f, fmt.Errorf("entry %q has no object ID", f.Path)
 	}
 	return f, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/facts"
@@ -82,13 +83,13 @@ func parseLsRemoteTags(out []byte) ([]facts.Tag, error) {
 }
 
 // userinfo is the user and password part of a URL.
-var userinfo = regexp.MustCompile(`(://)[^/@\s]*@`)
+var userinfo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(://)[^/@\s]*@`) })
 
 // redactURLs drops the credentials of every URL in s: a remote's URL may
 // carry a token (https://x-access-token:…@github.com/…), and git repeats
 // the URL in its messages.
 func redactURLs(s string) string {
-	return userinfo.ReplaceAllString(s, "${1}***@")
+	return userinfo().ReplaceAllString(s, "${1}***@")
 }
 
 // fetchTimeout bounds the fetches of Complete.

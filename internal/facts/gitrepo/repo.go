@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/facts"
 )
@@ -120,14 +121,14 @@ func checkVersion(out string) error {
 
 // dubious matches git's refusal of a repository owned by another user
 // (setup.c, git 2.35.2 and later).
-var dubious = regexp.MustCompile(`dubious ownership in repository at '([^']*)'`)
+var dubious = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`dubious ownership in repository at '([^']*)'`) })
 
 func openError(dir string, err error) error {
 	var ge *Error
 	if !errors.As(err, &ge) {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
-	if m := dubious.FindStringSubmatch(ge.Stderr); m != nil {
+	if m := dubious().FindStringSubmatch(ge.Stderr); m != nil {
 		return fmt.Errorf("%s: %w: git refuses the repository at %s; tracegate trusts a repository owned by another user only when given the top of its work tree: pass %s, or run git config --global --add safe.directory %s (%w)",
 			dir, ErrDubiousOwnership, m[1], m[1], m[1], err)
 	}

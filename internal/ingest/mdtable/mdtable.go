@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -209,11 +210,11 @@ func segmentsText(ls *text.Segments, data []byte) []byte {
 	return b
 }
 
-var lineBreak = regexp.MustCompile(`(?i)\s*<br\s*/?>\s*`)
+var lineBreak = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s*<br\s*/?>\s*`) })
 
 func cellText(b []byte) string {
 	s := strings.ReplaceAll(string(b), `\|`, "|")
-	s = lineBreak.ReplaceAllString(s, "\n")
+	s = lineBreak().ReplaceAllString(s, "\n")
 	return strings.TrimSpace(s)
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
@@ -53,7 +54,9 @@ func (RDM) Format() string    { return "rdm" }
 var rdmFields = []string{"id", "title", "type", "system_requirements", "description", "specifications", "category"}
 
 // rdmKeyRE finds a key only rdm's requirements have, at any indentation.
-var rdmKeyRE = regexp.MustCompile(`^\s*(?:-\s+)?(?:system_requirements|specifications|description)\s*:`)
+var rdmKeyRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:-\s+)?(?:system_requirements|specifications|description)\s*:`)
+})
 
 // Detect accepts requirements.yml (the name rdm's templates bind) holding a
 // list or a mapping that is not one of the native shapes, when it has a key
@@ -79,7 +82,7 @@ func (RDM) Detect(fsys fs.FS, p string, head []byte) bool {
 	if docs[0].keys["text"] || docs[0].keys["parents"] {
 		return false
 	}
-	if slices.ContainsFunc(lines, rdmKeyRE.MatchString) {
+	if slices.ContainsFunc(lines, rdmKeyRE().MatchString) {
 		return true
 	}
 	st, err := fs.Stat(fsys, path.Join(path.Dir(p), "system.yml"))

@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 )
@@ -17,7 +18,7 @@ import (
 
 // itemRE matches the first line of a block sequence item at column 0
 // ("- id: SRS-001"); the indentation of the key is the item's.
-var itemRE = regexp.MustCompile(`^-(\s+)`)
+var itemRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-(\s+)`) })
 
 // headDoc is the shape of one YAML document as seen in a file's head.
 type headDoc struct {
@@ -52,7 +53,7 @@ func scanHead(lines []string) []headDoc {
 			}
 			continue
 		}
-		if m := itemRE.FindStringSubmatch(l); m != nil {
+		if m := itemRE().FindStringSubmatch(l); m != nil {
 			indent = 1 + len(m[1])
 			if k, ok := ingest.YAMLKey(l[indent:]); ok {
 				cur.keys[k] = true

@@ -3,6 +3,7 @@ package testtag
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
@@ -29,7 +30,7 @@ import (
 // raises TypeError when the test runs: it is reported and links nothing,
 // since the test errors before it verifies anything.
 
-var pyRecordRE = regexp.MustCompile(`\brecord_(?:property|xml_attribute)\s*\(`)
+var pyRecordRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\brecord_(?:property|xml_attribute)\s*\(`) })
 
 // pyArg is one argument of a call: a string literal's value, or not one.
 type pyArg struct {
@@ -40,7 +41,7 @@ type pyArg struct {
 
 func (s *scan) pyRecordProperties(f *file) {
 	x := f.x
-	for _, m := range pyRecordRE.FindAllStringIndex(x.src, -1) {
+	for _, m := range pyRecordRE().FindAllStringIndex(x.src, -1) {
 		if x.classAt(m[0]) != code || strings.HasSuffix(strings.TrimRight(x.src[x.lines[x.lineOf(m[0])]:m[0]], " \t"), "def") {
 			continue
 		}
@@ -140,7 +141,7 @@ func pyArgs(x *lexed, open int) []pyArg {
 	return out
 }
 
-var pyKeyword = regexp.MustCompile(`^\s*([A-Za-z_]\w*)\s*=[^=]`)
+var pyKeyword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([A-Za-z_]\w*)\s*=[^=]`) })
 
 // pyArgAt reads the argument in [from, to).
 func pyArgAt(x *lexed, from, to int) (pyArg, bool) {
@@ -149,7 +150,7 @@ func pyArgAt(x *lexed, from, to int) (pyArg, bool) {
 	if strings.TrimSpace(text) == "" {
 		return a, false
 	}
-	if m := pyKeyword.FindStringSubmatchIndex(text); m != nil && x.classAt(from+m[2]) == code {
+	if m := pyKeyword().FindStringSubmatchIndex(text); m != nil && x.classAt(from+m[2]) == code {
 		a.keyword = text[m[2]:m[3]]
 		from += m[3] + strings.Index(text[m[3]:], "=") + 1
 	}

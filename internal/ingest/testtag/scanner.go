@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/tracegate/tracegate/internal/ingest"
@@ -86,7 +87,7 @@ func (s *scan) warn(pos input.Pos, format string, args ...any) {
 
 // tagRE finds a tag: "Verifies:", "@verifies" or Ketryx's "@tests:", not
 // inside a word.
-var tagRE = regexp.MustCompile(`(?i)(?:^|[^\w@])(verifies\s*:|@verifies\b|@tests:)`)
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(?:^|[^\w@])(verifies\s*:|@verifies\b|@tests:)`) })
 
 // tagHit is one tag in a line of comment text.
 type tagHit struct {
@@ -98,7 +99,7 @@ type tagHit struct {
 // findTags returns the tags in one line of comment text. Two tags on one
 // line each take the text up to the next.
 func findTags(line string) []tagHit {
-	ms := tagRE.FindAllStringSubmatchIndex(line, -1)
+	ms := tagRE().FindAllStringSubmatchIndex(line, -1)
 	out := make([]tagHit, 0, len(ms))
 	for i, m := range ms {
 		end := len(line)
