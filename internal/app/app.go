@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tracegate/tracegate/internal/backoff"
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/facts/ghfacts"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/logctx"
@@ -26,6 +27,7 @@ type App struct {
 	clients *Clients
 	m       *metrics
 	runner  *store.Runner
+	cpu     *cpuslot.Slots // the evaluations computing at once
 	// cache keeps what GitHub said about immutable things (commits' files,
 	// comparisons, completed runs' artifacts) for every installation: its
 	// keys name the repository.
@@ -82,6 +84,12 @@ func New(ctx context.Context, cfg *Config, opts Options) (*App, error) {
 	}
 	a.web, a.host = webRoot(ep)
 	a.m = newMetrics(st)
+	slots := cfg.CPUSlots
+	if slots <= 0 {
+		slots = cpuslot.Default()
+	}
+	a.cpu = cpuslot.New(slots)
+	a.m.cpuSlots(a.cpu)
 	base := opts.Transport
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -135,7 +143,8 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("serving", "listen", ln.Addr().String(), "github", a.cfg.GitHubURL, "database", a.dbKind(), "workers", a.cfg.Workers)
+	log.Info("serving", "listen", ln.Addr().String(), "github", a.cfg.GitHubURL, "database", a.dbKind(), "workers", a.cfg.Workers,
+		"cpu_slots", a.cpu.Cap())
 	worked := make(chan error, 1)
 	go func() { worked <- a.runner.Run(logctx.With(ctx, log)) }()
 	recovered := make(chan struct{})

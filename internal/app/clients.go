@@ -15,6 +15,7 @@ import (
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
 
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/githubapi"
 )
 
@@ -61,7 +62,10 @@ func newClients(api string, appID int64, key *rsa.PrivateKey, base http.RoundTri
 	if err != nil {
 		return nil, err
 	}
-	c := &Clients{api: ep.API.String(), appID: appID, key: key, base: base, m: m, insts: map[int64]*installation{}}
+	// The retries' back-off is a wait: a job makes it without its CPU
+	// slot (see cpuslot), as it makes its requests (Repo, Download).
+	c := &Clients{api: ep.API.String(), appID: appID, key: key, base: base, m: m, sleep: cpuslot.Sleep,
+		insts: map[int64]*installation{}}
 	apps := ghinstallation.NewAppsTransportFromPrivateKey(c.observed(0, nil), appID, key)
 	apps.BaseURL = strings.TrimSuffix(c.api, "/")
 	c.app, err = githubapi.NewClient(githubapi.Options{APIURL: api, HTTPClient: &http.Client{Transport: apps}})
@@ -96,7 +100,9 @@ var ErrNoInstallation = errors.New("the delivery names no installation of the Ap
 
 // Repo returns the client of installation id for repo (owner/name). Its
 // token is scoped to repo: GitHub refuses to issue one for a repository
-// the installation does not hold.
+// the installation does not hold. A job calls it as a wait (cpuslot.Off):
+// it may wait for another job's token request, under the installation's
+// lock.
 func (c *Clients) Repo(ctx context.Context, id int64, repo string) (*github.Client, error) {
 	if id <= 0 {
 		return nil, ErrNoInstallation
@@ -130,7 +136,11 @@ func (c *Clients) Repo(ctx context.Context, id int64, repo string) (*github.Clie
 		}
 		return nil, fmt.Errorf("installation %d: a token for %s: %w", id, repo, err)
 	}
-	gh, err := githubapi.NewClient(githubapi.Options{APIURL: c.api, HTTPClient: &http.Client{Transport: tokenAnswers{tr}}, ETags: in.etags, Sleep: c.sleep})
+	// A request is a wait without the job's CPU slot, from above the
+	// installation's transport: a job that finds another refreshing the
+	// token waits for it under ghinstallation's lock.
+	hc := &http.Client{Transport: cpuslot.Transport{Base: tokenAnswers{tr}}}
+	gh, err := githubapi.NewClient(githubapi.Options{APIURL: c.api, HTTPClient: hc, ETags: in.etags, Sleep: c.sleep})
 	if err != nil {
 		return nil, err
 	}
@@ -161,9 +171,12 @@ func (t tokenAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // Download is the client for the short-lived URLs archives and artifacts
-// redirect to: no credentials.
+// redirect to: no credentials. A download, its body read as it comes, is
+// a wait without the job's CPU slot; what is done with it is not.
 func (c *Clients) Download() *http.Client {
-	return githubapi.NewDownloadClient(githubapi.Options{Sleep: c.sleep})
+	hc := githubapi.NewDownloadClient(githubapi.Options{Sleep: c.sleep})
+	hc.Transport = cpuslot.Transport{Base: hc.Transport, Body: true}
+	return hc
 }
 
 // RateLow reports when installation id's rate limit resets, if its last

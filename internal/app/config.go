@@ -30,8 +30,12 @@ type Config struct {
 	DB string
 	// Listen is the HTTP server's address (":8080").
 	Listen string
-	// Workers is how many jobs are evaluated at once.
+	// Workers is how many jobs are evaluated at once: in flight, mostly
+	// waiting for GitHub.
 	Workers int
+	// CPUSlots is how many of them compute at once (see cpuSlots); 0 is
+	// one core fewer than GOMAXPROCS, at least one.
+	CPUSlots int
 	// Attempts bounds a job's attempts before it is dead-lettered (shown
 	// as a failed check run); RetryDelay is the wait before the first
 	// retry, doubling up to ten minutes, with jitter.
@@ -58,6 +62,7 @@ const (
 	EnvDB                = "TRACEGATE_DB"
 	EnvListen            = "TRACEGATE_LISTEN"
 	EnvWorkers           = "TRACEGATE_WORKERS"
+	EnvCPUSlots          = "TRACEGATE_CPU_SLOTS"
 	EnvAttempts          = "TRACEGATE_JOB_ATTEMPTS"
 	EnvRetryDelay        = "TRACEGATE_RETRY_DELAY"
 	EnvLease             = "TRACEGATE_LEASE"
@@ -83,7 +88,8 @@ type Settings struct {
 	PrivateKey, PrivateKeyFile       string
 	WebhookSecret, WebhookSecretFile string
 	GitHubURL, DB, Listen            string
-	Workers, Attempts, RetryDelay    string
+	Workers, CPUSlots                string
+	Attempts, RetryDelay             string
 	Lease, SQLiteSync                string
 }
 
@@ -99,6 +105,7 @@ func SettingsFromEnv(getenv func(string) string) Settings {
 		DB:                getenv(EnvDB),
 		Listen:            getenv(EnvListen),
 		Workers:           getenv(EnvWorkers),
+		CPUSlots:          getenv(EnvCPUSlots),
 		Attempts:          getenv(EnvAttempts),
 		RetryDelay:        getenv(EnvRetryDelay),
 		Lease:             getenv(EnvLease),
@@ -150,6 +157,13 @@ func (s Settings) Load() (*Config, error) {
 			errs = append(errs, fmt.Errorf("%s %q: want a number of workers from 1 to 256", EnvWorkers, s.Workers))
 		}
 		c.Workers = n
+	}
+	if s.CPUSlots != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(s.CPUSlots))
+		if err != nil || n < 1 || n > 256 {
+			errs = append(errs, fmt.Errorf("%s %q: want a number of evaluations computing at once from 1 to 256 (default: the cores less one)", EnvCPUSlots, s.CPUSlots))
+		}
+		c.CPUSlots = n
 	}
 	if s.Attempts != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(s.Attempts))

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/check"
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/githubapi"
@@ -153,8 +154,9 @@ func (a *App) decide(ctx context.Context, ra *repoAccess, job store.Job, d decis
 	if len(d.res.Errors) > 0 {
 		detail += ": " + strings.Join(d.res.Errors, "; ")
 	}
-	if _, err := a.store.Record(ctx, store.Decision{Repository: ra.name, Ref: d.ref, SHA: d.sha, Gate: d.gate, Verdict: string(d.res.Verdict),
-		PolicyDigest: d.policy, InputsDigest: d.inputs, DeliveryID: job.DeliveryID, JobID: job.ID, Detail: shorten(detail, 8000)}); err != nil {
+	rec := store.Decision{Repository: ra.name, Ref: d.ref, SHA: d.sha, Gate: d.gate, Verdict: string(d.res.Verdict),
+		PolicyDigest: d.policy, InputsDigest: d.inputs, DeliveryID: job.DeliveryID, JobID: job.ID, Detail: shorten(detail, 8000)}
+	if err := cpuslot.Off(ctx, func() error { _, err := a.store.Record(ctx, rec); return err }); err != nil {
 		return err
 	}
 	run := githubapi.CheckRun{Name: d.check, HeadSHA: d.sha, Status: "completed", Conclusion: conclusion(d.res.Verdict),

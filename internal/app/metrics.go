@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/store"
 )
 
@@ -68,6 +69,15 @@ func newMetrics(q store.Queue) *metrics {
 		})
 	}
 	return m
+}
+
+// cpuSlots adds the CPU slots' capacity and use to the metrics.
+func (m *metrics) cpuSlots(s *cpuslot.Slots) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracegate_cpu_slots",
+			Help: "Evaluations that may compute at once (TRACEGATE_CPU_SLOTS)."}, func() float64 { return float64(s.Cap()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracegate_cpu_slots_in_use",
+			Help: "Evaluations computing now; the others in flight wait for GitHub, the database or a slot."}, func() float64 { return float64(s.InUse()) }))
 }
 
 func (m *metrics) handler() http.Handler {

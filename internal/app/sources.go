@@ -6,12 +6,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/facts/ghfacts"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
@@ -32,7 +35,7 @@ type repoAccess struct {
 
 // access opens repo as installation id.
 func (a *App) access(ctx context.Context, id int64, repo string) (*repoAccess, error) {
-	gh, err := a.clients.Repo(ctx, id, repo)
+	gh, err := cpuslot.OffValue(ctx, func() (*github.Client, error) { return a.clients.Repo(ctx, id, repo) })
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +83,10 @@ func (ra *repoAccess) policy(ctx context.Context, sha string) (policyAt, error) 
 	return policyAt{cfg: cfg, digest: "sha256:" + hex.EncodeToString(sum[:])}, nil
 }
 
+// osvHTTP is osv's default client (a minute per attempt) whose requests
+// are waits without the job's CPU slot.
+var osvHTTP = &http.Client{Timeout: time.Minute, Transport: cpuslot.Transport{Base: http.DefaultTransport}}
+
 // sources are the GitHub-backed sources of an evaluation under the policy
 // p: the evidence is the artifacts of the workflow the policy names
 // (app.evidence), and without one the evaluated commit's own files.
@@ -87,8 +94,9 @@ func (a *App) sources(ra *repoAccess, p policyAt) (*check.Sources, error) {
 	src := &check.Sources{Repo: ra.repo, Tracker: ra.tracker, PRs: ra.tracker, Reviews: ra.tracker, Readers: readers.All(), Register: soupreg.Read,
 		RepoName: ra.name, Hosts: []string{a.host},
 		// soup.anomalies: osv asks osv.dev, or the mirror the server's
-		// environment names, as the CLI and the Action do.
-		OSV: &osv.Client{BaseURL: os.Getenv("TRACEGATE_OSV_URL")}}
+		// environment names, as the CLI and the Action do; a wait without
+		// the job's CPU slot, as GitHub's answers are.
+		OSV: &osv.Client{BaseURL: os.Getenv("TRACEGATE_OSV_URL"), HTTPClient: osvHTTP}}
 	if p.cfg == nil || p.cfg.App.Evidence.Workflow == "" {
 		return src, nil
 	}

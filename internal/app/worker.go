@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tracegate/tracegate/internal/cpuslot"
 	"github.com/tracegate/tracegate/internal/githubapi"
 	"github.com/tracegate/tracegate/internal/logctx"
 	"github.com/tracegate/tracegate/internal/store"
@@ -18,13 +19,22 @@ func (a *App) handle(ctx context.Context, job store.Job) error {
 	var err error
 	outcome := "done"
 	defer func() { a.m.jobs.WithLabelValues(job.Kind, outcome).Inc() }()
-	if job.Kind == kindInstallation {
+	if job.Kind == kindInstallation { // bookkeeping: a write to the store
 		err = a.runInstallation(ctx, job)
 		if err != nil {
 			outcome = "failed"
 		}
 		return err
 	}
+	// The job computes on one of the CPU slots, and gives it up for every
+	// wait (see cpuslot). A panic passes through this deferred release
+	// before the runner turns it into the job's error.
+	ctx, hold, err := a.cpu.Hold(ctx)
+	if err != nil {
+		outcome = "failed"
+		return err
+	}
+	defer hold.Release()
 	if job.DeadLetter {
 		outcome = "dead_letter"
 		return a.deadLetter(ctx, job)
@@ -69,8 +79,10 @@ const maxDefer = time.Hour
 // ends this one: a rate limit is not the job's failure.
 func (a *App) deferJob(ctx context.Context, job store.Job, until time.Time, why string) error {
 	d := min(max(time.Until(until), time.Second), maxDefer)
-	_, err := a.store.Enqueue(ctx, store.JobSpec{Kind: job.Kind, Key: job.Key, InstallationID: job.InstallationID,
-		DeliveryID: job.DeliveryID, Args: job.Args, Delay: d})
+	_, err := cpuslot.OffValue(ctx, func() ([]store.Enqueued, error) {
+		return a.store.Enqueue(ctx, store.JobSpec{Kind: job.Kind, Key: job.Key, InstallationID: job.InstallationID,
+			DeliveryID: job.DeliveryID, Args: job.Args, Delay: d})
+	})
 	if err != nil {
 		return errors.Join(errors.New(why), err)
 	}
@@ -88,6 +100,8 @@ func (a *App) fanOut(ctx context.Context, job store.Job, in *intake) error {
 	for i := range in.jobs {
 		in.jobs[i].DeliveryID = job.DeliveryID
 	}
-	_, err := a.store.Enqueue(ctx, in.jobs...)
-	return err
+	return cpuslot.Off(ctx, func() error {
+		_, err := a.store.Enqueue(ctx, in.jobs...)
+		return err
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/tracegate/tracegate/internal/cpuslot"
 )
 
 // DefaultCacheBytes bounds a Cache made with a size <= 0.
@@ -89,24 +91,34 @@ func (c *Cache) add(key string, val any, size int64) {
 // do returns the value of key, fetching it once for all concurrent
 // callers when it is not held. fetch returns the value and its size in
 // bytes; errors are not kept. hit reports whether the value was held.
+//
+// A caller waits for another's fetch without its CPU slot (the App's
+// jobs: see cpuslot), and the fetch computes with the fetcher's: a job
+// holding a slot while it waits for a fetcher that needs one to finish
+// would deadlock them once every slot was held so.
 func (c *Cache) do(ctx context.Context, key string, fetch func(ctx context.Context) (any, int64, error)) (val any, hit bool, err error) {
 	if v, ok := c.get(key); ok {
 		c.hits.Add(1)
 		return v, true, nil
 	}
 	c.misses.Add(1)
-	v, err, _ := c.group.Do(key, func() (any, error) {
-		if v, ok := c.get(key); ok {
-			return v, nil
-		}
-		v, size, err := fetch(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.add(key, v, size)
-		return v, nil
+	err = cpuslot.Off(ctx, func() (err error) {
+		val, err, _ = c.group.Do(key, func() (v any, err error) {
+			if v, ok := c.get(key); ok {
+				return v, nil
+			}
+			err = cpuslot.On(ctx, func() error {
+				var size int64
+				if v, size, err = fetch(ctx); err == nil {
+					c.add(key, v, size)
+				}
+				return err
+			})
+			return v, err
+		})
+		return err
 	})
-	return v, false, err
+	return val, false, err
 }
 
 // cached is do typed.
