@@ -89,8 +89,9 @@ func Defaults() Config {
 // `validate` to say what the gate actually used.
 func (c *Config) DefaultedValues() []string {
 	var out []string
+	var tree any // the policy as its JSON form, made once: the gates ask at every evaluation
 	for _, k := range c.Defaulted {
-		line := k + ": " + c.describe(k)
+		line := k + ": " + c.describe(k, &tree)
 		if p, ok := c.declared[k]; ok {
 			line += " (declared in " + p.String() + ")"
 		}
@@ -99,21 +100,25 @@ func (c *Config) DefaultedValues() []string {
 	return out
 }
 
-func (c *Config) describe(key string) string {
+// describe is the value key took; tree holds the policy's JSON form once
+// made.
+func (c *Config) describe(key string, tree *any) string {
 	if key == "risk_matrix" {
 		return fmt.Sprintf("%d×%d (severity: %s; probability: %s)", len(c.RiskMatrix.Severity), len(c.RiskMatrix.Probability),
 			strings.Join(c.RiskMatrix.Severity, ", "), strings.Join(c.RiskMatrix.Probability, ", "))
 	}
 	// Walk the policy as its JSON form, so that every key — top-level or
 	// dotted into a section — reads the value the struct tags give it.
-	raw, err := json.Marshal(c)
-	if err != nil {
-		return "?"
+	if *tree == nil {
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return "?"
+		}
+		if err := json.Unmarshal(raw, tree); err != nil {
+			return "?"
+		}
 	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "?"
-	}
+	v := *tree
 	for _, part := range strings.Split(key, ".") {
 		m, ok := v.(map[string]any)
 		if !ok {
