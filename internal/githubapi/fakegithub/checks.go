@@ -247,7 +247,9 @@ func (u urls) checkRun(r *repo, c *CheckRun) map[string]any {
 	}
 }
 
-// listCheckRuns serves GET /repos/{owner}/{repo}/commits/{ref}/check-runs.
+// listCheckRuns serves GET /repos/{owner}/{repo}/commits/{ref}/check-runs:
+// as GitHub does by default (filter=latest), only the most recent run of
+// each name; filter=all lists every one.
 func (s *Server) listCheckRuns(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -256,11 +258,18 @@ func (s *Server) listCheckRuns(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	name, status := r.URL.Query().Get("check_name"), r.URL.Query().Get("status")
+	q := r.URL.Query()
+	name, status, all := q.Get("check_name"), q.Get("status"), q.Get("filter") == "all"
+	latest := map[string]int64{} // the newest run of each name on the commit
+	for _, c := range s.checks.runs[rp] {
+		if c.HeadSHA == r.PathValue("ref") && c.ID > latest[c.Name] {
+			latest[c.Name] = c.ID
+		}
+	}
 	u := s.urls()
 	list := []any{}
 	for _, c := range s.checks.runs[rp] {
-		if c.HeadSHA == r.PathValue("ref") && (name == "" || c.Name == name) && (status == "" || c.Status == status) {
+		if c.HeadSHA == r.PathValue("ref") && (all || latest[c.Name] == c.ID) && (name == "" || c.Name == name) && (status == "" || c.Status == status) {
 			list = append(list, u.checkRun(rp, c))
 		}
 	}

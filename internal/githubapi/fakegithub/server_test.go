@@ -386,3 +386,49 @@ func TestDownloadHost(t *testing.T) {
 		t.Errorf("%d downloads logged with a token", auths)
 	}
 }
+
+// The check runs of a commit are listed as GitHub lists them: by default
+// (filter=latest) the newest run of each name, with filter=all every one.
+func TestListCheckRunsLatest(t *testing.T) {
+	srv := fakegithub.New(t)
+	srv.AddRepo("o/r")
+	sha := strings.Repeat("cd", 20)
+	for _, name := range []string{"tracegate/pr", "tracegate/pr", "other", "tracegate/pr"} {
+		req, _ := http.NewRequest("POST", srv.APIURL()+"/repos/o/r/check-runs", strings.NewReader(fmt.Sprintf(`{"name": %q, "head_sha": %q}`, name, sha)))
+		req.Header.Set("Authorization", bearer)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			t.Fatalf("creating a check run: %d", resp.StatusCode)
+		}
+	}
+	ids := func(query string) []int {
+		got := get(t, srv, "/api/v3/repos/o/r/commits/"+sha+"/check-runs"+query, bearer)
+		var list struct {
+			CheckRuns []struct {
+				ID int `json:"id"`
+			} `json:"check_runs"`
+		}
+		if err := json.Unmarshal(got.body, &list); err != nil {
+			t.Fatalf("%s: %v: %s", query, err, got.body)
+		}
+		var out []int
+		for _, c := range list.CheckRuns {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	all := ids("?filter=all")
+	if len(all) != 4 {
+		t.Fatalf("filter=all: %v, want the 4 runs", all)
+	}
+	if got, want := ids(""), []int{all[2], all[3]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the default list %v, want the newest of each name %v", got, want)
+	}
+	if got, want := ids("?check_name=tracegate/pr"), []int{all[3]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("check_name: %v, want %v", got, want)
+	}
+}
