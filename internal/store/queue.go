@@ -67,7 +67,29 @@ func again(j Job, attempts int, reason string, available time.Time) jobRow {
 // older facts and wins only with strictly newer ones — keeps the larger
 // attempt count, so that a retry merged into a new delivery's job still
 // dead-letters in bound, and the earlier ready time.
-var upsertJob = func() string {
+var upsertJob = upsertJobFrom(`VALUES (` + jobValues(nil) + `)`)
+
+// jobValueTypes are the PostgreSQL types of upsertJob's parameters, $1 to
+// $16 (see jobValues).
+var jobValueTypes = []string{"text", "text", "text", "bigint", "text", "text", "bigint", "text", "bytea", "integer",
+	"integer", "text", "bigint", "bigint", "bigint", "bigint"}
+
+// jobValues is a new job row's values, its parameters $1 to $16 cast with
+// cast(type) (none when nil).
+func jobValues(cast func(string) string) string {
+	p := make([]any, len(jobValueTypes))
+	for i, t := range jobValueTypes {
+		p[i] = fmt.Sprintf("$%d", i+1)
+		if cast != nil {
+			p[i] = fmt.Sprintf("$%d%s", i+1, cast(t))
+		}
+	}
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, 0, %s, %s, %s, %s, %s, 0, '', 0, 0", p...)
+}
+
+// upsertJobFrom is the statement that inserts a job row, or merges it
+// into the waiting job of its key, from rows (VALUES, or a SELECT).
+func upsertJobFrom(rows string) string {
 	const win = `CASE WHEN excluded.dead_letter <> jobs.dead_letter THEN excluded.dead_letter = 0
 	WHEN excluded.previous = 0 THEN TRUE ELSE excluded.facts_at > jobs.facts_at END`
 	var set []string
@@ -80,11 +102,11 @@ var upsertJob = func() string {
 		"merged = jobs.merged + excluded.merged + 1")
 	return `INSERT INTO jobs (kind, job_key, repository, number, ref, sha, installation_id, delivery_id, args, dead_letter,
 	state, attempts, merged, reason, previous, facts_at, enqueued_at, available_at, started_at, lease_owner, lease_until, finished_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, 0, $12, $13, $14, $15, $16, 0, '', 0, 0)
+` + rows + `
 ON CONFLICT (job_key) WHERE state = 'queued' DO UPDATE SET
 	` + strings.Join(set, ",\n\t") + `
 RETURNING id, merged, available_at`
-}()
+}
 
 // enqueue inserts or merges rows in the order of their keys, so that two
 // transactions enqueueing the same keys take their locks in the same order.
@@ -99,25 +121,39 @@ func (s *db) enqueue(ctx context.Context, tx *sql.Tx, now time.Time, rows []jobR
 	out := make([]Enqueued, len(rows))
 	for _, i := range order {
 		r := rows[i]
-		args := r.Args
-		if args == nil {
-			args = []byte{}
-		}
-		dead := 0
-		if r.deadLetter {
-			dead = 1
-		}
-		var merged int
-		var ready int64
-		err := tx.QueryRowContext(ctx, upsertJob, r.Kind, keys[i], r.Key.Repository, r.Key.Number, r.Key.Ref, strings.ToLower(r.Key.SHA),
-			r.InstallationID, r.DeliveryID, args, dead, r.attempts, r.reason, r.previous, r.factsAt, micros(now), micros(r.available)).
-			Scan(&out[i].ID, &merged, &ready)
-		if err != nil {
+		var err error
+		if out[i], err = scanEnqueued(tx.QueryRowContext(ctx, upsertJob, r.params(keys[i], now)...)); err != nil {
 			return nil, fmt.Errorf("enqueue %s job: %w", r.Kind, err)
 		}
-		out[i].Merged, out[i].ReadyAt = merged > 0, fromMicros(ready)
 	}
 	return out, nil
+}
+
+// params are upsertJob's parameters for r under its canonical key, $1 to
+// $16.
+func (r jobRow) params(key string, now time.Time) []any {
+	args := r.Args
+	if args == nil {
+		args = []byte{}
+	}
+	dead := 0
+	if r.deadLetter {
+		dead = 1
+	}
+	return []any{r.Kind, key, r.Key.Repository, r.Key.Number, r.Key.Ref, strings.ToLower(r.Key.SHA),
+		r.InstallationID, r.DeliveryID, args, dead, r.attempts, r.reason, r.previous, r.factsAt, micros(now), micros(r.available)}
+}
+
+// scanEnqueued reads what upsertJob returns.
+func scanEnqueued(row *sql.Row) (Enqueued, error) {
+	var e Enqueued
+	var merged int
+	var ready int64
+	if err := row.Scan(&e.ID, &merged, &ready); err != nil {
+		return Enqueued{}, err
+	}
+	e.Merged, e.ReadyAt = merged > 0, fromMicros(ready)
+	return e, nil
 }
 
 func (s *db) Enqueue(ctx context.Context, specs ...JobSpec) ([]Enqueued, error) {
