@@ -53,20 +53,87 @@ func env(name string, def int) int {
 
 // BenchmarkApp runs the load once per backend (use -benchtime 1x).
 // APPBENCH_DELIVERIES (10000) and APPBENCH_RATE (200 a second) change the
-// load.
+// load. APPBENCH_BEFORE names another build of tracegate (an older
+// commit's) to measure side by side: each round runs both, in turns (the
+// first round this build first, the next the other first), so that both
+// meet the same load from the rest of the machine; APPBENCH_ROUNDS (1)
+// repeats the rounds, and a table of every run ends each backend's log.
 func BenchmarkApp(b *testing.B) {
-	bin := build(b)
+	builds := []build{{"this", buildThis(b)}}
+	if p := os.Getenv("APPBENCH_BEFORE"); p != "" {
+		builds = append(builds, build{"before", p})
+	}
 	keyFile := writeKey(b)
+	rounds := env("APPBENCH_ROUNDS", 1)
 	for _, backend := range []string{"sqlite", "postgres"} {
 		b.Run(backend, func(b *testing.B) {
-			for range b.N {
-				runLoad(b, bin, keyFile, backend, env("APPBENCH_DELIVERIES", 10000), env("APPBENCH_RATE", 200))
+			var results []result
+			for round := range rounds {
+				for i := range builds {
+					bd := builds[(i+round)%len(builds)]
+					// Named by round: a '#' of a repeated name would reach
+					// the SQLite path, which refuses it.
+					b.Run(fmt.Sprintf("%s-round%d", bd.name, round+1), func(b *testing.B) {
+						for range b.N {
+							res := runLoad(b, bd.bin, keyFile, backend, env("APPBENCH_DELIVERIES", 10000), env("APPBENCH_RATE", 200))
+							res.build, res.round = bd.name, round+1
+							results = append(results, res)
+						}
+					})
+				}
 			}
+			b.Logf("%s, every run:\n%s", backend, table(results))
 		})
 	}
 }
 
-func build(b *testing.B) string {
+// build is a tracegate binary under test: this checkout's, or the one
+// APPBENCH_BEFORE names.
+type build struct{ name, bin string }
+
+// result is one run's figures.
+type result struct {
+	build                string
+	round                int
+	p50, p99, max        time.Duration
+	evals                int
+	evalsPerS            float64
+	drained              time.Duration
+	peakWaiting          float64
+	callsPerEval         float64
+	lost                 int
+	serverCPU            float64 // seconds, every replica
+	loadBefore, loadThen string
+}
+
+func table(rs []result) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "  %-6s %-5s %9s %9s %9s %7s %8s %8s %8s %6s %8s %9s %5s  %s\n", "build", "round", "ack p50", "ack p99", "ack max",
+		"evals", "evals/s", "drained", "peak q", "calls", "cpu s", "cpu/eval", "lost", "load average (before; after)")
+	for _, r := range rs {
+		fmt.Fprintf(&s, "  %-6s %-5d %9s %9s %9s %7d %8.1f %8s %8.0f %6.2f %8.1f %9s %5d  %s; %s\n", r.build, r.round,
+			ms(r.p50), ms(r.p99), ms(r.max), r.evals, r.evalsPerS, r.drained.Round(100*time.Millisecond), r.peakWaiting, r.callsPerEval,
+			r.serverCPU, ms(time.Duration(r.serverCPU/float64(max(r.evals, 1))*float64(time.Second))), r.lost, r.loadBefore, r.loadThen)
+	}
+	return s.String()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// loadAverage is the machine's 1, 5 and 15-minute load averages.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func buildThis(b *testing.B) string {
 	bin := filepath.Join(b.TempDir(), "tracegate")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/tracegate/tracegate/cmd/tracegate").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
@@ -184,7 +251,8 @@ func start(b *testing.B, bin, keyFile, db, api string) *replica {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	r := &replica{url: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{})}
-	logf, _ := os.Create(filepath.Join(b.TempDir(), "serve.log"))
+	logPath := filepath.Join(b.TempDir(), "serve.log")
+	logf, _ := os.Create(logPath)
 	r.cmd = exec.Command(bin, "serve", "--log-level", "warn")
 	r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir(), "TRACEGATE_APP_ID=" + strconv.Itoa(appID),
 		"TRACEGATE_PRIVATE_KEY_FILE=" + keyFile, "TRACEGATE_WEBHOOK_SECRET=" + secret, "TRACEGATE_GITHUB_URL=" + api + "/",
@@ -192,6 +260,10 @@ func start(b *testing.B, bin, keyFile, db, api string) *replica {
 	if w := os.Getenv("APPBENCH_WORKERS"); w != "" {
 		r.cmd.Env = append(r.cmd.Env, "TRACEGATE_WORKERS="+w)
 	}
+	if n := os.Getenv("APPBENCH_CPU_SLOTS"); n != "" { // a build before the slots ignores it
+		r.cmd.Env = append(r.cmd.Env, "TRACEGATE_CPU_SLOTS="+n)
+	}
+	r.cmd.Env = append(r.cmd.Env, strings.Fields(os.Getenv("APPBENCH_SERVER_ENV"))...) // GOGC=200 GOMAXPROCS=3 …
 	r.cmd.Stdout, r.cmd.Stderr = logf, logf
 	if err := r.cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -206,7 +278,8 @@ func start(b *testing.B, bin, keyFile, db, api string) *replica {
 			}
 		}
 		if time.Now().After(deadline) {
-			b.Fatal("not ready")
+			out, _ := os.ReadFile(logPath)
+			b.Fatalf("not ready after a minute; its log:\n%s", out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -281,8 +354,9 @@ func pct(ds []time.Duration, p float64) time.Duration {
 	return ds[i]
 }
 
-func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) {
+func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) result {
 	const prs = 2000
+	loadBefore := loadAverage()
 	r := newRig(b, 100)
 	r.gh.SetApp(appID, pubKeys[keyFile])
 	var db string
@@ -406,6 +480,10 @@ func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	total := time.Since(start)
+	serverCPU := 0.0 // the replicas' CPU time, user and system: what the load cost them whatever else ran
+	for _, rp := range reps {
+		serverCPU += rp.metric("process_cpu_seconds_total")
+	}
 	close(stopSampling)
 	<-sampled
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -442,6 +520,14 @@ func runLoad(b *testing.B, bin, keyFile, backend string, deliveries, rate int) {
 	b.ReportMetric(float64(pct(lat, 0.99).Microseconds())/1000, "ack-p99-ms")
 	b.ReportMetric(float64(evals)/total.Seconds(), "evals/s")
 	b.ReportMetric(float64(deliveries-stored), "lost")
+	b.ReportMetric(total.Seconds(), "drained-s")
+	peak := 0.0
+	for _, s := range samples {
+		peak = max(peak, s.waiting)
+	}
+	return result{p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: pct(lat, 1), evals: evals, evalsPerS: float64(evals) / total.Seconds(),
+		drained: total, peakWaiting: peak, callsPerEval: float64(calls) / float64(max(evals, 1)), lost: deliveries - stored, serverCPU: serverCPU,
+		loadBefore: loadBefore, loadThen: loadAverage()}
 }
 
 func waitDecisions(b *testing.B, db string, n int) {
