@@ -140,7 +140,7 @@ func build(src *source, p *parsed) *Document {
 			p.elems[i].node = p.elems[i].id
 		}
 	}
-	dist := distances(p.rootIDs, p.edges, p.files)
+	dist := distances(p.rootIDs, p.edges, p.files, len(p.elems)+len(p.rootIDs))
 
 	var roots []model.Component
 	comps := make([]model.Component, 0, len(p.elems))
@@ -230,11 +230,14 @@ func mergeInto(ns *notes, dst, src *model.Component) {
 // enters (the root not counted): 1 for a direct dependency, more for a
 // transitive one. It is a breadth-first search with 0/1 weights: linear in
 // the graph, and cycles (A→B→A, self-loops) end it like any visited node.
-func distances(roots []string, edges map[string][]string, files map[string]bool) map[string]int {
-	dist := make(map[string]int, len(edges))
+// nodes, the elements the document defines, sizes the result: the nodes
+// reached are mostly those, and a map grown by doubling rehashes every key
+// (element IDs are long) at each step.
+func distances(roots []string, edges map[string][]string, files map[string]bool, nodes int) map[string]int {
 	if len(edges) == 0 {
-		return dist
+		return map[string]int{}
 	}
+	dist := make(map[string]int, max(len(edges), nodes))
 	var cur []string
 	for _, r := range roots {
 		if _, seen := dist[r]; !seen {

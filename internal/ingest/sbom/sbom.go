@@ -53,12 +53,20 @@ func Read(fsys fs.FS, path string) (*Document, error) {
 		}
 		return nil, &input.Error{Pos: input.Pos{File: path}, Msg: "cannot read: " + err.Error(), Err: err}
 	}
-	return ReadBytes(path, buf.Bytes())
+	// The buffer is this function's alone and never written again: a
+	// decoder may take its text as it is, without a copy.
+	return readBytes(path, buf.Bytes(), true)
 }
 
 // ReadBytes reads an SBOM held in memory; name is the file name used in
 // errors and warnings. data is not modified and not retained.
 func ReadBytes(name string, data []byte) (doc *Document, err error) {
+	return readBytes(name, data, false)
+}
+
+// readBytes is ReadBytes; owned says data is the reader's own, so that the
+// decoders may keep strings that share its memory.
+func readBytes(name string, data []byte, owned bool) (doc *Document, err error) {
 	pos := input.Pos{File: name}
 	if len(data) > MaxSize {
 		return nil, &input.Error{Pos: pos, Err: input.ErrTooLarge,
@@ -76,18 +84,20 @@ func ReadBytes(name string, data []byte) (doc *Document, err error) {
 				WithHint("this is a bug in tracegate; please report it with the file")
 		}
 	}()
-	return decode(name, data)
+	return decodeData(name, data, owned)
 }
 
 // decode reads a document whose size and encoding were checked. It does
 // not recover from its own panics, so that fuzzing finds them.
-func decode(name string, data []byte) (*Document, error) {
+func decode(name string, data []byte) (*Document, error) { return decodeData(name, data, false) }
+
+func decodeData(name string, data []byte, owned bool) (*Document, error) {
 	ns := newNotes(name)
 	det, err := detect(name, data, ns)
 	if err != nil {
 		return nil, err
 	}
-	src := &source{file: name, format: det.format, data: det.body, version: det.version, notes: ns}
+	src := &source{file: name, format: det.format, data: det.body, owned: owned, version: det.version, notes: ns}
 	p, err := decoders[det.decoder].decode(src)
 	if err != nil {
 		return nil, err
@@ -107,9 +117,12 @@ func decode(name string, data []byte) (*Document, error) {
 // encoding, stripped a byte order mark, cut trailing garbage and unwrapped
 // GitHub's envelope, and found the specification version.
 type source struct {
-	file    string
-	format  Format
-	data    []byte
+	file   string
+	format Format
+	data   []byte
+	// owned says nothing else holds data or writes it again: a string may
+	// share its memory (unsafe.String) instead of copying it.
+	owned   bool
 	version string
 	notes   *notes
 }
