@@ -48,6 +48,8 @@ type db struct {
 	closeErr  error
 
 	claimSQL, reclaimSQL string
+	// stmts are SQLite's hottest writes, prepared once.
+	stmts prepared
 	// writer is SQLite's one writer, which every write goes through; nil
 	// for PostgreSQL, whose server groups commits itself.
 	writer *committer

@@ -143,7 +143,7 @@ func acceptOne(ctx context.Context, q querier, d Delivery, now time.Time, rows [
 
 // accept inserts delivery d and, when it is new, its jobs, in tx.
 func (s *db) accept(ctx context.Context, tx *sql.Tx, d Delivery, now time.Time, rows []jobRow) (Accepted, error) {
-	res, err := tx.ExecContext(ctx, insertDelivery, deliveryParams(d)...)
+	res, err := s.stmts.in(ctx, tx, insertDelivery).ExecContext(ctx, deliveryParams(d)...)
 	if err != nil {
 		return Accepted{}, err
 	}

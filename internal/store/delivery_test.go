@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -112,4 +113,30 @@ func TestAcceptOneStatementPostgreSQL(t *testing.T) {
 	if len(jobs) != 1 || jobs[0].DeliveryID != "d-2" || jobs[0].InstallationID != 7 || string(jobs[0].Args) != `{"pr":1}` {
 		t.Fatalf("claimed %+v, want the one job, of the newest delivery", jobs)
 	}
+}
+
+// SQLite's hottest writes run as statements prepared once on its write
+// connection, across transactions and group commits; PostgreSQL's as they
+// are (its driver caches them per connection).
+func TestPreparedWrites(t *testing.T) {
+	forEach(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn, Options{})
+		want := 0
+		if s.writer != nil { // SQLite
+			want = 4
+		}
+		if len(s.stmts.m) != want {
+			t.Fatalf("%d statements prepared, want %d", len(s.stmts.m), want)
+		}
+		for i := range 3 {
+			if a, err := s.Accept(ctx, delivery(fmt.Sprintf("p-%d", i)), prJob(i+1, "abc123")); err != nil || !a.New {
+				t.Fatalf("delivery %d: %+v, %v", i, a, err)
+			}
+		}
+		jobs, err := s.Claim(ctx, "w1", 10, time.Minute)
+		if err != nil || len(jobs) != 3 {
+			t.Fatalf("claimed %d jobs, %v", len(jobs), err)
+		}
+	})
 }

@@ -122,7 +122,7 @@ func (s *db) enqueue(ctx context.Context, tx *sql.Tx, now time.Time, rows []jobR
 	for _, i := range order {
 		r := rows[i]
 		var err error
-		if out[i], err = scanEnqueued(tx.QueryRowContext(ctx, upsertJob, r.params(keys[i], now)...)); err != nil {
+		if out[i], err = scanEnqueued(s.stmts.in(ctx, tx, upsertJob).QueryRowContext(ctx, r.params(keys[i], now)...)); err != nil {
 			return nil, fmt.Errorf("enqueue %s job: %w", r.Kind, err)
 		}
 	}
@@ -188,7 +188,7 @@ func (s *db) Claim(ctx context.Context, owner string, n int, lease time.Duration
 		if retired, err = s.reclaim(ctx, tx, now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.claimSQL, micros(now), n, owner, micros(now.Add(lease)))
+		rows, err := s.stmts.in(ctx, tx, s.claimSQL).QueryContext(ctx, micros(now), n, owner, micros(now.Add(lease)))
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func reclaimSQL(d dialect) string {
 // worker must not kill workers forever) and is retried at once — the lease
 // was the wait — or dead-lettered.
 func (s *db) reclaim(ctx context.Context, tx *sql.Tx, now time.Time) ([]retirement, error) {
-	rows, err := tx.QueryContext(ctx, s.reclaimSQL, micros(now))
+	rows, err := s.stmts.in(ctx, tx, s.reclaimSQL).QueryContext(ctx, micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("find expired leases: %w", err)
 	}

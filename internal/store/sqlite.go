@@ -113,7 +113,7 @@ func openSQLiteOnce(ctx context.Context, path string, opts Options) (Store, erro
 		s.writer.close()
 		close(stop)
 		<-stopped
-		return errors.Join(ck.Close(), r.Close(), w.Close())
+		return errors.Join(s.stmts.close(), ck.Close(), r.Close(), w.Close())
 	})
 	s.writer = newCommitter(s)
 	go func() { defer close(stopped); s.checkpoint(ck, stop) }()
@@ -121,6 +121,9 @@ func openSQLiteOnce(ctx context.Context, path string, opts Options) (Store, erro
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
 	}
 	if err := s.migrate(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
+	}
+	if err := s.stmts.prepare(ctx, w, insertDelivery, upsertJob, s.claimSQL, s.reclaimSQL); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), s.close())
 	}
 	return s, nil
