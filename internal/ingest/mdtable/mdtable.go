@@ -16,10 +16,11 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	goldmarkparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
+	"github.com/tracegate/tracegate/internal/gfm"
 	"github.com/tracegate/tracegate/internal/input"
 )
 
@@ -66,7 +67,8 @@ func (t Table) Headers() string {
 	return strings.Join(q, ", ")
 }
 
-var parser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+// parser is goldmark's with GFM tables, made on first use.
+var parser = sync.OnceValue(func() goldmarkparser.Parser { return goldmark.New(goldmark.WithExtensions(gfm.Table)).Parser() })
 
 // Parse returns the tables of a Markdown file in document order. A body row
 // with fewer cells than its header, or with more that hold text, is an
@@ -99,7 +101,7 @@ func parse(file string, data []byte) ([]Table, input.Errors) {
 	if bytes.HasPrefix(data, utf8BOM) {
 		data = append([]byte("   "), data[len(utf8BOM):]...)
 	}
-	doc := parser.Parse(text.NewReader(data))
+	doc := parser().Parse(text.NewReader(data))
 	lines := lineStarts(data)
 	at := func(off int) input.Pos {
 		off = min(max(off, 0), len(data))

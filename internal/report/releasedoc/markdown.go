@@ -7,10 +7,11 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/tracegate/tracegate/internal/gfm"
 
 	"github.com/tracegate/tracegate/internal/report"
 )
@@ -27,7 +28,7 @@ import (
 // markdown is the converter, made on first use.
 var markdown = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithExtensions(gfm.Table, gfm.Strikethrough),
 		goldmark.WithRendererOptions(
 			html.WithHardWraps(),
 			renderer.WithNodeRenderers(util.Prioritized(asText{}, 100)),
