@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Output is one step output.
@@ -16,7 +16,7 @@ type Output struct{ Name, Value string }
 
 // outputName is what an output's name may be: the runner reads a name up
 // to the first "=" or "<<", and action.yml refers to it in expressions.
-var outputName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`) })
+var outputName = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // delimiter returns a fresh heredoc delimiter, as actions/toolkit's
 // prepareKeyValueMessage makes one (ghadelimiter_ and a random UUID): a

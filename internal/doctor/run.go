@@ -8,16 +8,15 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/facts/ghfacts"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 type repoInfo struct {
@@ -119,7 +118,7 @@ func (d *doctor) source(ctx context.Context, tree fs.FS) sourceFacts {
 	return out
 }
 
-var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
+var fullSHA = lazyre.New(`^[0-9a-f]{40}$`)
 
 // workflows finds the jobs named tracegate/pr and tracegate/release that
 // run the action, and their refs.

@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // The report as PDF: printed by an installed Chrome or Chromium, headless,
@@ -126,9 +126,7 @@ func tail(s string) string {
 	return "\n" + s
 }
 
-var pdfDate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`/(?:CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)`)
-})
+var pdfDate = lazyre.New(`/(?:CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)`)
 
 // pdfDated sets the PDF's creation and modification dates to date. The
 // date strings keep their length, so that no offset of the file moves.

@@ -2,14 +2,13 @@ package facts
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -33,13 +32,13 @@ func itemPos(iss *Issue) input.Pos {
 
 // formTitle is the issue title without the form's tag ("[REQ] Stop the
 // pump" → "Stop the pump").
-var formTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[[A-Za-z-]+\]\s*`) })
+var formTag = lazyre.New(`^\s*\[[A-Za-z-]+\]\s*`)
 
 func formTitle(t string) string { return strings.TrimSpace(formTag().ReplaceAllString(t, "")) }
 
 // issueRefs are the issue numbers a text references (#12, owner/repo#12 in
 // the same repository is not told apart: only bare #12 is taken).
-var issueRefRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^\w/])#(\d+)\b`) })
+var issueRefRE = lazyre.New(`(?:^|[^\w/])#(\d+)\b`)
 
 func issueRefs(text string) []int {
 	var out []int
@@ -118,9 +117,9 @@ func RequirementFromIssue(iss *Issue, src config.IssueSource) (model.Requirement
 var TierKinds = map[string]string{"1": "inherent-safety", "2": "protective-measure", "3": "information-for-safety"}
 
 var (
-	tierRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\(\s*tier\s*([123])\s*\)`) })
-	numberedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:\d+[.)]|[-*+])\s+`) })
-	scoreRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b([SP])\s*[=:]\s*(\d+)\b`) })
+	tierRE     = lazyre.New(`(?i)\(\s*tier\s*([123])\s*\)`)
+	numberedRE = lazyre.New(`^\s*(?:\d+[.)]|[-*+])\s+`)
+	scoreRE    = lazyre.New(`(?i)\b([SP])\s*[=:]\s*(\d+)\b`)
 )
 
 // HazardFromIssue reads a harm risk from an issue of a risk source: the

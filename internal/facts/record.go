@@ -1,12 +1,11 @@
 package facts
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -68,7 +67,7 @@ func RecordFromIssue(iss *Issue, kind string, cfg *config.Config) model.Record {
 // the commits it traces after the fact (model.Record.Commits).
 const CommitsHeading = "Commits"
 
-var shaRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b[0-9a-fA-F]{7,40}\b`) })
+var shaRE = lazyre.New(`\b[0-9a-fA-F]{7,40}\b`)
 
 // commitSHAs are the SHAs a section names, in order, each once.
 func commitSHAs(section string) []string {

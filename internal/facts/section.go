@@ -1,18 +1,16 @@
 package facts
 
 import (
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var (
-	atxHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$`) })
-	fenceLine  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^ {0,3}(```|~~~)") })
-	mdComment  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
-	keyLine    = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^[ \t>*-]*\**([A-Za-z][A-Za-z0-9 /_-]{0,39}?)\**[ \t]*:\**[ \t]+(\S.*)$`)
-	})
+	atxHeading = lazyre.New(`^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+	fenceLine  = lazyre.New("^ {0,3}(```|~~~)")
+	mdComment  = lazyre.New(`(?s)<!--.*?-->`)
+	keyLine    = lazyre.New(`^[ \t>*-]*\**([A-Za-z][A-Za-z0-9 /_-]{0,39}?)\**[ \t]*:\**[ \t]+(\S.*)$`)
 )
 
 // noResponse is what GitHub issue forms write for an optional field left

@@ -4,11 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"io/fs"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
 )
 
@@ -119,9 +118,7 @@ func HeadLines(head []byte) []string {
 // keyRE matches a mapping key at the start of s: plain (letters, digits,
 // spaces, _ . -, as Ketryx's custom field names have them) or quoted,
 // followed by a colon and white space or the end of the line.
-var keyRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:"([^"]*)"|'([^']*)'|([A-Za-z_][A-Za-z0-9_. -]*?))\s*:(?:\s|$)`)
-})
+var keyRE = lazyre.New(`^(?:"([^"]*)"|'([^']*)'|([A-Za-z_][A-Za-z0-9_. -]*?))\s*:(?:\s|$)`)
 
 // YAMLKey returns the mapping key at the start of s, if any.
 func YAMLKey(s string) (string, bool) {

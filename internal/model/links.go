@@ -1,10 +1,10 @@
 package model
 
 import (
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // SplitLinks splits a property value that may list several IDs
@@ -20,7 +20,7 @@ func SplitLinks(v string) []string {
 // ketryxNameTag finds Ketryx's @tests:ID in a test's name: Jest titles
 // carry it ("describe('Sensor module @tests:KXITM4XS…', …)"), and the
 // report names the test after its titles.
-var ketryxNameTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(?:^|\s)@tests:([^\s,]+(?:,[^\s,]+)*)`) })
+var ketryxNameTag = lazyre.New(`(?i)(?:^|\s)@tests:([^\s,]+(?:,[^\s,]+)*)`)
 
 // KetryxNameTags returns the IDs of the @tests: tags in a test's name, as
 // written.

@@ -1,9 +1,9 @@
 package osv
 
 import (
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // ecosystems are the ecosystem names the OSV schema defines
@@ -76,7 +76,7 @@ func ecosystemApplies(recordEco, pkgEco string) bool {
 	return !strings.Contains(recordEco, ":") && baseEcosystem(pkgEco) == recordEco
 }
 
-var pep503Separators = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-_.]+`) })
+var pep503Separators = lazyre.New(`[-_.]+`)
 
 // normalizeName folds a package name the way the ecosystem's registry
 // identifies packages, so that a name written differently in an SBOM and in

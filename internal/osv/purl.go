@@ -3,12 +3,12 @@ package osv
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // purlIdentity is what a Package URL says about a package in OSV terms.
@@ -164,8 +164,8 @@ func rawNamespaceName(s string) (ns, name string, err error) {
 }
 
 var (
-	majorMinor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\.(\d+)`) })
-	leadingNum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\D*?(\d+)`) })
+	majorMinor = lazyre.New(`(\d+)\.(\d+)`)
+	leadingNum = lazyre.New(`^\D*?(\d+)`)
 )
 
 // debianReleases maps code names to the numeric releases OSV uses

@@ -6,16 +6,15 @@ import (
 	"io/fs"
 	"math"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/ingest/readers"
 	"github.com/tracegate/tracegate/internal/ingest/sbom"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Found is what Inspect saw in a repository.
@@ -237,19 +236,13 @@ func sbomName(base string) bool {
 }
 
 // mdTable is a Markdown table whose header row names an ID column.
-var mdTable = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?mi)^\s*\|?\s*(?:id|req(?:uirement)?[ ._-]?id|item[ ._-]?id|soup[ ._-]?id|hazard[ ._-]?id|risk[ ._-]?id)\s*\|.*\n\s*\|?\s*:?-{3,}`)
-})
+var mdTable = lazyre.New(`(?mi)^\s*\|?\s*(?:id|req(?:uirement)?[ ._-]?id|item[ ._-]?id|soup[ ._-]?id|hazard[ ._-]?id|risk[ ._-]?id)\s*\|.*\n\s*\|?\s*:?-{3,}`)
 
 // reportPath is a test report path in a workflow: a file or glob ending in
 // .xml or .jsonl, on a line that speaks of tests or reports.
 var (
-	reportPath = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`[A-Za-z0-9_./*{},-]*[A-Za-z0-9_*}-]\.(?:xml|jsonl)\b`)
-	})
-	reportLine = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)junit|xunit|report|test-results|gotestsum|go test -json`)
-	})
+	reportPath = lazyre.New(`[A-Za-z0-9_./*{},-]*[A-Za-z0-9_*}-]\.(?:xml|jsonl)\b`)
+	reportLine = lazyre.New(`(?i)junit|xunit|report|test-results|gotestsum|go test -json`)
 )
 
 // workflow reads where a workflow writes its test reports.

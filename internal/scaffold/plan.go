@@ -8,11 +8,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"text/template"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 //go:embed templates
@@ -59,7 +59,7 @@ type File struct {
 }
 
 // fullSHA is a commit ID as the action's ref must be to be pinned.
-var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
+var fullSHA = lazyre.New(`^[0-9a-f]{40}$`)
 
 // Pinned reports whether ref pins a commit.
 func Pinned(ref string) bool { return fullSHA().MatchString(ref) }
@@ -407,8 +407,8 @@ func commonDir(paths []string) string {
 // idShape turns an ID into the pattern of its shape: each run of digits
 // \d+, the rest literal.
 var (
-	digits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+`) })
-	letter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z]`) })
+	digits = lazyre.New(`[0-9]+`)
+	letter = lazyre.New(`[A-Za-z]`)
 )
 
 // idPattern is the pattern of the IDs' shapes, when they are few.

@@ -1,12 +1,11 @@
 package trace
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Link is a reference found in a pull request or commit: an ID of a kind
@@ -31,24 +30,18 @@ const LinkIssue = "issue"
 var (
 	// HTML comments hold PR-template instructions ("<!-- e.g. Fixes #123 -->")
 	// and code holds examples: neither is a link the author made.
-	htmlComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
-	fenced      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(?ms)^[ \t]*(```|~~~).*?^[ \t]*(```|~~~)[ \t]*$") })
-	inlineCode  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`[^`\n]*`") })
+	htmlComment = lazyre.New(`(?s)<!--.*?-->`)
+	fenced      = lazyre.New("(?ms)^[ \t]*(```|~~~).*?^[ \t]*(```|~~~)[ \t]*$")
+	inlineCode  = lazyre.New("`[^`\n]*`")
 
 	// owner/repo#12, #12, GH-12 — GitHub's autolinked references.
-	issueRef = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#|GH-)(\d+)\b`)
-	})
+	issueRef = lazyre.New(`(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#|GH-)(\d+)\b`)
 	// https://host/owner/repo/issues/12
-	issueURL = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`https?://([A-Za-z0-9.-]+(?::\d+)?)/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)/issues/(\d+)\b`)
-	})
+	issueURL = lazyre.New(`https?://([A-Za-z0-9.-]+(?::\d+)?)/([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)/issues/(\d+)\b`)
 	// GitHub's closing keywords, before a reference.
-	closing = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+$`)
-	})
+	closing = lazyre.New(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+$`)
 	// A branch GitHub creates from an issue: "123-short-title".
-	issueBranch = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[^/]+/)?(\d+)-`) })
+	issueBranch = lazyre.New(`^(?:[^/]+/)?(\d+)-`)
 )
 
 // LinkFinder finds links with the policy's ID patterns. Hosts are the

@@ -10,16 +10,15 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	goccy "github.com/goccy/go-yaml"
 	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Documents parses every document of a YAML stream. Parse errors become
@@ -44,7 +43,7 @@ func Documents(path string, data []byte) (docs []*yaml.Node, err error) {
 	}
 }
 
-var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) })
+var lineRE = lazyre.New(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // parseError turns a yaml.v3 syntax error into an input error. yaml.v3
 // reports scanner errors at the right line, but parser errors ("did not

@@ -8,13 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
-	"sync"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // MaxSize is the largest payload Load reads (input.MaxEvent).
@@ -38,7 +37,7 @@ func Load(path string, name Name) (*Event, error) {
 	return Parse(path, data, name)
 }
 
-var sha = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`) })
+var sha = lazyre.New(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // Parse reads the payload data of event name; file names it in errors.
 func Parse(file string, data []byte, name Name) (*Event, error) {

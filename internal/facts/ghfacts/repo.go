@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -15,6 +13,7 @@ import (
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/facts/memfs"
 	"github.com/tracegate/tracegate/internal/githubapi"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/logctx"
 )
 
@@ -122,7 +121,7 @@ func (r *remote) key(kind string, parts ...string) string {
 	return k
 }
 
-var fullSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`) })
+var fullSHA = lazyre.New(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // Resolve turns a branch, tag or SHA into the commit SHA GitHub has for
 // it (one request; none for a SHA already seen). git's revision syntax

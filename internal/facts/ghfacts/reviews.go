@@ -6,17 +6,16 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/tracegate/tracegate/internal/facts"
 	"github.com/tracegate/tracegate/internal/githubapi"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var _ facts.Reviews = (*Tracker)(nil)
@@ -139,7 +138,7 @@ type environmentApproval struct {
 	Comment string       `json:"comment"`
 }
 
-var runInURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/actions/runs/(\d+)(?:/|$)`) })
+var runInURL = lazyre.New(`/actions/runs/(\d+)(?:/|$)`)
 
 // DeploymentApprovals lists the reviews of deployments of sha to
 // environment: the runs of workflow for the commit, each run's review

@@ -5,12 +5,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var _ facts.Clone = (*Repo)(nil)
@@ -83,7 +82,7 @@ func parseLsRemoteTags(out []byte) ([]facts.Tag, error) {
 }
 
 // userinfo is the user and password part of a URL.
-var userinfo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(://)[^/@\s]*@`) })
+var userinfo = lazyre.New(`(://)[^/@\s]*@`)
 
 // redactURLs drops the credentials of every URL in s: a remote's URL may
 // carry a token (https://x-access-token:…@github.com/…), and git repeats

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/facts"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Errors Open returns, so that callers can tell the user's mistake from a
@@ -121,7 +120,7 @@ func checkVersion(out string) error {
 
 // dubious matches git's refusal of a repository owned by another user
 // (setup.c, git 2.35.2 and later).
-var dubious = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`dubious ownership in repository at '([^']*)'`) })
+var dubious = lazyre.New(`dubious ownership in repository at '([^']*)'`)
 
 func openError(dir string, err error) error {
 	var ge *Error

@@ -9,7 +9,6 @@ package mdtable
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/tracegate/tracegate/internal/gfm"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Cell is one cell: its Markdown as written (an escaped \| unescaped, a
@@ -212,7 +212,7 @@ func segmentsText(ls *text.Segments, data []byte) []byte {
 	return b
 }
 
-var lineBreak = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s*<br\s*/?>\s*`) })
+var lineBreak = lazyre.New(`(?i)\s*<br\s*/?>\s*`)
 
 func cellText(b []byte) string {
 	s := strings.ReplaceAll(string(b), `\|`, "|")

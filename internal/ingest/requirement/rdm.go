@@ -3,14 +3,13 @@ package requirement
 import (
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
 )
@@ -54,9 +53,7 @@ func (RDM) Format() string    { return "rdm" }
 var rdmFields = []string{"id", "title", "type", "system_requirements", "description", "specifications", "category"}
 
 // rdmKeyRE finds a key only rdm's requirements have, at any indentation.
-var rdmKeyRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\s*(?:-\s+)?(?:system_requirements|specifications|description)\s*:`)
-})
+var rdmKeyRE = lazyre.New(`^\s*(?:-\s+)?(?:system_requirements|specifications|description)\s*:`)
 
 // Detect accepts requirements.yml (the name rdm's templates bind) holding a
 // list or a mapping that is not one of the native shapes, when it has a key

@@ -2,11 +2,10 @@ package requirement
 
 import (
 	"path"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Detection judges a file from its first bytes only (input.Open's head), so
@@ -18,7 +17,7 @@ import (
 
 // itemRE matches the first line of a block sequence item at column 0
 // ("- id: SRS-001"); the indentation of the key is the item's.
-var itemRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-(\s+)`) })
+var itemRE = lazyre.New(`^-(\s+)`)
 
 // headDoc is the shape of one YAML document as seen in a file's head.
 type headDoc struct {

@@ -2,15 +2,14 @@ package risk
 
 import (
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/ingest/mdtable"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -72,7 +71,7 @@ var controlColumns = mdtable.Synonyms{
 // only a hazard table has.
 var controlOnly = []string{"description", "kind", "hazards", "requirements"}
 
-var controlHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)control|mitigation|measure`) })
+var controlHeading = lazyre.New(`(?i)control|mitigation|measure`)
 
 func (mt MarkdownTable) ReadTable(fsys fs.FS, path string, m config.Table) (*ingest.Items, error) {
 	data, err := input.ReadAll(fsys, path, 0)

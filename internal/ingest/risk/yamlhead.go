@@ -3,10 +3,10 @@ package risk
 import (
 	"bytes"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // isYAML reports whether name has a YAML extension.
@@ -21,14 +21,10 @@ func isYAML(name string) bool {
 var (
 	// topKeyRE matches a key of the top-level block mapping: at column 0,
 	// optionally quoted, followed by a colon and white space or the end.
-	topKeyRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_-]*))\s*:(?:\s+(.*))?$`)
-	})
+	topKeyRE = lazyre.New(`^(?:"([^"]+)"|'([^']+)'|([A-Za-z_][A-Za-z0-9_-]*))\s*:(?:\s+(.*))?$`)
 	// mappingItemRE matches the first line of a sequence item that is a
 	// mapping ("- id: HAZ-001", "  - hazard: ...").
-	mappingItemRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^\s*-\s+(?:"[^"]+"|'[^']+'|[A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)`)
-	})
+	mappingItemRE = lazyre.New(`^\s*-\s+(?:"[^"]+"|'[^']+'|[A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)`)
 )
 
 // hasTopLevelList reports whether the YAML text in head has one of keys at

@@ -5,11 +5,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spdx/gordf/rdfloader"
 	gordf "github.com/spdx/gordf/rdfloader/parser"
@@ -18,6 +16,7 @@ import (
 	v2_3_rdf "github.com/spdx/tools-golang/spdx/v2/v2_3/rdf/reader"
 
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -127,7 +126,7 @@ func noteEdits(src *source, edits []edit) {
 	}
 }
 
-var predicateIRI = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s()'"<>]+`) })
+var predicateIRI = lazyre.New(`https?://[^\s()'"<>]+`)
 
 // unknownPredicate returns the IRI of the property tools-golang's RDF reader
 // stopped at, if that is why it failed.
@@ -165,7 +164,7 @@ func checksumEdits(data []byte) []edit {
 	})
 }
 
-var unknownRelType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`unknown relationshipType: '([A-Za-z]+)'`) })
+var unknownRelType = lazyre.New(`unknown relationshipType: '([A-Za-z]+)'`)
 
 // relTypeEdits rewrites the relationship type name to "other".
 func relTypeEdits(data []byte, name string) []edit {

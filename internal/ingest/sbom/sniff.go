@@ -6,11 +6,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 // Sniff tells the format and specification version of an SBOM from its
@@ -308,7 +307,7 @@ func truncationHint(data []byte, off int) string {
 	return ""
 }
 
-var spdx3ContextRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`spdx\.org/rdf/(3\.[0-9]+(?:\.[0-9]+)?)/`) })
+var spdx3ContextRE = lazyre.New(`spdx\.org/rdf/(3\.[0-9]+(?:\.[0-9]+)?)/`)
 
 func supportedSPDX3(v string) bool { return v == "3.0.0" || v == "3.0.1" || v == "3.0" }
 
@@ -490,7 +489,7 @@ func contains(list []string, s string) bool {
 }
 
 // tagLineRE matches a tag-value line ("Tag: value"); YAML keys match it too.
-var tagLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)[ \t]*:`) })
+var tagLineRE = lazyre.New(`^([A-Za-z][A-Za-z0-9_]*)[ \t]*:`)
 
 // headerTags are the tags an SPDX tag-value document starts with.
 var headerTags = map[string]bool{
@@ -577,7 +576,7 @@ func detectText(file string, data []byte) (*detected, error) {
 	return nil, input.Errorf(pos, "unrecognised file format: not SPDX (JSON, tag-value, YAML, RDF/XML, RDF Turtle, 3.0 JSON-LD) nor CycloneDX (JSON, XML)")
 }
 
-var quotedKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^["']([A-Za-z][A-Za-z0-9_]*)["'][ \t]*:`) })
+var quotedKeyRE = lazyre.New(`^["']([A-Za-z][A-Za-z0-9_]*)["'][ \t]*:`)
 
 // yamlScalar reads a plain or quoted YAML scalar written on one line.
 func yamlScalar(s string) string {

@@ -10,14 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -474,7 +473,7 @@ func (r *junitReader) testcase(t xml.StartElement, pos input.Pos) error {
 
 // qtCommentRE reads the comment QtTest's -xunitxml writes for a message
 // of a test case: message="…" type="skip".
-var qtCommentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*message="([^"]*)"\s+type="([a-z]+)"\s*$`) })
+var qtCommentRE = lazyre.New(`^\s*message="([^"]*)"\s+type="([a-z]+)"\s*$`)
 
 // output reads a <system-out> or <system-err> into tail.
 func (r *junitReader) output(tail *tailText) error {

@@ -3,15 +3,14 @@ package testreport
 import (
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 	"github.com/tracegate/tracegate/internal/yamlsrc"
 )
@@ -64,9 +63,9 @@ var (
 	rdmManualKeys = []string{"name", "steps"}
 	rdmStepKeys   = []string{"step", "result", "req_ids", "note"}
 
-	rdmResultRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+result\s*:`) })
-	rdmLinkRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+(?:req_ids|message)\s*:`) })
-	rdmStepsRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s+steps\s*:`) })
+	rdmResultRE = lazyre.New(`^\s+result\s*:`)
+	rdmLinkRE   = lazyre.New(`^\s+(?:req_ids|message)\s*:`)
+	rdmStepsRE  = lazyre.New(`^\s+steps\s*:`)
 )
 
 // Detect accepts a YAML file named as rdm names its test records, or whose

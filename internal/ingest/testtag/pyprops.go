@@ -1,12 +1,11 @@
 package testtag
 
 import (
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -30,7 +29,7 @@ import (
 // raises TypeError when the test runs: it is reported and links nothing,
 // since the test errors before it verifies anything.
 
-var pyRecordRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\brecord_(?:property|xml_attribute)\s*\(`) })
+var pyRecordRE = lazyre.New(`\brecord_(?:property|xml_attribute)\s*\(`)
 
 // pyArg is one argument of a call: a string literal's value, or not one.
 type pyArg struct {
@@ -141,7 +140,7 @@ func pyArgs(x *lexed, open int) []pyArg {
 	return out
 }
 
-var pyKeyword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([A-Za-z_]\w*)\s*=[^=]`) })
+var pyKeyword = lazyre.New(`^\s*([A-Za-z_]\w*)\s*=[^=]`)
 
 // pyArgAt reads the argument in [from, to).
 func pyArgAt(x *lexed, from, to int) (pyArg, bool) {

@@ -25,14 +25,13 @@ package testtag
 import (
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/tracegate/tracegate/internal/ingest"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/model"
 )
 
@@ -87,7 +86,7 @@ func (s *scan) warn(pos input.Pos, format string, args ...any) {
 
 // tagRE finds a tag: "Verifies:", "@verifies" or Ketryx's "@tests:", not
 // inside a word.
-var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(?:^|[^\w@])(verifies\s*:|@verifies\b|@tests:)`) })
+var tagRE = lazyre.New(`(?i)(?:^|[^\w@])(verifies\s*:|@verifies\b|@tests:)`)
 
 // tagHit is one tag in a line of comment text.
 type tagHit struct {

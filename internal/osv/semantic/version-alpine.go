@@ -16,17 +16,17 @@ package semantic
 
 import (
 	"math/big"
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var (
-	alpineNumberComponentsFinder     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^((\d+)\.?)*`) })
-	alpineIsFirstCharLowercaseLetter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]`) })
-	alpineSuffixesFinder             = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\d*)`) })
-	alpineHashFinder                 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^~([0-9a-f]+)`) })
-	alpineBuildComponentFinder       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-r(\d*)`) })
+	alpineNumberComponentsFinder     = lazyre.New(`^((\d+)\.?)*`)
+	alpineIsFirstCharLowercaseLetter = lazyre.New(`^[a-z]`)
+	alpineSuffixesFinder             = lazyre.New(`_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\d*)`)
+	alpineHashFinder                 = lazyre.New(`^~([0-9a-f]+)`)
+	alpineBuildComponentFinder       = lazyre.New(`^-r(\d*)`)
 )
 
 type alpineNumberComponent struct {

@@ -16,15 +16,15 @@ package semantic
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var (
-	mavenDigitToNonDigitTransitionFinder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\D\d`) })
-	mavenNonDigitToDigitTransitionFinder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d\D`) })
+	mavenDigitToNonDigitTransitionFinder = lazyre.New(`\D\d`)
+	mavenNonDigitToDigitTransitionFinder = lazyre.New(`\d\D`)
 )
 
 type mavenVersionToken struct {

@@ -15,16 +15,16 @@
 package semantic
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/tracegate/tracegate/internal/lazyre"
 )
 
 var (
-	packagistVersionSeperatorFinder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-_+]`) })
-	packagistNonDigitToDigitFinder  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([^\d.])(\d)`) })
-	packagistDigitToNonDigitFinder  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d)([^\d.])`) })
+	packagistVersionSeperatorFinder = lazyre.New(`[-_+]`)
+	packagistNonDigitToDigitFinder  = lazyre.New(`([^\d.])(\d)`)
+	packagistDigitToNonDigitFinder  = lazyre.New(`(\d)([^\d.])`)
 )
 
 func canonicalizePackagistVersion(v string) string {

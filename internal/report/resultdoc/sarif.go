@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -20,6 +18,7 @@ import (
 	"github.com/tracegate/tracegate/internal/config"
 	"github.com/tracegate/tracegate/internal/gate"
 	"github.com/tracegate/tracegate/internal/input"
+	"github.com/tracegate/tracegate/internal/lazyre"
 	"github.com/tracegate/tracegate/internal/report"
 )
 
@@ -237,13 +236,11 @@ func (b *sarifBuilder) build(keep int) *sarif.Report {
 
 var (
 	// Semantic Versioning 2.0.0, the regular expression semver.org gives.
-	semverRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
-	})
-	gateIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`) })
+	semverRE = lazyre.New(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
+	gateIDRE = lazyre.New(`^[a-z][a-z0-9-]{0,31}$`)
 	// posInText matches ":12" and ":12:5" after a file name in a message,
 	// which a fingerprint must not depend on.
-	posInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`:\d+(?::\d+)?`) })
+	posInText = lazyre.New(`:\d+(?::\d+)?`)
 )
 
 // fingerprint identifies a finding across runs by what it is about (rule,
