@@ -25,7 +25,7 @@ type App struct {
 	secret  []byte
 	store   store.Store
 	clients *Clients
-	m       *metrics
+	m       *appMetrics
 	runner  *store.Runner
 	cpu     *cpuslot.Slots // the evaluations computing at once
 	// cache keeps what GitHub said about immutable things (commits' files,

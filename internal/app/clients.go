@@ -34,7 +34,7 @@ type Clients struct {
 	appID int64
 	key   *rsa.PrivateKey
 	base  http.RoundTripper
-	m     *metrics
+	m     *appMetrics
 	// Sleep replaces the retrying transport's waits (tests).
 	sleep func(ctx context.Context, d time.Duration) error
 
@@ -57,7 +57,7 @@ type installation struct {
 	repos map[string]*github.Client // by lower-case owner/name
 }
 
-func newClients(api string, appID int64, key *rsa.PrivateKey, base http.RoundTripper, m *metrics) (*Clients, error) {
+func newClients(api string, appID int64, key *rsa.PrivateKey, base http.RoundTripper, m *appMetrics) (*Clients, error) {
 	ep, err := githubapi.ParseAPIURL(api)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (c *Clients) observed(id int64, rate *rateAccount) http.RoundTripper {
 
 type observer struct {
 	base http.RoundTripper
-	m    *metrics
+	m    *appMetrics
 	inst string
 	rate *rateAccount
 }

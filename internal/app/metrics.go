@@ -5,27 +5,25 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/tracegate/tracegate/internal/cpuslot"
+	"github.com/tracegate/tracegate/internal/metrics"
 	"github.com/tracegate/tracegate/internal/store"
 )
 
-// metrics are what /metrics serves. Each App has its own registry, so that
+// appMetrics are what /metrics serves. Each App has its own registry, so that
 // tests can run several in one process.
-type metrics struct {
-	reg        *prometheus.Registry
-	deliveries *prometheus.CounterVec   // event, outcome
-	evaluation *prometheus.HistogramVec // gate, verdict
-	evalCalls  *prometheus.HistogramVec // gate
-	apiCalls   *prometheus.CounterVec   // route, status
-	rateLimit  *prometheus.GaugeVec     // installation
-	jobs       *prometheus.CounterVec   // kind, outcome
-	redelivery *prometheus.CounterVec   // outcome
+type appMetrics struct {
+	reg        *metrics.Registry
+	deliveries *metrics.CounterVec   // event, outcome
+	evaluation *metrics.HistogramVec // gate, verdict
+	evalCalls  *metrics.HistogramVec // gate
+	apiCalls   *metrics.CounterVec   // route, status
+	rateLimit  *metrics.GaugeVec     // installation
+	jobs       *metrics.CounterVec   // kind, outcome
+	redelivery *metrics.CounterVec   // outcome
 }
 
 // Delivery outcomes.
@@ -39,71 +37,74 @@ const (
 	outcomeError     = "error"
 )
 
-func newMetrics(q store.Queue) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
-	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_webhook_deliveries_total",
-		Help: "Webhook deliveries received, by event and outcome (accepted, duplicate, ignored, bad_signature, too_large, invalid, error)."},
-		[]string{"event", "outcome"})
-	m.evaluation = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tracegate_evaluation_seconds",
-		Help: "Time to evaluate a gate and publish its check run, by gate and verdict.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)},
-		[]string{"gate", "verdict"})
-	m.evalCalls = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "tracegate_evaluation_github_api_calls",
-		Help: "GitHub API requests one evaluation made (token, reads, check run), by gate.", Buckets: []float64{1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64}},
-		[]string{"gate"})
-	m.apiCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_github_api_calls_total",
-		Help: "GitHub API requests, by route (the path with numbers, SHAs and names replaced) and status."},
-		[]string{"route", "status"})
-	m.rateLimit = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "tracegate_github_rate_limit_remaining",
-		Help: "X-RateLimit-Remaining of the last GitHub answer, by installation (0: the App's own JWT requests)."},
-		[]string{"installation"})
-	m.jobs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_jobs_total",
-		Help: "Jobs worked, by kind and outcome (done, failed, deferred, dead_letter)."}, []string{"kind", "outcome"})
-	m.redelivery = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "tracegate_redeliveries_total",
-		Help: "Failed hook deliveries found by the recovery, by outcome (requested, failed)."}, []string{"outcome"})
-	m.reg.MustRegister(m.deliveries, m.evaluation, m.evalCalls, m.apiCalls, m.rateLimit, m.jobs, m.redelivery,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+func newMetrics(q store.Queue) *appMetrics {
+	reg := metrics.NewRegistry()
+	m := &appMetrics{reg: reg}
+	m.deliveries = reg.Counter("tracegate_webhook_deliveries_total",
+		"Webhook deliveries received, by event and outcome (accepted, duplicate, ignored, bad_signature, too_large, invalid, error).", "event", "outcome")
+	m.evaluation = reg.Histogram("tracegate_evaluation_seconds",
+		"Time to evaluate a gate and publish its check run, by gate and verdict.", metrics.ExponentialBuckets(0.01, 2, 14), "gate", "verdict")
+	m.evalCalls = reg.Histogram("tracegate_evaluation_github_api_calls",
+		"GitHub API requests one evaluation made (token, reads, check run), by gate.", []float64{1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64}, "gate")
+	m.apiCalls = reg.Counter("tracegate_github_api_calls_total",
+		"GitHub API requests, by route (the path with numbers, SHAs and names replaced) and status.", "route", "status")
+	m.rateLimit = reg.Gauge("tracegate_github_rate_limit_remaining",
+		"X-RateLimit-Remaining of the last GitHub answer, by installation (0: the App's own JWT requests).", "installation")
+	m.jobs = reg.Counter("tracegate_jobs_total", "Jobs worked, by kind and outcome (done, failed, deferred, dead_letter).", "kind", "outcome")
+	m.redelivery = reg.Counter("tracegate_redeliveries_total", "Failed hook deliveries found by the recovery, by outcome (requested, failed).", "outcome")
+	reg.Runtime()
 	if q != nil {
-		m.reg.MustRegister(&queueCollector{q: q,
-			depth: prometheus.NewDesc("tracegate_queue_jobs", "Jobs in the queue, by state (waiting, ready, running, dead).", []string{"state"}, nil),
-			age:   prometheus.NewDesc("tracegate_queue_oldest_ready_seconds", "How long the oldest ready job has waited.", nil, nil),
-		})
+		queueMetrics(reg, q)
 	}
 	return m
 }
 
 // cpuSlots adds the CPU slots' capacity and use to the metrics.
-func (m *metrics) cpuSlots(s *cpuslot.Slots) {
-	m.reg.MustRegister(
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracegate_cpu_slots",
-			Help: "Evaluations that may compute at once (TRACEGATE_CPU_SLOTS)."}, func() float64 { return float64(s.Cap()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tracegate_cpu_slots_in_use",
-			Help: "Evaluations computing now; the others in flight wait for GitHub, the database or a slot."}, func() float64 { return float64(s.InUse()) }))
+func (m *appMetrics) cpuSlots(s *cpuslot.Slots) {
+	m.reg.GaugeFunc("tracegate_cpu_slots", "Evaluations that may compute at once (TRACEGATE_CPU_SLOTS).", func() float64 { return float64(s.Cap()) })
+	m.reg.GaugeFunc("tracegate_cpu_slots_in_use", "Evaluations computing now; the others in flight wait for GitHub, the database or a slot.", func() float64 { return float64(s.InUse()) })
 }
 
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-}
+func (m *appMetrics) handler() http.Handler { return m.reg.Handler() }
 
-// queueCollector reads the queue's depth and age at each scrape.
-type queueCollector struct {
-	q          store.Queue
-	depth, age *prometheus.Desc
-}
-
-func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.depth; ch <- c.age }
-
-func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	st, err := c.q.Stats(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(c.depth, err)
-		return
+// queueMetrics reads the queue's depth and age at each scrape, both from
+// one read of its statistics; a queue that does not answer fails the
+// scrape.
+func queueMetrics(reg *metrics.Registry, q store.Queue) {
+	var (
+		mu   sync.Mutex
+		last store.QueueStats
+	)
+	read := func() (store.QueueStats, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		st, err := q.Stats(ctx)
+		if err == nil {
+			mu.Lock()
+			last = st
+			mu.Unlock()
+		}
+		return st, err
 	}
-	for state, n := range map[string]int64{"waiting": st.Waiting, "ready": st.Ready, "running": st.Running, "dead": st.Dead} {
-		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(n), state)
-	}
-	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, st.OldestReady.Seconds())
+	// The families are written in name order: depth (tracegate_queue_jobs)
+	// reads the statistics, age (tracegate_queue_oldest_ready_seconds)
+	// takes the same reading.
+	reg.Collect("tracegate_queue_jobs", "Jobs in the queue, by state (waiting, ready, running, dead).", "gauge", []string{"state"}, func() ([]metrics.Sample, error) {
+		st, err := read()
+		if err != nil {
+			return nil, err
+		}
+		var out []metrics.Sample
+		for state, n := range map[string]int64{"waiting": st.Waiting, "ready": st.Ready, "running": st.Running, "dead": st.Dead} {
+			out = append(out, metrics.Sample{Values: []string{state}, Value: float64(n)})
+		}
+		return out, nil
+	})
+	reg.Collect("tracegate_queue_oldest_ready_seconds", "How long the oldest ready job has waited.", "gauge", nil, func() ([]metrics.Sample, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return []metrics.Sample{{Value: last.OldestReady.Seconds()}}, nil
+	})
 }
 
 // apiRoute names a GitHub API path by its endpoint, so that the metric's
