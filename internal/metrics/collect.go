@@ -1,54 +1,6 @@
 package metrics
 
-import (
-	"bufio"
-	"sync"
-)
-
-// GaugeVec is a gauge per label values.
-type GaugeVec struct{ v *vec[Gauge] }
-
-// Gauge goes up and down.
-type Gauge struct {
-	mu sync.Mutex
-	x  float64
-}
-
-// Set sets the gauge.
-func (g *Gauge) Set(x float64) {
-	g.mu.Lock()
-	g.x = x
-	g.mu.Unlock()
-}
-
-func (g *Gauge) value() float64 {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.x
-}
-
-// Gauge registers a gauge family with these labels.
-func (r *Registry) Gauge(name, help string, labels ...string) *GaugeVec {
-	gv := &GaugeVec{newVec(name, help, labels, func() *Gauge { return &Gauge{} })}
-	r.add(name, gv)
-	return gv
-}
-
-// WithLabelValues is the gauge of these label values, in the order the
-// family's labels were registered.
-func (gv *GaugeVec) WithLabelValues(values ...string) *Gauge { return gv.v.with(values) }
-
-func (gv *GaugeVec) write(w *bufio.Writer) error {
-	first := true
-	gv.v.each(func(values []string, g *Gauge) {
-		if first {
-			header(w, gv.v.name, gv.v.help, "gauge")
-			first = false
-		}
-		sample(w, gv.v.name, gv.v.labels, values, "", g.value())
-	})
-	return nil
-}
+import "bufio"
 
 // Sample is one series a collected family reads at scrape time.
 type Sample struct {
