@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Time `tracegate soup list --format json` against a bare decode of the same
-# file by the reference library (the floor), side by side, and on a
+# file by the reference library (the floor), side by side — in blocks of
+# runs, then alternating in turn (bench/inturn), which a shared machine's
+# drifting load skews far less — and on a
 # generated 20,000-component CycloneDX JSON. Where syft is installed, the
 # same files through `syft convert` for comparison. Also what the binary's
 # package initialisation costs every command (GODEBUG=inittrace=1).
@@ -15,6 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init soup.sh "${1:-7}"
 go build -o "$out/sbomfloor" ./bench/sbomfloor
+go build -o "$out/inturn" ./bench/inturn
 [ -f "$out/big.cdx.json" ] || go run ./bench/gencdx -n 20000 -out "$out/big.cdx.json"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -38,6 +41,10 @@ for pair in "spdx-tag-value testdata/sbom/spdx/tagvalue/bom-shelter__istio-relea
 		echo "library decode (floor), again after both"
 		measure . "$out/sbomfloor" "$1" "$2"
 	fi
+	echo "the same, in turn (bench/inturn: the commands alternate, so that a drifting load falls on all alike)"
+	inturn_args=(floor="$out/sbomfloor $1 $2" tracegate="$bin soup list --format json --sbom $2")
+	[ -z "${BEFORE:-}" ] || inturn_args+=(before="$BEFORE soup list --format json --sbom $2")
+	"$out/inturn" -n "$((runs * 2 + 1))" "${inturn_args[@]}"
 	if command -v syft >/dev/null 2>&1; then
 		echo "syft convert (cyclonedx-json)"
 		measure . syft convert "$2" -o cyclonedx-json
