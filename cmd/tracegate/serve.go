@@ -14,7 +14,6 @@ import (
 	"github.com/tracegate/tracegate/internal/app"
 	"github.com/tracegate/tracegate/internal/check"
 	"github.com/tracegate/tracegate/internal/cli"
-	"github.com/tracegate/tracegate/internal/gcpolicy"
 	"github.com/tracegate/tracegate/internal/logctx"
 )
 
@@ -73,8 +72,6 @@ func serve(cmd *cobra.Command, o *cli.Options, s app.Settings) int {
 		cmd.PrintErrln("tracegate serve:", strings.ReplaceAll(err.Error(), "\n", "\ntracegate serve: "))
 		return check.ExitUsage
 	}
-	// A server, not a short run: the collector's setting for one.
-	gcpolicy.Server(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx = logctx.With(ctx, log)

@@ -16,9 +16,6 @@
 // data grows past Budget is collected as before (docs/security.md,
 // "Limits").
 //
-// `tracegate serve` is not a short process: it takes Server's setting
-// instead when it starts.
-//
 // GOGC or GOMEMLIMIT in the environment leave the runtime as they set it.
 package gcpolicy
 
@@ -26,7 +23,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"sync/atomic"
 )
 
 // Budget is the Go memory (heap, stacks, the runtime's own) a run may
@@ -61,41 +57,7 @@ func deferFirst(budget int64) {
 	prevLimit := debug.SetMemoryLimit(budget)
 	prevPercent := debug.SetGCPercent(-1)
 	runtime.AddCleanup(&sentinel{}, func(struct{}) {
-		if server.Load() {
-			return // Server's setting holds, not a short run's defaults
-		}
 		debug.SetGCPercent(prevPercent)
 		debug.SetMemoryLimit(prevLimit)
 	}, struct{}{})
-}
-
-// server is set once Server has taken over from the start-of-run setting.
-var server atomic.Bool
-
-// The collector's setting for `tracegate serve`, a long-running process.
-// Its live data is small against its allocation rate — every evaluation
-// reads a commit's files, parses and judges them, and drops it all — so at
-// the runtime's default (GOGC=100) it collects several times a second, and
-// the webhook's goroutine pays in assists and waits: the acknowledgement's
-// p99 on SQLite was 12–19 ms with it and 7–11 ms with GOGC=400, the CPU
-// per evaluation 5.2 ms against 4.8 (bench/app.sh, three runs each, on a
-// quiet 2-core machine). The soft limit keeps the heap under
-// ServerMemoryLimit while the live data (at most the 256 MiB source cache
-// and the evaluations in flight) fits under it: approaching it, the
-// collector runs more often instead.
-const (
-	ServerGCPercent   = 400
-	ServerMemoryLimit = 1 << 30
-)
-
-// Server sets the collector for a long-running server, unless GOGC or
-// GOMEMLIMIT in the environment set it; it reports whether it did.
-func Server(getenv func(string) string) bool {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
-		return false
-	}
-	server.Store(true)
-	debug.SetGCPercent(ServerGCPercent)
-	debug.SetMemoryLimit(ServerMemoryLimit)
-	return true
 }

@@ -88,37 +88,3 @@ func gcCount() uint32 {
 	runtime.ReadMemStats(&m)
 	return m.NumGC
 }
-
-// Server sets a long-running server's collector unless the environment
-// does, and the start-of-run setting's first collection does not undo it.
-func TestServer(t *testing.T) {
-	percent, limit := defaults()
-	collected(t, percent, limit)
-	t.Cleanup(func() {
-		server.Store(false)
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
-	for _, env := range []map[string]string{{"GOGC": "50"}, {"GOMEMLIMIT": "1GiB"}} {
-		if Server(func(k string) string { return env[k] }) {
-			t.Errorf("set with %v in the environment", env)
-		}
-	}
-	deferFirst(48 << 20) // as at the start of every run
-	if !Server(func(string) string { return "" }) {
-		t.Fatal("not set without GOGC and GOMEMLIMIT")
-	}
-	// The deferred first collection comes, and its restoring does not.
-	keep := make([][]byte, 0, 1024)
-	for range 1024 {
-		keep = append(keep, make([]byte, 64<<10))
-	}
-	runtime.KeepAlive(keep)
-	for range 5 {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	if p, l := settings(); p != ServerGCPercent || l != ServerMemoryLimit {
-		t.Errorf("after collections: GOGC %d, limit %d; want %d, %d", p, l, ServerGCPercent, ServerMemoryLimit)
-	}
-}
