@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/tracegate/tracegate/internal/yamlsrc/schematest"
 	"github.com/tracegate/tracegate/schema"
 )
 
@@ -22,7 +22,7 @@ var (
 func conforms(t *testing.T, out string) {
 	t.Helper()
 	resultSchemaOnce.Do(func() {
-		resultSchema, resultSchemaErr = compileSchema("https://github.com/tracegate/tracegate/schema/result.schema.json", schema.Result)
+		resultSchema, resultSchemaErr = schematest.Compile("https://github.com/tracegate/tracegate/schema/result.schema.json", schema.Result)
 	})
 	if resultSchemaErr != nil {
 		t.Fatal(resultSchemaErr)
@@ -34,18 +34,4 @@ func conforms(t *testing.T, out string) {
 	if err := resultSchema.Validate(v); err != nil {
 		t.Fatalf("result does not conform to schema/result.schema.json: %v", err)
 	}
-}
-
-// compileSchema compiles a JSON Schema with jsonschema/v6, the reference
-// validator (the binary's own validator reads only tracegate's schemas).
-func compileSchema(url string, data []byte) (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, err
-	}
-	return c.Compile(url)
 }

@@ -10,30 +10,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/tracegate/tracegate/internal/yamlsrc/schematest"
 )
 
 func osvSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	sch, err := compileSchema("https://raw.githubusercontent.com/ossf/osv-schema/main/validation/schema.json",
+	sch, err := schematest.Compile("https://raw.githubusercontent.com/ossf/osv-schema/main/validation/schema.json",
 		readCorpus(t, "schema/ossf-osv-schema__schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sch
-}
-
-// compileSchema compiles a JSON Schema with jsonschema/v6, the reference
-// validator (the binary's own validator reads only tracegate's schemas).
-func compileSchema(url string, data []byte) (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, err
-	}
-	return c.Compile(url)
 }
 
 func validate(sch *jsonschema.Schema, data []byte) error {

@@ -52,14 +52,7 @@ func Validate(sch *Schema, value any, pos map[string]input.Pos, unknownKeyHint s
 			errs = append(errs, &input.Error{Pos: p, Msg: msg, Hint: hint})
 		}
 	}
-	var walk func(e *schemaError)
-	walk = func(e *schemaError) {
-		if len(e.causes) > 0 {
-			for _, c := range e.causes {
-				walk(c)
-			}
-			return
-		}
+	verr.eachLeaf(func(e *schemaError) {
 		ptr := Pointer(e.instanceLocation)
 		key := DottedKey(ptr)
 		if ap, ok := e.kind.(*kind.AdditionalProperties); ok {
@@ -83,8 +76,7 @@ func Validate(sch *Schema, value any, pos map[string]input.Pos, unknownKeyHint s
 			}
 		}
 		add(Lookup(pos, ptr), key+": "+e.kind.LocalizedString(printer), "")
-	}
-	walk(verr)
+	})
 	SortErrors(errs)
 	return errs
 }

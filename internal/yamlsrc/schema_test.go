@@ -98,18 +98,8 @@ func decodeNumbers(t testing.TB, data []byte) any {
 // in map order).
 func oursViolations(e *schemaError) []string {
 	var out []string
-	var walk func(e *schemaError)
-	walk = func(e *schemaError) {
-		if len(e.causes) > 0 {
-			for _, c := range e.causes {
-				walk(c)
-			}
-			return
-		}
-		out = append(out, violation(e.instanceLocation, e.kind))
-	}
 	if e != nil {
-		walk(e)
+		e.eachLeaf(func(e *schemaError) { out = append(out, violation(e.instanceLocation, e.kind)) })
 	}
 	sort.Strings(out)
 	return out

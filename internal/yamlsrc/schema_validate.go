@@ -24,6 +24,18 @@ type schemaError struct {
 	causes           []*schemaError
 }
 
+// eachLeaf calls visit with every error of the tree that has no causes:
+// the violations themselves, in the tree's order.
+func (e *schemaError) eachLeaf(visit func(*schemaError)) {
+	if len(e.causes) == 0 {
+		visit(e)
+		return
+	}
+	for _, c := range e.causes {
+		c.eachLeaf(visit)
+	}
+}
+
 type errorKind interface {
 	LocalizedString(*message.Printer) string
 }
