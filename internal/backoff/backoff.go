@@ -1,8 +1,9 @@
 // Package backoff holds the retry timing the HTTP clients share: how long
-// a server asks to wait, and exponential backoff with jitter.
+// a server asks to wait, exponential backoff with jitter, and the wait itself.
 package backoff
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -56,4 +57,17 @@ func Between(attempt int, base, limit time.Duration) time.Duration {
 	}
 	d = min(d, limit)
 	return d + time.Duration(rand.Int64N(int64(d/4)+1))
+}
+
+// Sleep waits d, or until ctx ends, and returns ctx's error then: the wait
+// of a retry's back-off.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -32,6 +32,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/tracegate/tracegate/internal/backoff"
 )
 
 // Slots is a capacity of jobs computing at once.
@@ -195,16 +197,7 @@ func On(ctx context.Context, work func() error) error {
 // Sleep waits d, or until ctx ends, without the job's slot: a retry's
 // back-off.
 func Sleep(ctx context.Context, d time.Duration) error {
-	return Off(ctx, func() error {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
-		}
-	})
+	return Off(ctx, func() error { return backoff.Sleep(ctx, d) })
 }
 
 // Transport makes every request a wait without the job's slot, up to its
