@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,7 +170,7 @@ func TestCPUSlotWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	during = append(during, free(s))
-	if want := []bool{true, true, false}; !equalBools(during, want) {
+	if want := []bool{true, true, false}; !slices.Equal(during, want) {
 		t.Errorf("a slot free in the wait, the nested wait, after both: %v, want %v", during, want)
 	}
 
@@ -198,18 +199,6 @@ func TestCPUSlotWaits(t *testing.T) {
 	if err := Off(context.Background(), func() error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func equalBools(a, b []bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // roundTrip answers with a body, noting whether a slot was free while it
@@ -258,7 +247,7 @@ func TestOffCPUTransport(t *testing.T) {
 		if string(b) != "answer" {
 			t.Errorf("body %v: read %q", body, b)
 		}
-		if !equalBools(rt.asked, []bool{true}) {
+		if !slices.Equal(rt.asked, []bool{true}) {
 			t.Errorf("body %v: a slot free while asked: %v, want [true]", body, rt.asked)
 		}
 		for _, f := range rt.readFrees {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func TestAudit(t *testing.T) {
 			{AuditQuery{Limit: 2}, []int64{3, 4}}, // the newest, oldest first
 			{AuditQuery{Repository: "acme/none"}, nil},
 		} {
-			if got := ids(c.q); !equalIDs(got, c.want) {
+			if got := ids(c.q); !slices.Equal(got, c.want) {
 				t.Errorf("Audit(%+v) = %v, want %v", c.q, got, c.want)
 			}
 		}
@@ -115,16 +116,4 @@ func TestAudit(t *testing.T) {
 			}
 		}
 	})
-}
-
-func equalIDs(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -288,18 +288,15 @@ func (g *Graph) linkRequirements() {
 
 func (g *Graph) linkRisk(cfg *config.Config) {
 	m := newMatrix(cfg.RiskMatrix)
-	ctrlHaz := map[[2]string]bool{}
-	ctrlReq := map[[2]string]bool{}
+	ctrlHaz, ctrlReq := pairs{}, pairs{}
 	linkCH := func(c *RiskControl, h *Hazard) {
-		if k := [2]string{c.ID, h.ID}; !ctrlHaz[k] {
-			ctrlHaz[k] = true
+		if ctrlHaz.first(c.ID, h.ID) {
 			c.Hazards = append(c.Hazards, h)
 			h.Controls = append(h.Controls, c)
 		}
 	}
 	linkCR := func(c *RiskControl, r *Requirement) {
-		if k := [2]string{c.ID, r.ID}; !ctrlReq[k] {
-			ctrlReq[k] = true
+		if ctrlReq.first(c.ID, r.ID) {
 			c.Requirements = append(c.Requirements, r)
 			r.Controls = append(r.Controls, c)
 		}
@@ -322,10 +319,9 @@ func (g *Graph) linkRisk(cfg *config.Config) {
 		from.Field, from.ToKind = "requirements", config.KindRequirement
 		resolve(g, from, c.RiskControl.Requirements, g.reqByID, func(r *Requirement) { linkCR(c, r) })
 	}
-	introduced := map[[2]string]bool{}
+	introduced := pairs{}
 	linkIH := func(r *Requirement, h *Hazard) {
-		if k := [2]string{r.ID, h.ID}; !introduced[k] {
-			introduced[k] = true
+		if introduced.first(r.ID, h.ID) {
 			r.Introduces = append(r.Introduces, h)
 			h.IntroducedBy = append(h.IntroducedBy, r)
 		}
@@ -497,4 +493,20 @@ func digits(s string) int {
 		i++
 	}
 	return i
+}
+
+// pairs are the links made so far, by the IDs they join: a link written on
+// both sides (a hazard naming its control, the control naming the hazard)
+// is made once.
+type pairs map[[2]string]bool
+
+// first reports whether a and b are joined for the first time, and notes
+// that they now are.
+func (p pairs) first(a, b string) bool {
+	k := [2]string{a, b}
+	if p[k] {
+		return false
+	}
+	p[k] = true
+	return true
 }
